@@ -1,0 +1,40 @@
+/**
+ * eslint-plugin-istio-ambient: the plugin object (meta, rules, flat configs).
+ *
+ *   import istioAmbient from "eslint-plugin-istio-ambient";
+ *   export default [istioAmbient.configs.recommended];
+ */
+import type { ESLint, Linter } from "eslint";
+import { name, version, namespace } from "./lib/meta.js";
+import { buildConfigs } from "./lib/configs.js";
+import type { IstioAmbientRule } from "./lib/create-rule.js";
+import authorizationpolicyTargetrefs from "./rules/authorizationpolicy-targetrefs.js";
+import waypointPolicyTargetrefs from "./rules/waypoint-policy-targetrefs.js";
+import noEnvoyfilter from "./rules/no-envoyfilter.js";
+import preferHttproute from "./rules/prefer-httproute.js";
+import noDestinationruleSubsets from "./rules/no-destinationrule-subsets.js";
+import validPolicyTargetrefs from "./rules/valid-policy-targetrefs.js";
+import httprouteServiceParentref from "./rules/httproute-service-parentref.js";
+import peerauthenticationAmbient from "./rules/peerauthentication-ambient.js";
+
+export const rules: Record<string, IstioAmbientRule> = {
+  "authorizationpolicy-targetrefs": authorizationpolicyTargetrefs,
+  "waypoint-policy-targetrefs": waypointPolicyTargetrefs,
+  "no-envoyfilter": noEnvoyfilter,
+  "prefer-httproute": preferHttproute,
+  "no-destinationrule-subsets": noDestinationruleSubsets,
+  "valid-policy-targetrefs": validPolicyTargetrefs,
+  "httproute-service-parentref": httprouteServiceParentref,
+  "peerauthentication-ambient": peerauthenticationAmbient,
+};
+
+const plugin = {
+  meta: { name, version, namespace },
+  rules,
+  configs: {} as { recommended: Linter.Config; strict: Linter.Config },
+} satisfies ESLint.Plugin;
+
+Object.assign(plugin.configs, buildConfigs(plugin as unknown as ESLint.Plugin, rules));
+
+export const configs = plugin.configs;
+export default plugin;

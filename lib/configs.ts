@@ -1,0 +1,37 @@
+/**
+ * Flat configs built from each rule's `meta.docs.recommended`.
+ */
+import type { ESLint, Linter } from "eslint";
+import * as yamlParser from "yaml-eslint-parser";
+import type { IstioAmbientRule } from "./create-rule.js";
+import { namespace } from "./meta.js";
+
+export const YAML_FILES = ["**/*.yaml", "**/*.yml"];
+
+/** JS core rules that misread YAML when a user's global config turns them on for every file. */
+const CORE_RULES_OFF: Linter.RulesRecord = {
+  "no-irregular-whitespace": "off",
+  "no-unused-vars": "off",
+  "spaced-comment": "off",
+};
+
+export function buildConfigs(plugin: ESLint.Plugin, rules: Record<string, IstioAmbientRule>) {
+  const base = (name: string, ruleEntries: Linter.RulesRecord): Linter.Config => ({
+    name: `${namespace}/${name}`,
+    files: YAML_FILES,
+    languageOptions: { parser: yamlParser },
+    plugins: { [namespace]: plugin },
+    rules: { ...CORE_RULES_OFF, ...ruleEntries },
+  });
+  const recommended: Linter.RulesRecord = {};
+  const strict: Linter.RulesRecord = {};
+  for (const [id, rule] of Object.entries(rules)) {
+    const level = rule.meta.docs.recommended;
+    if (level) recommended[`${namespace}/${id}`] = level;
+    strict[`${namespace}/${id}`] = "error";
+  }
+  return {
+    recommended: base("recommended", recommended),
+    strict: base("strict", strict),
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * The rule factory. A rule is a `check` over the Kubernetes resources of one file; the factory adds the
+ * docs URL, option defaults, the YAML guard, precise report locations, fix/suggestion text edits in the
+ * file's own style (jsonc-parser for JSON), and the promise that a rule never crashes a lint run.
+ */
+import type { Rule } from "eslint";
+import type { AST } from "yaml-eslint-parser";
+import type { JSONSchema4 } from "@typescript-eslint/utils/json-schema";
+import { resourcesOf, nodeFor, type Resource } from "./yaml/documents.js";
+import { computeEdits, type EditOp, type EditableFile } from "./yaml/edit.js";
+import type { Path } from "./yaml/ast.js";
+import { readSettings, type PluginSettings } from "./settings.js";
+import { DOCS_BASE, namespace } from "./meta.js";
+import { isObject } from "./k8s/resource.js";
+
+export type Severity = "error" | "warn";
+
+export interface RuleDocs {
+  description: string;
+  /** Severity in `configs.recommended`; `false` = only in `configs.strict`. */
+  recommended: Severity | false;
+}
+
+export type MessageData = Record<string, string | number>;
+
+export interface Suggestion<M extends string> {
+  messageId: M;
+  data?: MessageData;
+  ops: EditOp[];
+}
+
+export interface Report<M extends string> {
+  resource: Resource;
+  /** Path (inside the resource) of the key or entry to report; reported on the key itself. */
+  path: Path;
+  messageId: M;
+  data?: MessageData;
+  /** Operations of an `eslint --fix` edit; omitted when the change needs a human. */
+  fix?: EditOp[] | null;
+  suggest?: Suggestion<M>[];
+}
+
+export interface CheckContext<M extends string, O> {
+  options: O;
+  settings: PluginSettings;
+  filename: string;
+  resources: Resource[];
+  /** The ESLint context, for the rare rule that needs more (cross-file rules). */
+  eslint: Rule.RuleContext;
+  report(report: Report<M>): void;
+  /** 1-based line of the node at a path. */
+  line(resource: Resource, path: Path): number;
+}
+
+export interface RuleDefinition<M extends string, O extends object> {
+  name: string;
+  meta: {
+    type: "problem" | "suggestion";
+    docs: RuleDocs;
+    messages: Record<M, string>;
+    fixable?: "code";
+    hasSuggestions?: boolean;
+    schema?: JSONSchema4[];
+  };
+  defaultOptions: O;
+  check(context: CheckContext<M, O>): void;
+}
+
+export interface IstioAmbientRule extends Rule.RuleModule {
+  meta: Rule.RuleMetaData & { docs: Rule.RuleMetaData["docs"] & RuleDocs & { url: string } };
+}
+
+/** Errors inside rules are swallowed for users (a rule must never break a lint run) but surface in our tests. */
+const rethrow = () => !!process.env.VITEST || !!process.env.ISTIO_AMBIENT_DEBUG;
+
+function mergeOptions<O extends object>(defaults: O, given: unknown): O {
+  if (!isObject(given)) return defaults;
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(given)) {
+    const d = out[k];
+    out[k] = isObject(d) && isObject(v) ? mergeOptions(d, v) : v;
+  }
+  return out as O;
+}
+
+export function createRule<M extends string, O extends object>(def: RuleDefinition<M, O>): IstioAmbientRule {
+  const meta = {
+    ...def.meta,
+    docs: { ...def.meta.docs, url: `${DOCS_BASE}${def.name}.md` },
+    schema: (def.meta.schema ?? []) as Rule.RuleMetaData["schema"],
+    defaultOptions: [def.defaultOptions],
+  };
+  return {
+    meta,
+    create(context: Rule.RuleContext): Rule.RuleListener {
+      const sourceCode = context.sourceCode;
+      if (!(sourceCode.parserServices as { isYAML?: boolean } | undefined)?.isYAML) return {};
+      return {
+        Program(node) {
+          const program = node as unknown as AST.YAMLProgram;
+          let file: EditableFile | undefined;
+          const editable = (): EditableFile =>
+            (file ??= {
+              text: sourceCode.text,
+              program,
+              comments: sourceCode.ast.comments as unknown as AST.Comment[],
+              isJson: /\.json$/i.test(context.filename),
+            });
+          const options = mergeOptions(def.defaultOptions, context.options[0]);
+          const check: CheckContext<M, O> = {
+            options,
+            settings: readSettings(context.settings),
+            filename: context.filename,
+            resources: resourcesOf(program),
+            eslint: context,
+            line: (resource, path) => nodeFor(resource, path).loc.start.line,
+            report(r) {
+              const target = nodeFor(r.resource, r.path);
+              const edits = r.fix ? computeEdits(editable(), r.resource, r.fix) : null;
+              const suggest = (r.suggest ?? []).flatMap((s) => {
+                const e = computeEdits(editable(), r.resource, s.ops);
+                return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
+              });
+              context.report({
+                loc: target.loc,
+                messageId: r.messageId,
+                data: r.data,
+                fix: edits ? (f) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null,
+                suggest,
+              });
+            },
+          };
+          try {
+            def.check(check);
+          } catch (error) {
+            if (rethrow()) throw error;
+          }
+        },
+      };
+    },
+  };
+}
+
+export const PLUGIN_NAMESPACE = namespace;

@@ -1,0 +1,248 @@
+/**
+ * Comment-safe text edits on a YAML file, expressed as operations on a resource's paths.
+ *
+ * Every operation keeps the file's indentation and block/flow style, keeps comments (comments inside a
+ * replaced value move above it), and refuses (returns null) where the edit could change something it
+ * does not own: anchors or aliases in the edited range, values that cannot be found, odd layouts.
+ * JSON files are edited with jsonc-parser (see json-edit.ts) so that they stay JSON.
+ */
+import type { AST } from "yaml-eslint-parser";
+import { hasAnchorsOrAliases, isMapping, isSequence, locate, unwrap, type Path } from "./ast.js";
+import { emitAfterKey, emitDocument, emitEntryBody, emitFlow, emitScalar } from "./emit.js";
+import { styleOf, type YamlStyle } from "./style.js";
+import type { Resource } from "./documents.js";
+import { jsonEdits } from "./json-edit.js";
+
+export interface TextEdit {
+  range: [number, number];
+  text: string;
+}
+
+export type EditOp =
+  /** Replace the pair at `path` (key and value) by `key: value`, in place. */
+  | { op: "replacePair"; path: Path; key: string; value: unknown }
+  /** Set the value at `path`: replaces an existing value, or adds the key to its parent mapping. */
+  | { op: "set"; path: Path; value: unknown }
+  /** Remove the pair or sequence entry at `path`. */
+  | { op: "remove"; path: Path }
+  /** Remove the whole resource (its document, or its List item). */
+  | { op: "removeResource" }
+  /** Add a new resource after this one (a new document, or a new List item). */
+  | { op: "addResourceAfter"; value: Record<string, unknown> };
+
+export interface EditableFile {
+  text: string;
+  program: AST.YAMLProgram;
+  comments: AST.Comment[];
+  /** True for `.json` manifests: edits go through jsonc-parser. */
+  isJson: boolean;
+}
+
+/** Computes the text edits for a list of operations on one resource, or null when they are not safe. */
+export function computeEdits(file: EditableFile, resource: Resource, ops: readonly EditOp[]): TextEdit[] | null {
+  if (file.isJson) return jsonEdits(file.text, resource, ops);
+  const style = styleOf(file.program, file.text);
+  const edits: TextEdit[] = [];
+  for (const op of ops) {
+    const e = yamlEdit(file, style, resource, op);
+    if (!e) return null;
+    edits.push(...e);
+  }
+  edits.sort((a, b) => a.range[0] - b.range[0]);
+  for (let i = 1; i < edits.length; i++) if (edits[i].range[0] < edits[i - 1].range[1]) return null;
+  return edits;
+}
+
+function yamlEdit(file: EditableFile, style: YamlStyle, resource: Resource, op: EditOp): TextEdit[] | null {
+  switch (op.op) {
+    case "replacePair": {
+      const found = locate(resource.node, op.path);
+      if (!found?.pair) return null;
+      return replacePair(file, style, found.pair, op.key, op.value);
+    }
+    case "set": {
+      const found = locate(resource.node, op.path);
+      if (found?.pair) {
+        const key = emitScalar(String(op.path[op.path.length - 1]));
+        return replacePair(file, style, found.pair, key, op.value, true);
+      }
+      const parent = locate(resource.node, op.path.slice(0, -1));
+      const key = op.path[op.path.length - 1];
+      if (!parent || typeof key !== "string" || !isMapping(parent.node)) return null;
+      return insertPair(file, style, parent.node, key, op.value);
+    }
+    case "remove": {
+      const found = locate(resource.node, op.path);
+      if (!found) return null;
+      if (found.pair) return removePair(file, found.pair);
+      if (found.entry) return removeEntry(file, found.entry);
+      return null;
+    }
+    case "removeResource":
+      if (resource.listNode && resource.listIndex !== null) {
+        const entry = resource.listNode.entries[resource.listIndex];
+        return entry ? removeEntry(file, entry) : null;
+      }
+      return removeDocument(file, resource.document);
+    case "addResourceAfter":
+      if (resource.listNode && resource.listIndex !== null) {
+        const entry = resource.listNode.entries[resource.listIndex];
+        if (!entry || resource.listNode.style !== "block") return null;
+        const col = entry.loc.start.column - 2;
+        const at = lineEnd(file.text, entry.range[1]);
+        return [{ range: [at, at], text: style.eol + " ".repeat(Math.max(col, 0)) + "- " + emitEntryBody(op.value, col + 2, style) }];
+      }
+      return addDocumentAfter(file, style, resource.document, op.value);
+  }
+}
+
+/** Index just past the last character of the line holding `index` (before its newline). */
+export function lineEnd(text: string, index: number): number {
+  const nl = text.indexOf("\n", index);
+  if (nl < 0) return text.length;
+  return text[nl - 1] === "\r" ? nl - 1 : nl;
+}
+
+export function lineStart(text: string, index: number): number {
+  return text.lastIndexOf("\n", index - 1) + 1;
+}
+
+/** True when only spaces precede `index` on its line. */
+function startsLine(text: string, index: number): boolean {
+  return /^[ \t]*$/.test(text.slice(lineStart(text, index), index));
+}
+
+function commentsIn(file: EditableFile, range: [number, number]): AST.Comment[] {
+  return file.comments.filter((c) => c.range[0] >= range[0] && c.range[1] <= range[1]);
+}
+
+/** Is this node inside a flow collection (where only flow text is allowed)? */
+function inFlow(node: AST.YAMLNode): boolean {
+  for (let p: AST.YAMLNode | null = node.parent as AST.YAMLNode | null; p; p = p.parent as AST.YAMLNode | null) {
+    if ((p.type === "YAMLMapping" || p.type === "YAMLSequence") && p.style === "flow") return true;
+  }
+  return false;
+}
+
+function replacePair(
+  file: EditableFile,
+  style: YamlStyle,
+  pair: AST.YAMLPair,
+  key: string,
+  value: unknown,
+  keepKeyText = false,
+): TextEdit[] | null {
+  if (!pair.key || hasAnchorsOrAliases(pair)) return null;
+  const col = pair.key.loc.start.column;
+  const keyText = keepKeyText ? file.text.slice(pair.key.range[0], pair.key.range[1]) : emitScalar(key);
+  const range: [number, number] = [pair.range[0], pair.range[1]];
+  if (inFlow(pair)) {
+    if (commentsIn(file, range).length) return null;
+    return [{ range, text: `${keyText}: ${emitFlow(value)}` }];
+  }
+  // A comment that trails the pair's last line belongs to the pair.
+  const trailing = file.comments.find((c) => c.range[0] >= range[1] && c.range[0] <= lineEnd(file.text, range[1]));
+  if (trailing) range[1] = trailing.range[1];
+  const oldValue = unwrap(pair.value);
+  // A value kept in flow style stays in flow style.
+  const flowValue = oldValue && (isMapping(oldValue) || isSequence(oldValue)) && oldValue.style === "flow";
+  let text = `${keyText}:` + (flowValue ? " " + emitFlow(value) : emitAfterKey(value, col, style));
+  // Comments inside the replaced pair move above it, at the pair's indentation.
+  const moved = commentsIn(file, range);
+  if (moved.length) {
+    if (!startsLine(file.text, pair.range[0])) return null;
+    const pad = " ".repeat(col);
+    text = moved.map((c) => `#${c.value}`).join(style.eol + pad) + style.eol + pad + text;
+  }
+  return [{ range, text }];
+}
+
+function insertPair(file: EditableFile, style: YamlStyle, mapping: AST.YAMLMapping, key: string, value: unknown): TextEdit[] | null {
+  if (mapping.style === "flow" || inFlow(mapping)) {
+    const last = mapping.pairs[mapping.pairs.length - 1];
+    const text = `${emitScalar(key)}: ${emitFlow(value)}`;
+    if (last) return [{ range: [last.range[1], last.range[1]], text: `, ${text}` }];
+    const close = mapping.range[1] - 1;
+    return [{ range: [close, close], text }];
+  }
+  const last = mapping.pairs[mapping.pairs.length - 1];
+  const first = mapping.pairs[0];
+  if (!last || !first?.key) return null;
+  const col = first.key.loc.start.column;
+  const at = lineEnd(file.text, last.range[1]);
+  return [{ range: [at, at], text: style.eol + " ".repeat(col) + `${emitScalar(key)}:` + emitAfterKey(value, col, style) }];
+}
+
+function removePair(file: EditableFile, pair: AST.YAMLPair): TextEdit[] | null {
+  if (hasAnchorsOrAliases(pair)) return null;
+  const mapping = pair.parent as AST.YAMLMapping;
+  const index = mapping.pairs.indexOf(pair);
+  if (mapping.style === "flow") return removeFlowItem(file, mapping.pairs, index);
+  if (mapping.pairs.length === 1) {
+    // The mapping would become empty: write `{}` in its place.
+    return [{ range: [pair.range[0], lineEnd(file.text, pair.range[1])], text: "{}" }];
+  }
+  if (!startsLine(file.text, pair.range[0])) {
+    // `- key: value` (first key after a dash): pull the next key up onto the dash line.
+    const next = mapping.pairs[index + 1];
+    if (!next || index !== 0) return null;
+    return [{ range: [pair.range[0], next.range[0]], text: "" }];
+  }
+  return [{ range: [lineStart(file.text, pair.range[0]), nextLineStart(file.text, pair.range[1])], text: "" }];
+}
+
+function nextLineStart(text: string, index: number): number {
+  const nl = text.indexOf("\n", index);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+function removeEntry(file: EditableFile, entry: AST.YAMLNode): TextEdit[] | null {
+  if (hasAnchorsOrAliases(entry)) return null;
+  const seq = entry.parent as AST.YAMLSequence;
+  if (!isSequence(seq)) return null;
+  const index = seq.entries.indexOf(entry as never);
+  if (seq.style === "flow") return removeFlowItem(file, seq.entries as AST.YAMLNode[], index);
+  if (seq.entries.length === 1) {
+    return [{ range: [seq.range[0], lineEnd(file.text, seq.range[1])], text: "[]" }];
+  }
+  // The dash of a block entry is on the entry's first line.
+  const dash = file.text.lastIndexOf("-", entry.range[0]);
+  if (dash < 0 || !startsLine(file.text, dash)) return null;
+  return [{ range: [lineStart(file.text, dash), nextLineStart(file.text, entry.range[1])], text: "" }];
+}
+
+function removeFlowItem(file: EditableFile, items: readonly (AST.YAMLNode | null)[], index: number): TextEdit[] | null {
+  const item = items[index];
+  if (!item) return null;
+  const prev = items[index - 1];
+  const next = items[index + 1];
+  if (next) return [{ range: [item.range[0], next.range[0]], text: "" }];
+  if (prev) return [{ range: [prev.range[1], item.range[1]], text: "" }];
+  return [{ range: item.range as [number, number], text: "" }];
+}
+
+function removeDocument(file: EditableFile, document: AST.YAMLDocument): TextEdit[] | null {
+  if (hasAnchorsOrAliases(document)) return null;
+  const docs = file.program.body;
+  const index = docs.indexOf(document);
+  // Removing the only resource would leave an empty file: that is deleting the file, not an edit.
+  if (docs.length === 1 || !document.content) return null;
+  const next = docs[index + 1];
+  if (index === 0) {
+    if (!next) return null;
+    // Keep the file's leading comments; remove the content and the next document's `---` line.
+    const marker = file.text.indexOf("---", document.content.range[1]);
+    if (marker < 0) return null;
+    return [{ range: [lineStart(file.text, document.content.range[0]), nextLineStart(file.text, marker)], text: "" }];
+  }
+  // Later documents start at their `---` marker.
+  const start = lineStart(file.text, document.range[0]);
+  const end = next ? lineStart(file.text, next.range[0]) : file.text.length;
+  return [{ range: [start, Math.max(start, end)], text: "" }];
+}
+
+function addDocumentAfter(file: EditableFile, style: YamlStyle, document: AST.YAMLDocument, value: Record<string, unknown>): TextEdit[] {
+  const content = document.content;
+  const at = content ? lineEnd(file.text, content.range[1]) : document.range[1];
+  return [{ range: [at, at], text: `${style.eol}---${style.eol}${emitDocument(value, style)}` }];
+}

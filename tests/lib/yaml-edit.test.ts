@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { edit, parseValues } from "../helpers/edits.js";
+
+const POLICY = `# header comment
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-get
+  namespace: bookinfo
+spec:
+  # which pods
+  selector:
+    matchLabels:
+      app: reviews # the reviews pods
+  action: ALLOW
+  rules:
+  - to:
+    - operation:
+        methods: ["GET"]
+`;
+
+describe("computeEdits (YAML)", () => {
+  it("replaces a pair in place, keeps comments (moving inner ones above) and the sequence style", () => {
+    const out = edit(POLICY, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Service", group: "", name: "reviews" }] }]);
+    expect(out).toBe(`# header comment
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-get
+  namespace: bookinfo
+spec:
+  # which pods
+  # the reviews pods
+  targetRefs:
+  - kind: Service
+    group: ""
+    name: reviews
+  action: ALLOW
+  rules:
+  - to:
+    - operation:
+        methods: ["GET"]
+`);
+  });
+
+  it("follows a file that indents sequences and uses 4 spaces", () => {
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n    name: a\nspec:\n    selector:\n        matchLabels:\n            app: x\n    rules:\n        - {}\n`;
+    const out = edit(text, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Service", group: "", name: "x" }] }]);
+    expect(out).toContain(`    targetRefs:\n        - kind: Service\n          group: ""\n          name: x\n    rules:`);
+  });
+
+  it("writes flow text inside flow mappings", () => {
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: a}\nspec: {selector: {matchLabels: {app: x}}, action: DENY}\n`;
+    const out = edit(text, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Service", group: "", name: "x" }] }]);
+    expect(out).toContain(`spec: {targetRefs: [{kind: Service, group: "", name: x}], action: DENY}`);
+  });
+
+  it("inserts, removes, and keeps other documents intact", () => {
+    const text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n  - name: v2\n    labels:\n      version: v2\n`;
+    const removed = edit(text, [{ op: "remove", path: ["spec", "subsets", 0] }], 1)!;
+    expect(parseValues(removed)[1]).toMatchObject({ spec: { subsets: [{ name: "v2" }] } });
+    const set = edit(text, [{ op: "set", path: ["metadata", "namespace"], value: "bookinfo" }], 0)!;
+    expect(parseValues(set)[0]).toMatchObject({ metadata: { name: "a", namespace: "bookinfo" } });
+    const gone = edit(text, [{ op: "removeResource" }], 1)!;
+    expect(parseValues(gone)).toHaveLength(1);
+    const gone0 = edit(text, [{ op: "removeResource" }], 0)!;
+    expect(parseValues(gone0)).toMatchObject([{ kind: "DestinationRule" }]);
+    const added = edit(text, [{ op: "addResourceAfter", value: { apiVersion: "v1", kind: "Service", metadata: { name: "r-v1" }, spec: { selector: { app: "r", version: "v1" } } } }], 1)!;
+    expect(parseValues(added)).toHaveLength(3);
+    expect(parseValues(added)[2]).toMatchObject({ metadata: { name: "r-v1" } });
+  });
+
+  it("removes the first key of a sequence entry by pulling up the next", () => {
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\nspec:\n  targetRefs:\n  - namespace: x\n    kind: Service\n    name: s\n`;
+    const out = edit(text, [{ op: "remove", path: ["spec", "targetRefs", 0, "namespace"] }])!;
+    expect(out).toContain(`  - kind: Service\n    name: s\n`);
+  });
+
+  it("works on List items", () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n- apiVersion: security.istio.io/v1\n  kind: AuthorizationPolicy\n  metadata:\n    name: a\n  spec:\n    selector:\n      matchLabels:\n        app: x\n`;
+    const out = edit(text, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Service", group: "", name: "x" }] }])!;
+    expect(parseValues(out)[0]).toMatchObject({ items: [{ spec: { targetRefs: [{ kind: "Service", group: "", name: "x" }] } }] });
+  });
+
+  it("refuses edits over anchors or aliases", () => {
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\n  labels: &l\n    app: x\nspec:\n  selector:\n    matchLabels: *l\n`;
+    expect(edit(text, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [] }])).toBeNull();
+  });
+
+  it("edits JSON manifests as JSON", () => {
+    const text = `{\n    "apiVersion": "security.istio.io/v1",\n    "kind": "AuthorizationPolicy",\n    "metadata": {"name": "a"},\n    "spec": {\n        "selector": {"matchLabels": {"app": "x"}}\n    }\n}\n`;
+    const out = edit(text, [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Service", group: "", name: "x" }] }], 0, true)!;
+    expect(JSON.parse(out)).toMatchObject({ spec: { targetRefs: [{ kind: "Service", group: "", name: "x" }] } });
+    expect(JSON.parse(out).spec.selector).toBeUndefined();
+  });
+});
