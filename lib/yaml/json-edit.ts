@@ -1,50 +1,85 @@
 /**
  * Edits for JSON manifests, computed with jsonc-parser so that the output stays JSON and keeps the
- * file's own indentation.
+ * file's own layout: a replaced property stays where it was, written on one line when the old value was
+ * on one line and indented like its siblings otherwise.
  */
-import { applyEdits, modify, type FormattingOptions, type JSONPath } from "jsonc-parser";
+import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from "jsonc-parser";
 import type { Resource } from "./documents.js";
 import type { EditOp, TextEdit } from "./edit.js";
 
-function formatting(text: string): FormattingOptions {
+function formatting(text: string): FormattingOptions & { unit: string } {
   const m = /\n([ \t]+)\S/.exec(text);
-  const indent = m ? m[1] : "  ";
-  return {
-    insertSpaces: !indent.startsWith("\t"),
-    tabSize: indent.startsWith("\t") ? 1 : indent.length,
-    eol: text.includes("\r\n") ? "\r\n" : "\n",
-  };
+  const unit = m ? (m[1].startsWith("\t") ? "\t" : m[1]) : "  ";
+  return { insertSpaces: unit !== "\t", tabSize: unit === "\t" ? 1 : unit.length, eol: text.includes("\r\n") ? "\r\n" : "\n", unit };
+}
+
+/** One-line JSON with the spacing people write by hand: `{"a": 1, "b": [1, 2]}`. */
+function inline(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(inline).join(", ")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${inline(v)}`)
+      .join(", ")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Multi-line JSON whose continuation lines start at `indent`. */
+function block(value: unknown, indent: string, unit: string, eol: string): string {
+  return JSON.stringify(value, null, unit).split("\n").join(eol + indent);
+}
+
+function lineIndent(text: string, offset: number): string {
+  const start = text.lastIndexOf("\n", offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(start))![0];
 }
 
 export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp[]): TextEdit[] | null {
   const base: JSONPath = resource.listIndex === null ? [] : ["items", resource.listIndex];
-  const formattingOptions = formatting(text);
+  const fmt = formatting(text);
   let out = text;
-  const apply = (path: JSONPath, value: unknown) => {
-    out = applyEdits(out, modify(out, path, value, { formattingOptions }));
+  const write = (property: Node, key: string, value: unknown) => {
+    const valueNode = property.children?.[1];
+    if (!valueNode) return false;
+    const oneLine = !out.slice(valueNode.offset, valueNode.offset + valueNode.length).includes("\n");
+    const textValue = oneLine ? inline(value) : block(value, lineIndent(out, property.offset), fmt.unit, fmt.eol);
+    out = out.slice(0, property.offset) + `${JSON.stringify(key)}: ${textValue}` + out.slice(property.offset + property.length);
+    return true;
+  };
+  const propertyAt = (path: JSONPath): Node | undefined => {
+    const tree = parseTree(out);
+    const node = tree && findNodeAtLocation(tree, path);
+    return node?.parent?.type === "property" ? node.parent : undefined;
+  };
+  const modifyAt = (path: JSONPath, value: unknown, isArrayInsertion = false) => {
+    out = applyEdits(out, modify(out, path, value, { formattingOptions: fmt, isArrayInsertion }));
   };
   for (const op of ops) {
     switch (op.op) {
       case "replacePair": {
-        const path = [...base, ...op.path];
-        const parent = path.slice(0, -1);
-        apply(path, undefined);
-        apply([...parent, op.key], op.value);
+        const property = propertyAt([...base, ...op.path]);
+        if (!property || !write(property, op.key, op.value)) return null;
         break;
       }
-      case "set":
-        apply([...base, ...op.path], op.value);
+      case "set": {
+        const path = [...base, ...op.path];
+        const property = propertyAt(path);
+        if (property) {
+          if (!write(property, String(op.path[op.path.length - 1]), op.value)) return null;
+        } else modifyAt(path, op.value);
         break;
+      }
       case "remove":
-        apply([...base, ...op.path], undefined);
+        modifyAt([...base, ...op.path], undefined);
         break;
       case "removeResource":
         if (resource.listIndex === null) return null;
-        apply(base, undefined);
+        modifyAt(base, undefined);
         break;
       case "addResourceAfter":
         if (resource.listIndex === null) return null;
-        out = applyEdits(out, modify(out, ["items", resource.listIndex + 1], op.value, { formattingOptions, isArrayInsertion: true }));
+        modifyAt(["items", resource.listIndex + 1], op.value, true);
         break;
     }
   }

@@ -1,0 +1,90 @@
+/**
+ * Services and waypoint Gateways found among plain resources (the current file's, for single-file rules).
+ */
+import { GATEWAY_API_GROUP, asArray, isObject, type ResourceHeader, type PlainObject } from "./resource.js";
+import { serviceSelector, type Labels } from "./selector.js";
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+  appProtocol?: string;
+}
+
+export interface ServiceInfo {
+  name: string;
+  namespace: string | undefined;
+  selector: Labels | null;
+  labels: Labels;
+  ports: ServicePort[];
+}
+
+type Res = ResourceHeader & { value: PlainObject };
+
+export function isService(r: ResourceHeader): boolean {
+  return r.kind === "Service" && r.group === "";
+}
+
+export function servicePorts(spec: unknown): ServicePort[] {
+  if (!isObject(spec)) return [];
+  const out: ServicePort[] = [];
+  for (const p of asArray(spec.ports)) {
+    if (!isObject(p) || typeof p.port !== "number") continue;
+    const port: ServicePort = { port: p.port };
+    if (typeof p.name === "string") port.name = p.name;
+    if (typeof p.targetPort === "number" || typeof p.targetPort === "string") port.targetPort = p.targetPort;
+    if (typeof p.protocol === "string") port.protocol = p.protocol;
+    if (typeof p.appProtocol === "string") port.appProtocol = p.appProtocol;
+    out.push(port);
+  }
+  return out;
+}
+
+export function serviceInfo(r: Res): ServiceInfo | null {
+  if (!isService(r) || !r.name) return null;
+  const metadata = isObject(r.value.metadata) ? r.value.metadata : {};
+  const labels = isObject(metadata.labels) ? (Object.fromEntries(Object.entries(metadata.labels).map(([k, v]) => [k, String(v)])) as Labels) : {};
+  return { name: r.name, namespace: r.namespace, selector: serviceSelector(r.value.spec), labels, ports: servicePorts(r.value.spec) };
+}
+
+export function servicesIn(resources: readonly Res[]): ServiceInfo[] {
+  return resources.flatMap((r) => {
+    const s = serviceInfo(r);
+    return s ? [s] : [];
+  });
+}
+
+export const WAYPOINT_CLASS = "istio-waypoint";
+
+export interface WaypointInfo {
+  name: string;
+  namespace: string | undefined;
+  serviceAccount: string;
+  waypointFor: string;
+}
+
+/** A Gateway API Gateway of class `istio-waypoint`; its service account is the Gateway name unless annotated. */
+export function waypointInfo(r: Res): WaypointInfo | null {
+  if (r.kind !== "Gateway" || r.group !== GATEWAY_API_GROUP || !r.name) return null;
+  const spec = isObject(r.value.spec) ? r.value.spec : {};
+  if (spec.gatewayClassName !== WAYPOINT_CLASS) return null;
+  const metadata = isObject(r.value.metadata) ? r.value.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  const labels = isObject(metadata.labels) ? metadata.labels : {};
+  const sa = annotations["gateway.istio.io/service-account"];
+  const waypointFor = labels["istio.io/waypoint-for"];
+  return {
+    name: r.name,
+    namespace: r.namespace,
+    serviceAccount: typeof sa === "string" && sa ? sa : r.name,
+    waypointFor: typeof waypointFor === "string" ? waypointFor : "service",
+  };
+}
+
+export function waypointsIn(resources: readonly Res[]): WaypointInfo[] {
+  return resources.flatMap((r) => {
+    const w = waypointInfo(r);
+    return w ? [w] : [];
+  });
+}

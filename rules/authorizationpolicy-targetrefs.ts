@@ -1,0 +1,153 @@
+import { createRule, type Suggestion } from "../lib/create-rule.js";
+import { isIstioKind, displayName, isObject } from "../lib/k8s/resource.js";
+import { workloadSelectorLabels } from "../lib/k8s/selector.js";
+import { servicesIn, waypointsIn } from "../lib/k8s/service.js";
+import { attachment, l7Attributes, selectsGatewayPods, ztunnelOutcome, type ZtunnelOutcome } from "../lib/istio/authorization.js";
+import {
+  gatewayRef,
+  guessServiceName,
+  serviceRef,
+  servicesSelectingSamePods,
+  toTargetRefs,
+  waypointClassRef,
+} from "../lib/convert/selector-to-targetrefs.js";
+import { waypointFor } from "../lib/settings.js";
+
+type MessageIds =
+  | "allowDropped"
+  | "allowDeniesAll"
+  | "denyBroader"
+  | "denyNoEffect"
+  | "unsupportedAction"
+  | "useService"
+  | "useGuessedService"
+  | "useWaypoint"
+  | "useWaypointClass";
+
+interface Options {
+  /** Extra label sets that select Envoy gateway pods (selectors on gateways keep working in ambient). */
+  gatewaySelectors: Record<string, string>[];
+}
+
+const TO_WAYPOINT = "Attach it to a waypoint with `targetRefs` instead.";
+
+const ATTACHED: Record<string, string> = {
+  selector: "is attached by `selector`",
+  namespace: "applies namespace-wide (no selector)",
+  mesh: "applies mesh-wide (root namespace, no selector)",
+};
+
+export default createRule<MessageIds, Options>({
+  name: "authorizationpolicy-targetrefs",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "AuthorizationPolicies with HTTP attributes, or action CUSTOM/AUDIT, must be attached to a waypoint with targetRefs: ztunnel cannot enforce them",
+      recommended: "error",
+    },
+    fixable: "code",
+    hasSuggestions: true,
+    schema: [
+      {
+        type: "object",
+        properties: {
+          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      allowDropped:
+        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel cannot evaluate HTTP attributes: it drops the {{dropped}} of this ALLOW policy that use them, so the traffic they allowed will be DENIED. " +
+        TO_WAYPOINT,
+      allowDeniesAll:
+        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. " +
+        TO_WAYPOINT,
+      denyBroader:
+        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel enforces this DENY without its HTTP conditions, so it denies more traffic than intended. " +
+        TO_WAYPOINT,
+      denyNoEffect:
+        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). Without its HTTP conditions this DENY has nothing left that ztunnel can match: it will have NO EFFECT (fail-open). " +
+        TO_WAYPOINT,
+      unsupportedAction:
+        "{{resource}} {{attached}} with action {{action}} (line {{line}}). ztunnel does not support {{action}} policies, so it will NOT be enforced in ambient mode. " +
+        TO_WAYPOINT,
+      useService: "Replace the selector with `targetRefs` to Service {{name}} (it selects the same pods).",
+      useGuessedService: "Replace the selector with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
+      useWaypoint: "Attach the policy to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
+      useWaypointClass: "Attach the policy to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+    },
+  },
+  defaultOptions: { gatewaySelectors: [] },
+  check({ resources, settings, options, report, line }) {
+    const services = servicesIn(resources);
+    const waypoints = waypointsIn(resources);
+    for (const resource of resources) {
+      if (!isIstioKind(resource, "AuthorizationPolicy")) continue;
+      const policy = resource.value;
+      const how = attachment(policy, settings.rootNamespace);
+      if (how === "targetRefs") continue;
+      const spec = isObject(policy.spec) ? policy.spec : {};
+      const matchLabels = workloadSelectorLabels(spec.selector) ?? {};
+      if (how === "selector" && selectsGatewayPods(matchLabels, options.gatewaySelectors)) continue;
+      const outcome = ztunnelOutcome(policy);
+      if (!outcome) continue;
+
+      const trigger = outcome.kind === "unsupported-action" ? null : l7Attributes(policy)[0];
+      const triggerPath = trigger ? trigger.path : (["spec", "action"] as const);
+      const data = {
+        resource: displayName(resource),
+        attached: ATTACHED[how],
+        attribute: trigger?.attribute ?? "",
+        line: line(resource, triggerPath),
+        action: outcome.kind === "unsupported-action" ? outcome.action : "",
+        dropped: outcome.kind === "allow-dropped" ? (outcome.droppedRules === 1 ? "rule" : `${outcome.droppedRules} rules`) : "",
+      };
+
+      // Fix / suggestions: which targets can the policy move to?
+      const hasSelector = how === "selector";
+      const namespace = resource.namespace;
+      const suggest: Suggestion<MessageIds>[] = [];
+      let fix = null;
+      if (hasSelector) {
+        const same = servicesSelectingSamePods(matchLabels, namespace, services);
+        if (same.length === 1) fix = toTargetRefs(serviceRef(same[0].name), true);
+        for (const s of same) suggest.push({ messageId: "useService", data: { name: s.name }, ops: toTargetRefs(serviceRef(s.name), true) });
+        const guess = guessServiceName(matchLabels);
+        if (!same.length && guess) {
+          suggest.push({ messageId: "useGuessedService", data: { name: guess }, ops: toTargetRefs(serviceRef(guess), true) });
+        }
+      }
+      if (how === "mesh") {
+        suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
+      } else {
+        const inFile = waypoints.filter((w) => w.namespace === namespace);
+        const waypoint = inFile.length === 1 ? inFile[0].name : waypointFor(settings, namespace).name;
+        suggest.push({ messageId: "useWaypoint", data: { name: waypoint }, ops: toTargetRefs(gatewayRef(waypoint), hasSelector) });
+      }
+
+      report({
+        resource,
+        path: hasSelector ? ["spec", "selector"] : ["spec"],
+        messageId: messageFor(outcome),
+        data,
+        fix,
+        suggest,
+      });
+    }
+  },
+});
+
+function messageFor(outcome: ZtunnelOutcome): MessageIds {
+  switch (outcome.kind) {
+    case "allow-dropped":
+      return outcome.droppedRules >= outcome.totalRules ? "allowDeniesAll" : "allowDropped";
+    case "deny-broader":
+      return "denyBroader";
+    case "deny-no-effect":
+      return "denyNoEffect";
+    case "unsupported-action":
+      return "unsupportedAction";
+  }
+}

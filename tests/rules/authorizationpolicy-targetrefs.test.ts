@@ -1,0 +1,563 @@
+/**
+ * Fixture shapes: bookinfo `allow-get-reviews` (istio.io docs, ambient/migrate/migrate-policies), the
+ * `allow-frontend` L4 policy and the waypoint-bypass DENY from the same guide, kubeflow's oauth2-proxy CUSTOM
+ * policy on the ingress gateway (corpus: kubeflow__manifests/common__oauth2-proxy__…), and authservice's
+ * namespace-wide requestPrincipals policy (corpus: istio-ecosystem__authservice/examples__minimal__authz-policy.yaml).
+ */
+import rule from "../../rules/authorizationpolicy-targetrefs.js";
+import type { RuleTester } from "eslint";
+import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+
+const REVIEWS_SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+  labels:
+    app: reviews
+spec:
+  ports:
+  - port: 9080
+    name: http
+  selector:
+    app: reviews
+`;
+
+const ALLOW_GET_REVIEWS = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-get-reviews
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  action: ALLOW
+  rules:
+  - from:
+    - source:
+        principals: ["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]
+    to:
+    - operation:
+        methods: ["GET"]
+`;
+
+const ALLOW_GET_REVIEWS_TARGETREFS = ALLOW_GET_REVIEWS.replace(
+  "  selector:\n    matchLabels:\n      app: reviews\n",
+  '  targetRefs:\n  - kind: Service\n    group: ""\n    name: reviews\n',
+);
+
+const ALLOW_FRONTEND = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-frontend
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  action: ALLOW
+  rules:
+  - from:
+    - source:
+        principals: ["cluster.local/ns/bookinfo/sa/bookinfo-productpage"]
+    to:
+    - operation:
+        ports: ["9080"]
+`;
+
+const DENY_WAYPOINT_BYPASS = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-waypoint-bypass
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  action: DENY
+  rules:
+  - from:
+    - source:
+        notPrincipals: ["cluster.local/ns/bookinfo/sa/waypoint"]
+`;
+
+const SELECTOR = /  selector:\n    matchLabels:\n      app: (\S+)\n/;
+/** The two suggestions for a selector policy without a Service in the file: guessed Service, then waypoint. */
+function guessAndWaypoint(code: string) {
+  const app = SELECTOR.exec(code)![1];
+  return [
+    { messageId: "useGuessedService", data: { name: app }, output: code.replace(SELECTOR, `  targetRefs:\n  - kind: Service\n    group: ""\n    name: ${app}\n`) },
+    { messageId: "useWaypoint", data: { name: "waypoint" }, output: code.replace(SELECTOR, "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n") },
+  ];
+}
+
+const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    { name: "L4-only policy (principals + ports) stays on ztunnel", code: ALLOW_FRONTEND },
+    { name: "waypoint bypass DENY (selector, notPrincipals)", code: DENY_WAYPOINT_BYPASS },
+    { name: "already attached with targetRefs", code: ALLOW_GET_REVIEWS_TARGETREFS },
+    {
+      name: "singular targetRef also counts as waypoint-attached",
+      code: ALLOW_GET_REVIEWS.replace("  selector:\n    matchLabels:\n      app: reviews\n", "  targetRef:\n    kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n"),
+    },
+    {
+      name: "Linkerd AuthorizationPolicy is not Istio's",
+      code: `apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata:
+  name: podinfo
+spec:
+  targetRef:
+    group: policy.linkerd.io
+    kind: Server
+    name: podinfo
+  requiredAuthenticationRefs:
+  - name: podinfo
+    kind: MeshTLSAuthentication
+`,
+    },
+    {
+      name: "CUSTOM ext-authz on the ingress gateway pods (Envoy gateways keep honouring selectors)",
+      code: `apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata:
+  name: istio-ingressgateway-oauth2-proxy
+  namespace: istio-system
+spec:
+  action: CUSTOM
+  provider:
+    name: oauth2-proxy
+  selector:
+    matchLabels:
+      app: istio-ingressgateway
+  rules:
+  - to:
+    - operation:
+        notPaths: ["/dex/*"]
+`,
+    },
+    {
+      name: "user-declared gateway selector",
+      code: ALLOW_GET_REVIEWS.replace("app: reviews", "role: edge"),
+      options: [{ gatewaySelectors: [{ role: "edge" }] }],
+    },
+    {
+      name: "when keys ztunnel enforces (source.namespace, destination.port)",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ns-only
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: ratings
+  rules:
+  - when:
+    - key: source.namespace
+      values: ["bookinfo"]
+    - key: destination.port
+      values: ["9080"]
+`,
+    },
+    { name: "not a Kubernetes manifest", code: "foo: bar\nlist: [1, 2]\n" },
+    { name: "empty file", code: "" },
+    { name: "scalar document", code: "just a string\n" },
+    { name: "odd shapes do not crash", code: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec:\n  rules: 3\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec:\n  rules:\n  - to: [null, 1, {operation: null}]\n    when: [{key: 5}]\n" },
+  ],
+  invalid: [
+    {
+      name: "ALLOW with methods, Service in the same file selects the same pods: fix to targetRefs",
+      code: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS,
+      output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
+      errors: [
+        {
+          message:
+            "AuthorizationPolicy bookinfo/allow-get-reviews is attached by `selector` and uses the HTTP attribute `methods` (line 31). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+          line: 21,
+          column: 3,
+          endLine: 21,
+          endColumn: 11,
+          suggestions: [
+            { messageId: "useService", data: { name: "reviews" }, output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS },
+            {
+              messageId: "useWaypoint",
+              data: { name: "waypoint" },
+              output:
+                REVIEWS_SERVICE +
+                "---\n" +
+                ALLOW_GET_REVIEWS.replace(
+                  "  selector:\n    matchLabels:\n      app: reviews\n",
+                  "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n",
+                ),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "no Service in the file: suggestions only (guessed Service, waypoint named in settings)",
+      code: ALLOW_GET_REVIEWS,
+      output: null,
+      settings: { "istio-ambient": { waypoint: "bookinfo-waypoint" } },
+      errors: [
+        {
+          messageId: "allowDeniesAll",
+          suggestions: [
+            { messageId: "useGuessedService", data: { name: "reviews" }, output: ALLOW_GET_REVIEWS_TARGETREFS },
+            {
+              messageId: "useWaypoint",
+              data: { name: "bookinfo-waypoint" },
+              output: ALLOW_GET_REVIEWS.replace(
+                "  selector:\n    matchLabels:\n      app: reviews\n",
+                "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: bookinfo-waypoint\n",
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "ALLOW with one L4 rule and one L7 rule: only the L7 rule is dropped",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: mixed
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: ratings
+  rules:
+  - from:
+    - source:
+        namespaces: ["bookinfo"]
+  - to:
+    - operation:
+        paths: ["/health*"]
+`,
+      output: null,
+      errors: [
+        {
+          message:
+            "AuthorizationPolicy bookinfo/mixed is attached by `selector` and uses the HTTP attribute `paths` (line 16). ztunnel cannot evaluate HTTP attributes: it drops the rule of this ALLOW policy that use them, so the traffic they allowed will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+          line: 7,
+          suggestions: "GUESS",
+        },
+      ],
+    },
+    {
+      name: "DENY with an L4 remainder is broader",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-post-from-test
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: ratings
+  action: DENY
+  rules:
+  - from:
+    - source:
+        namespaces: ["test"]
+    to:
+    - operation:
+        ports: ["9080"]
+        methods: ["POST"]
+`,
+      output: null,
+      errors: [{ messageId: "denyBroader", line: 7, suggestions: "GUESS" }],
+    },
+    {
+      name: "DENY whose HTTP attribute has its own 'to' entry: that clause is empty at ztunnel, so no effect",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-post-from-test
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: ratings
+  action: DENY
+  rules:
+  - from:
+    - source:
+        namespaces: ["test"]
+    to:
+    - operation:
+        methods: ["POST"]
+`,
+      output: null,
+      errors: [{ messageId: "denyNoEffect", suggestions: "GUESS" }],
+    },
+    {
+      name: "DENY with nothing L4 left has no effect",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-admin
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: productpage
+  action: DENY
+  rules:
+  - to:
+    - operation:
+        paths: ["/admin*"]
+  - when:
+    - key: request.headers[x-debug]
+      values: ["1"]
+`,
+      output: null,
+      errors: [{ messageId: "denyNoEffect", line: 7, suggestions: "GUESS" }],
+    },
+    {
+      name: "CUSTOM on an application workload is not enforced",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ext-authz
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  action: CUSTOM
+  provider:
+    name: sample-ext-authz-grpc
+  rules:
+  - to:
+    - operation:
+        ports: ["8000"]
+`,
+      output: null,
+      errors: [
+        {
+          message:
+            "AuthorizationPolicy foo/ext-authz is attached by `selector` with action CUSTOM (line 10). ztunnel does not support CUSTOM policies, so it will NOT be enforced in ambient mode. Attach it to a waypoint with `targetRefs` instead.",
+          suggestions: "GUESS",
+        },
+      ],
+    },
+    {
+      name: "namespace-wide requestPrincipals policy (authservice example): reported at spec, waypoint suggestion adds targetRefs",
+      code: `# Set a policy to enforce that the token is present.
+apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata:
+  name: example-authz
+spec:
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            requestPrincipals: ["*"]
+`,
+      output: null,
+      errors: [
+        {
+          message:
+            "AuthorizationPolicy example-authz applies namespace-wide (no selector) and uses the HTTP attribute `requestPrincipals` (line 11). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+          line: 6,
+          suggestions: [
+            {
+              messageId: "useWaypoint",
+              output: `# Set a policy to enforce that the token is present.
+apiVersion: security.istio.io/v1beta1
+kind: AuthorizationPolicy
+metadata:
+  name: example-authz
+spec:
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            requestPrincipals: ["*"]
+  targetRefs:
+    - kind: Gateway
+      group: gateway.networking.k8s.io
+      name: waypoint
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "root namespace, no selector: mesh-wide, GatewayClass suggestion",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: global-deny-delete
+  namespace: istio-system
+spec:
+  action: DENY
+  rules:
+  - to:
+    - operation:
+        methods: ["DELETE"]
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "denyNoEffect",
+          suggestions: [
+            {
+              messageId: "useWaypointClass",
+              output: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: global-deny-delete
+  namespace: istio-system
+spec:
+  action: DENY
+  rules:
+  - to:
+    - operation:
+        methods: ["DELETE"]
+  targetRefs:
+  - kind: GatewayClass
+    group: gateway.networking.k8s.io
+    name: istio-waypoint
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "when key outside the L4 set (request.auth.claims) is L7",
+      code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: require-group
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: productpage
+  rules:
+  - when:
+    - key: request.auth.claims[groups]
+      values: ["admins"]
+`,
+      output: null,
+      errors: [{ messageId: "allowDeniesAll", suggestions: "GUESS" }],
+    },
+    {
+      name: "two Services select the same pods: no fix, one suggestion each",
+      code: REVIEWS_SERVICE + "---\n" + REVIEWS_SERVICE.replace("name: reviews\n  namespace", "name: reviews-canary\n  namespace") + "---\n" + ALLOW_GET_REVIEWS,
+      output: null,
+      errors: [
+        {
+          messageId: "allowDeniesAll",
+          suggestions: [
+            { messageId: "useService", data: { name: "reviews" }, output: REVIEWS_SERVICE + "---\n" + REVIEWS_SERVICE.replace("name: reviews\n  namespace", "name: reviews-canary\n  namespace") + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS },
+            { messageId: "useService", data: { name: "reviews-canary" }, output: REVIEWS_SERVICE + "---\n" + REVIEWS_SERVICE.replace("name: reviews\n  namespace", "name: reviews-canary\n  namespace") + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS.replace("name: reviews\n", "name: reviews-canary\n") },
+            { messageId: "useWaypoint", output: REVIEWS_SERVICE + "---\n" + REVIEWS_SERVICE.replace("name: reviews\n  namespace", "name: reviews-canary\n  namespace") + "---\n" + ALLOW_GET_REVIEWS.replace("  selector:\n    matchLabels:\n      app: reviews\n", "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "flow style and kind: List",
+      code: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
+- apiVersion: security.istio.io/v1
+  kind: AuthorizationPolicy
+  metadata: {name: allow-get-reviews, namespace: bookinfo}
+  spec: {selector: {matchLabels: {app: reviews}}, rules: [{to: [{operation: {methods: [GET]}}]}]}
+`,
+      output: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
+- apiVersion: security.istio.io/v1
+  kind: AuthorizationPolicy
+  metadata: {name: allow-get-reviews, namespace: bookinfo}
+  spec: {targetRefs: [{kind: Service, group: "", name: reviews}], rules: [{to: [{operation: {methods: [GET]}}]}]}
+`,
+      errors: [
+        {
+          messageId: "allowDeniesAll",
+          line: 8,
+          suggestions: [
+            { messageId: "useService", output: "SAME_AS_FIX" },
+            {
+              messageId: "useWaypoint",
+              output: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
+- apiVersion: security.istio.io/v1
+  kind: AuthorizationPolicy
+  metadata: {name: allow-get-reviews, namespace: bookinfo}
+  spec: {targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: waypoint}], rules: [{to: [{operation: {methods: [GET]}}]}]}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "JSON manifest: the fix stays JSON",
+      filename: "policy.json",
+      code: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080}]}},
+    {
+      "apiVersion": "security.istio.io/v1",
+      "kind": "AuthorizationPolicy",
+      "metadata": {"name": "allow-get-reviews", "namespace": "bookinfo"},
+      "spec": {
+        "selector": {"matchLabels": {"app": "reviews"}},
+        "rules": [{"to": [{"operation": {"methods": ["GET"]}}]}]
+      }
+    }
+  ]
+}
+`,
+      output: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080}]}},
+    {
+      "apiVersion": "security.istio.io/v1",
+      "kind": "AuthorizationPolicy",
+      "metadata": {"name": "allow-get-reviews", "namespace": "bookinfo"},
+      "spec": {
+        "targetRefs": [{"kind": "Service", "group": "", "name": "reviews"}],
+        "rules": [{"to": [{"operation": {"methods": ["GET"]}}]}]
+      }
+    }
+  ]
+}
+`,
+      errors: [{ messageId: "allowDeniesAll", suggestions: [{ messageId: "useService", output: "SAME_AS_FIX" }, { messageId: "useWaypoint", output: "JSON_WAYPOINT" }] }],
+    },
+  ],
+};
+
+// Expand the shorthands: "GUESS" = guessed-Service + waypoint suggestions; "SAME_AS_FIX" = the fix output.
+for (const c of cases.invalid) {
+  for (const e of c.errors as Array<Record<string, unknown>>) {
+    if (e.suggestions === "GUESS") e.suggestions = guessAndWaypoint(c.code);
+    for (const s of (e.suggestions as Array<{ output: string }> | undefined) ?? []) {
+      if (s.output === "SAME_AS_FIX") s.output = c.output as string;
+      if (s.output === "JSON_WAYPOINT") s.output = (c.output as string).replace('"kind": "Service", "group": "", "name": "reviews"', '"kind": "Gateway", "group": "gateway.networking.k8s.io", "name": "waypoint"');
+    }
+  }
+}
+
+ruleSuite("authorizationpolicy-targetrefs", rule, cases);
