@@ -1,0 +1,3 @@
+import istioAmbient from "eslint-plugin-istio-ambient";
+
+export default [istioAmbient.configs.recommended];
