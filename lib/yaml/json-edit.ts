@@ -73,10 +73,20 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
       case "remove":
         modifyAt([...base, ...op.path], undefined);
         break;
-      case "removeResource":
+      case "removeResource": {
         if (resource.listIndex === null) return null;
-        modifyAt(base, undefined);
+        // Cut the item's own text (with the comma that joins it to a neighbour): the other items keep their layout.
+        const tree = parseTree(out);
+        const items = tree && findNodeAtLocation(tree, ["items"]);
+        const list = items?.children ?? [];
+        const item = list[resource.listIndex];
+        if (!item) return null;
+        const prev = list[resource.listIndex - 1];
+        const next = list[resource.listIndex + 1];
+        const [from, to] = next ? [item.offset, next.offset] : prev ? [prev.offset + prev.length, item.offset + item.length] : [item.offset, item.offset + item.length];
+        out = out.slice(0, from) + out.slice(to);
         break;
+      }
       case "addResourceAfter":
         if (resource.listIndex === null) return null;
         modifyAt(["items", resource.listIndex + 1], op.value, true);
