@@ -1,0 +1,171 @@
+import { createRule } from "../lib/create-rule.js";
+import { isIstioKind, displayName } from "../lib/k8s/resource.js";
+import { waypointsIn } from "../lib/k8s/service.js";
+import { envoyFilterFindings, istioVersionAtLeast, type EnvoyFilterFinding, type PatchClass } from "../lib/istio/envoyfilter.js";
+import { waypointFor } from "../lib/settings.js";
+
+type MessageIds =
+  | "lua"
+  | "extAuthz"
+  | "rateLimit"
+  | "wasm"
+  | "istioTelemetry"
+  | "other"
+  | "empty"
+  | "waypoint"
+  | "waypointSelector"
+  | "removeEnvoyFilter";
+
+interface Options {
+  /** Extra label sets that select Envoy gateway pods (EnvoyFilters on gateways keep working in ambient). */
+  gatewaySelectors: Record<string, string>[];
+}
+
+const IGNORED = "ztunnel never applies EnvoyFilters and waypoints ignore those without `targetRefs`, so in ambient mode";
+
+const MESSAGE_BY_CLASS: Record<PatchClass, MessageIds> = {
+  lua: "lua",
+  "ext-authz": "extAuthz",
+  "local-ratelimit": "rateLimit",
+  ratelimit: "rateLimit",
+  wasm: "wasm",
+  "istio-telemetry": "istioTelemetry",
+  other: "other",
+};
+
+const PROXIES = {
+  selector: "the sidecars its `workloadSelector` picks",
+  namespace: "every sidecar of its namespace",
+  mesh: "every sidecar of the mesh (root namespace, no selector)",
+};
+
+export default createRule<MessageIds, Options>({
+  name: "no-envoyfilter",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "EnvoyFilters that patch sidecars are silently ignored in ambient mode (ztunnel never applies them, waypoints only through targetRefs); replace each with its ambient API or treat it as a migration blocker",
+      recommended: "error",
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: "object",
+        properties: {
+          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      lua:
+        "{{resource}} adds the Lua filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
+        IGNORED +
+        " this Lua code silently stops running. {{luaAlternative}}",
+      extAuthz:
+        "{{resource}} adds the ext_authz filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
+        IGNORED +
+        " external authorization silently stops being enforced. Use an AuthorizationPolicy with `action: CUSTOM` and an extension provider, attached to the waypoint with `targetRefs`.",
+      rateLimit:
+        "{{resource}} configures {{rateLimitKind}} (`{{subject}}`, line {{line}}) for {{proxies}}. " +
+        IGNORED +
+        " these limits silently stop applying. Istio has no rate-limit API for waypoints or ztunnel yet: this is a migration blocker to resolve first (an EnvoyFilter with `context: GATEWAY` on an ingress gateway still works for traffic entering the mesh).",
+      wasm:
+        "{{resource}} adds the Wasm filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
+        IGNORED +
+        " this extension silently stops running. {{wasmAlternative}}",
+      istioTelemetry:
+        "{{resource}} configures Istio's built-in telemetry extension `{{subject}}` (line {{line}}) for {{proxies}}. " +
+        IGNORED +
+        " this change is silently ignored. ztunnel and waypoints produce Istio's metrics themselves: customise them with the Telemetry API (attached to the waypoint with `targetRefs`), or delete this filter.",
+      other:
+        "{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}. " +
+        IGNORED +
+        " this patch is silently ignored, and no ambient API replaces it: treat it as a migration blocker and resolve it before migrating.",
+      empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",
+      waypoint:
+        "{{resource}} patches a waypoint ({{how}}, line {{line}}). EnvoyFilter on waypoints is not supported by Istio ({{versionNote}}): it may not apply and may break on upgrade. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin{{trafficExtension}}) where one exists; otherwise treat it as a migration blocker.",
+      waypointSelector:
+        "{{resource}} selects the pods of {{target}} with `workloadSelector` (line {{line}}). Waypoints only take EnvoyFilters attached with `targetRefs`, and ignore this one: it is silently not applied. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin{{trafficExtension}}) where one exists; otherwise treat it as a migration blocker.",
+      removeEnvoyFilter: "Delete EnvoyFilter {{name}} (once what it does has moved to its ambient replacement).",
+    },
+  },
+  defaultOptions: { gatewaySelectors: [] },
+  check({ resources, settings, options, report, line }) {
+    const waypoints = waypointsIn(resources);
+    const version = settings.istioVersion;
+    const hasTrafficExtension = istioVersionAtLeast(version, "1.30");
+    const trafficExtension = hasTrafficExtension ? ", TrafficExtension" : "";
+    for (const resource of resources) {
+      if (!isIstioKind(resource, "EnvoyFilter")) continue;
+      const namespace = resource.namespace ?? settings.defaultNamespace;
+      const inFile = waypoints.filter((w) => w.namespace === resource.namespace).map((w) => w.name);
+      const waypointNames = [...new Set([...inFile, waypointFor(settings, namespace).name])];
+      const findings = envoyFilterFindings(resource.value, {
+        rootNamespace: settings.rootNamespace,
+        namespace,
+        waypointNames,
+        gatewaySelectors: options.gatewaySelectors,
+      });
+      const suggest = [{ messageId: "removeEnvoyFilter" as const, data: { name: resource.name ?? "(unnamed)" }, ops: [{ op: "removeResource" as const }] }];
+      for (const finding of findings) {
+        report({
+          resource,
+          path: finding.path,
+          messageId: messageIdOf(finding),
+          data: {
+            resource: displayName(resource),
+            line: line(resource, finding.path),
+            ...dataOf(finding, version, hasTrafficExtension),
+            trafficExtension,
+          },
+          suggest,
+        });
+      }
+    }
+  },
+});
+
+function messageIdOf(finding: EnvoyFilterFinding): MessageIds {
+  switch (finding.kind) {
+    case "sidecar":
+      return MESSAGE_BY_CLASS[finding.cls];
+    case "empty":
+      return "empty";
+    case "waypoint":
+      return "waypoint";
+    case "waypoint-selector":
+      return "waypointSelector";
+  }
+}
+
+function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtension: boolean): Record<string, string> {
+  switch (finding.kind) {
+    case "sidecar":
+      return {
+        proxies: PROXIES[finding.scope],
+        subject: finding.subject,
+        applyTo: `\`${finding.applyTo}\``,
+        subjectSuffix: finding.subject ? ` (\`${finding.subject}\`)` : "",
+        rateLimitKind: finding.cls === "local-ratelimit" ? "local rate limiting" : "global rate limiting (rate limit service)",
+        wasmAlternative: hasTrafficExtension
+          ? "Use a WasmPlugin (or a TrafficExtension, Istio 1.30+) attached to the waypoint with `targetRefs`."
+          : "Use a WasmPlugin attached to the waypoint with `targetRefs`.",
+        luaAlternative: hasTrafficExtension
+          ? "Move it to a TrafficExtension (Istio 1.30+) or a WasmPlugin attached to the waypoint with `targetRefs`."
+          : `Rewrite it as a WasmPlugin attached to the waypoint with \`targetRefs\` (TrafficExtension, which runs Lua on waypoints, needs Istio 1.30+; settings say ${version}).`,
+      };
+    case "empty":
+      return {};
+    case "waypoint":
+      return {
+        how: finding.how === "context" ? "`context: WAYPOINT`" : `\`targetRefs\` to ${finding.target}`,
+        versionNote: istioVersionAtLeast(version, "1.28")
+          ? "the `WAYPOINT` patch context, added in 1.28, is experimental and undocumented"
+          : `Istio ${version} has no \`WAYPOINT\` patch context at all`,
+      };
+    case "waypoint-selector":
+      return { target: finding.target };
+  }
+}
