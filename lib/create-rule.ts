@@ -4,6 +4,7 @@
  * file's own style (jsonc-parser for JSON), and the promise that a rule never crashes a lint run.
  */
 import type { Rule } from "eslint";
+import path from "node:path";
 import type { AST } from "yaml-eslint-parser";
 import type { JSONSchema4 } from "@typescript-eslint/utils/json-schema";
 import { resourcesOf, nodeFor, type Resource } from "./yaml/documents.js";
@@ -12,6 +13,7 @@ import type { Path } from "./yaml/ast.js";
 import { readSettings, type PluginSettings } from "./settings.js";
 import { DOCS_BASE, namespace } from "./meta.js";
 import { isObject } from "./k8s/resource.js";
+import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
 
 export type Severity = "error" | "warn";
 
@@ -50,6 +52,15 @@ export interface CheckContext<M extends string, O> {
   report(report: Report<M>): void;
   /** 1-based line of the node at a path. */
   line(resource: Resource, path: Path): number;
+  /**
+   * The repository resource index (built once per process and settings; this file's unsaved text overlays
+   * its disk copy). Cross-file rules and cross-file upgrades of single-file rules ask it.
+   */
+  repo(): RepoIndex;
+  /** The index record of a resource of this file (namespace resolved through kustomization/settings), if indexed. */
+  recordOf(resource: Resource): ResourceRecord | undefined;
+  /** The namespace of a resource: metadata, else kustomization, else `defaultNamespace`; undefined = unknown. */
+  namespaceOf(resource: Resource): string | undefined;
 }
 
 export interface RuleDefinition<M extends string, O extends object> {
@@ -88,7 +99,8 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
     ...def.meta,
     docs: { ...def.meta.docs, url: `${DOCS_BASE}${def.name}.md` },
     schema: (def.meta.schema ?? []) as Rule.RuleMetaData["schema"],
-    defaultOptions: [def.defaultOptions],
+    // ESLint validates defaultOptions against the schema: only rules with options declare them.
+    ...(def.meta.schema?.length ? { defaultOptions: [def.defaultOptions] } : {}),
   };
   return {
     meta,
@@ -107,9 +119,22 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
               isJson: /\.json$/i.test(context.filename),
             });
           const options = mergeOptions(def.defaultOptions, context.options[0]);
+          const settings = readSettings(context.settings);
+          let repo: RepoIndex | undefined;
+          const index = (): RepoIndex =>
+            (repo ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
+          const recordOf = (resource: Resource): ResourceRecord | undefined => {
+            const file = index().inFile(path.resolve(context.cwd, context.physicalFilename));
+            return file.find(
+              (r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex,
+            );
+          };
           const check: CheckContext<M, O> = {
             options,
-            settings: readSettings(context.settings),
+            settings,
+            repo: index,
+            recordOf,
+            namespaceOf: (resource) => resource.namespace ?? recordOf(resource)?.namespace ?? settings.defaultNamespace,
             filename: context.filename,
             resources: resourcesOf(program),
             eslint: context,

@@ -179,7 +179,14 @@ function removePair(file: EditableFile, pair: AST.YAMLPair): TextEdit[] | null {
   const index = mapping.pairs.indexOf(pair);
   if (mapping.style === "flow") return removeFlowItem(file, mapping.pairs, index);
   if (mapping.pairs.length === 1) {
-    // The mapping would become empty: write `{}` in its place.
+    // The mapping becomes empty: `key: {}` after its owner's colon (or `{}` for a list entry).
+    const owner = mapping.parent as AST.YAMLNode;
+    if (commentsIn(file, [mapping.range[0], mapping.range[1]]).length) return null;
+    if (owner.type === "YAMLPair" && owner.key) {
+      const colon = file.text.indexOf(":", owner.key.range[1]);
+      if (colon < 0 || colon > mapping.range[0]) return null;
+      return [{ range: [colon + 1, lineEnd(file.text, mapping.range[1])], text: " {}" }];
+    }
     return [{ range: [pair.range[0], lineEnd(file.text, pair.range[1])], text: "{}" }];
   }
   if (!startsLine(file.text, pair.range[0])) {
@@ -203,7 +210,12 @@ function removeEntry(file: EditableFile, entry: AST.YAMLNode): TextEdit[] | null
   const index = seq.entries.indexOf(entry as never);
   if (seq.style === "flow") return removeFlowItem(file, seq.entries as AST.YAMLNode[], index);
   if (seq.entries.length === 1) {
-    return [{ range: [seq.range[0], lineEnd(file.text, seq.range[1])], text: "[]" }];
+    // The list becomes empty: `key: []` (a block list may sit at its key's indentation, so rewrite after the colon).
+    const owner = seq.parent as AST.YAMLNode;
+    if (owner.type !== "YAMLPair" || !owner.key) return null;
+    const colon = file.text.indexOf(":", owner.key.range[1]);
+    if (colon < 0 || colon > seq.range[0] || commentsIn(file, [colon, seq.range[1]]).length) return null;
+    return [{ range: [colon + 1, lineEnd(file.text, seq.range[1])], text: " []" }];
   }
   // The dash of a block entry is on the entry's first line.
   const dash = file.text.lastIndexOf("-", entry.range[0]);

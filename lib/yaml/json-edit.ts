@@ -43,7 +43,7 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
     const valueNode = property.children?.[1];
     if (!valueNode) return false;
     const oneLine = !out.slice(valueNode.offset, valueNode.offset + valueNode.length).includes("\n");
-    const textValue = oneLine ? inline(value) : block(value, lineIndent(out, property.offset), fmt.unit, fmt.eol);
+    const textValue = oneLine ? inline(value) : block(value, lineIndent(out, property.offset), fmt.unit, fmt.eol ?? "\n");
     out = out.slice(0, property.offset) + `${JSON.stringify(key)}: ${textValue}` + out.slice(property.offset + property.length);
     return true;
   };
@@ -54,6 +54,24 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
   };
   const modifyAt = (path: JSONPath, value: unknown, isArrayInsertion = false) => {
     out = applyEdits(out, modify(out, path, value, { formattingOptions: fmt, isArrayInsertion }));
+  };
+  /** Cuts a property or array entry with one joining comma, so the rest keeps its layout. */
+  const cut = (path: JSONPath): boolean => {
+    const tree = parseTree(out);
+    const node = tree && findNodeAtLocation(tree, path);
+    const item = node?.parent?.type === "property" ? node.parent : node;
+    const siblings = item?.parent?.children ?? [];
+    const i = item ? siblings.indexOf(item) : -1;
+    if (!item || i < 0) return false;
+    const prev = siblings[i - 1];
+    const next = siblings[i + 1];
+    const [from, to] = next
+      ? [item.offset, next.offset]
+      : prev
+        ? [prev.offset + prev.length, item.offset + item.length]
+        : [item.offset, item.offset + item.length];
+    out = out.slice(0, from) + out.slice(to);
+    return true;
   };
   for (const op of ops) {
     switch (op.op) {
@@ -71,22 +89,11 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
         break;
       }
       case "remove":
-        modifyAt([...base, ...op.path], undefined);
+        if (!cut([...base, ...op.path])) return null;
         break;
-      case "removeResource": {
-        if (resource.listIndex === null) return null;
-        // Cut the item's own text (with the comma that joins it to a neighbour): the other items keep their layout.
-        const tree = parseTree(out);
-        const items = tree && findNodeAtLocation(tree, ["items"]);
-        const list = items?.children ?? [];
-        const item = list[resource.listIndex];
-        if (!item) return null;
-        const prev = list[resource.listIndex - 1];
-        const next = list[resource.listIndex + 1];
-        const [from, to] = next ? [item.offset, next.offset] : prev ? [prev.offset + prev.length, item.offset + item.length] : [item.offset, item.offset + item.length];
-        out = out.slice(0, from) + out.slice(to);
+      case "removeResource":
+        if (resource.listIndex === null || !cut(base)) return null;
         break;
-      }
       case "addResourceAfter":
         if (resource.listIndex === null) return null;
         modifyAt(["items", resource.listIndex + 1], op.value, true);

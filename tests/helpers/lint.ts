@@ -7,11 +7,21 @@ import * as yamlParser from "yaml-eslint-parser";
 import { expect } from "vitest";
 import type { IstioAmbientRule } from "../../lib/create-rule.js";
 import { validateManifestText } from "./schema.js";
+import { fileURLToPath } from "node:url";
 
 export const FILES = ["**/*.yaml", "**/*.yml", "**/*.json"];
 
+/** The index root of single-file tests: an empty repository, so verdicts depend only on the text under test. */
+export const EMPTY_REPO = fileURLToPath(new URL("../fixtures/repos/empty", import.meta.url));
+
+/** Settings with the empty repository as index root, unless the caller names a root. */
+export function withDefaultRoot(settings: Record<string, unknown> = {}): Record<string, unknown> {
+  const own = (settings["istio-ambient"] ?? {}) as Record<string, unknown>;
+  return { ...settings, "istio-ambient": { root: EMPTY_REPO, ...own } };
+}
+
 export function ruleTester(settings: Record<string, unknown> = {}) {
-  return new RuleTester({ files: FILES, languageOptions: { parser: yamlParser }, settings });
+  return new RuleTester({ files: FILES, languageOptions: { parser: yamlParser }, settings: withDefaultRoot(settings) });
 }
 
 export interface LintOptions {
@@ -27,7 +37,7 @@ function config(ruleId: string, rule: IstioAmbientRule, opts: LintOptions): Lint
       languageOptions: { parser: yamlParser },
       plugins: { t: { rules: { [ruleId]: rule } } },
       rules: { [`t/${ruleId}`]: ["error", ...(opts.options ?? [])] as Linter.RuleEntry },
-      settings: opts.settings ?? {},
+      settings: withDefaultRoot(opts.settings),
     },
   ];
 }

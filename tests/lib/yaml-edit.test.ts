@@ -93,4 +93,17 @@ spec:
     expect(JSON.parse(out)).toMatchObject({ spec: { targetRefs: [{ kind: "Service", group: "", name: "x" }] } });
     expect(JSON.parse(out).spec.selector).toBeUndefined();
   });
+
+  it("removing the only entry of a list written at its key's indentation leaves `key: []`", () => {
+    const text = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  subsets:\n  - name: v1\n    labels:\n      version: v1\n  trafficPolicy: {}\n`;
+    const out = edit(text, [{ op: "remove", path: ["spec", "subsets", 0] }])!;
+    expect(out).toContain("  subsets: []\n  trafficPolicy: {}\n");
+    expect(parseValues(out)[0]).toMatchObject({ spec: { subsets: [], trafficPolicy: {} } });
+  });
+
+  it("removing the only key of a mapping leaves `key: {}`", () => {
+    const text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  labels:\n    app: a\nspec: {}\n`;
+    const out = edit(text, [{ op: "remove", path: ["metadata", "labels", "app"] }])!;
+    expect(parseValues(out)[0]).toMatchObject({ metadata: { name: "a", labels: {} } });
+  });
 });

@@ -82,6 +82,8 @@ spec:
         notPrincipals: ["cluster.local/ns/bookinfo/sa/waypoint"]
 `;
 
+/** Shorthand expanded below into the guessed-Service and waypoint suggestions of a case. */
+const GUESS = "GUESS" as never;
 const SELECTOR = /  selector:\n    matchLabels:\n      app: (\S+)\n/;
 /** The two suggestions for a selector policy without a Service in the file: guessed Service, then waypoint. */
 function guessAndWaypoint(code: string) {
@@ -243,7 +245,7 @@ spec:
           message:
             "AuthorizationPolicy bookinfo/mixed is attached by `selector` and uses the HTTP attribute `paths` (line 16). ztunnel cannot evaluate HTTP attributes: it drops the rule of this ALLOW policy that use them, so the traffic they allowed will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
           line: 7,
-          suggestions: "GUESS",
+          suggestions: GUESS,
         },
       ],
     },
@@ -269,7 +271,7 @@ spec:
         methods: ["POST"]
 `,
       output: null,
-      errors: [{ messageId: "denyBroader", line: 7, suggestions: "GUESS" }],
+      errors: [{ messageId: "denyBroader", line: 7, suggestions: GUESS }],
     },
     {
       name: "DENY whose HTTP attribute has its own 'to' entry: that clause is empty at ztunnel, so no effect",
@@ -292,7 +294,7 @@ spec:
         methods: ["POST"]
 `,
       output: null,
-      errors: [{ messageId: "denyNoEffect", suggestions: "GUESS" }],
+      errors: [{ messageId: "denyNoEffect", suggestions: GUESS }],
     },
     {
       name: "DENY with nothing L4 left has no effect",
@@ -315,7 +317,7 @@ spec:
       values: ["1"]
 `,
       output: null,
-      errors: [{ messageId: "denyNoEffect", line: 7, suggestions: "GUESS" }],
+      errors: [{ messageId: "denyNoEffect", line: 7, suggestions: GUESS }],
     },
     {
       name: "CUSTOM on an application workload is not enforced",
@@ -341,7 +343,7 @@ spec:
         {
           message:
             "AuthorizationPolicy foo/ext-authz is attached by `selector` with action CUSTOM (line 10). ztunnel does not support CUSTOM policies, so it will NOT be enforced in ambient mode. Attach it to a waypoint with `targetRefs` instead.",
-          suggestions: "GUESS",
+          suggestions: GUESS,
         },
       ],
     },
@@ -448,7 +450,7 @@ spec:
       values: ["admins"]
 `,
       output: null,
-      errors: [{ messageId: "allowDeniesAll", suggestions: "GUESS" }],
+      errors: [{ messageId: "allowDeniesAll", suggestions: GUESS }],
     },
     {
       name: "two Services select the same pods: no fix, one suggestion each",

@@ -1,0 +1,288 @@
+/**
+ * File text → compact records. Pure (no file system): parse with the `yaml` package, keep only per-kind
+ * extracts. Never throws: a file that does not parse, or holds no Kubernetes object, yields nothing.
+ */
+import path from "node:path";
+import { LineCounter, isMap, isSeq, parseAllDocuments, type Document } from "yaml";
+import { asArray, asString, isIstioGroup, isObject, labelsOf, readHeader, stringMap, GATEWAY_API_GROUP } from "../k8s/resource.js";
+import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
+import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
+import { isClusterScoped } from "../k8s/namespace.js";
+import type { Listener, ObjectRef, ResourceRecord, ServicePort, Subset, SubsetUse } from "./types.js";
+
+/** What the index keeps of one file. */
+export type ParsedFile =
+  | { type: "resources"; records: ResourceRecord[] }
+  | { type: "kustomization"; kustomization: KustomizationInfo }
+  | { type: "none" };
+
+export interface KustomizationInfo {
+  /** Directory of the kustomization file (absolute). */
+  dir: string;
+  namespace: string | undefined;
+  /** Absolute paths of the patch files it lists (`patches[].path`, `patchesStrategicMerge[]`, `patchesJson6902[].path`). */
+  patches: string[];
+}
+
+const KUSTOMIZATION_NAMES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+
+export function isKustomizationFile(file: string): boolean {
+  return KUSTOMIZATION_NAMES.has(path.basename(file));
+}
+
+const NONE: ParsedFile = { type: "none" };
+
+/** Parses one file (absolute path `file`) into records or kustomization info. Never throws. */
+export function parseFile(file: string, text: string): ParsedFile {
+  try {
+    if (isKustomizationFile(file)) return parseKustomization(file, text);
+    return parseManifests(file, text);
+  } catch {
+    return NONE;
+  }
+}
+
+function parseDocs(text: string): { docs: Document.Parsed[]; lines: LineCounter } | null {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    merge: true,
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: "silent",
+  });
+  if (!Array.isArray(docs)) return { docs: [], lines };
+  // A broken file is indexed not at all (its own lint run reports the parse error).
+  for (const doc of docs) if (doc.errors.length) return null;
+  return { docs, lines };
+}
+
+function parseManifests(file: string, text: string): ParsedFile {
+  // Cheap pre-filter: a manifest names both fields (JSON: `"apiVersion"`; YAML: `apiVersion:`).
+  if (!text.includes("apiVersion") || !text.includes("kind")) return NONE;
+  const parsed = parseDocs(text);
+  if (!parsed) return NONE;
+  const records: ResourceRecord[] = [];
+  parsed.docs.forEach((doc, documentIndex) => {
+    const contents = doc.contents;
+    if (!isMap(contents)) return;
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const header = readHeader(value);
+    if (!header || !isObject(value) || templated(value)) return;
+    const lineAt = (node: { range?: [number, number, number] | null } | null | undefined) =>
+      node?.range ? parsed.lines.linePos(node.range[0]).line : 1;
+    if (header.kind === "List" || (header.kind.endsWith("List") && Array.isArray(value.items))) {
+      const itemsNode = contents.get("items", true);
+      const itemNodes = isSeq(itemsNode) ? itemsNode.items : [];
+      asArray(value.items).forEach((item, listIndex) => {
+        const itemHeader = readHeader(item);
+        if (!itemHeader || !isObject(item) || templated(item)) return;
+        const node = itemNodes[listIndex] as { range?: [number, number, number] | null } | undefined;
+        const rec = makeRecord(file, lineAt(node ?? contents), documentIndex, itemHeader, item);
+        rec.listIndex = listIndex;
+        records.push(rec);
+      });
+      return;
+    }
+    if (header.group === "kustomize.config.k8s.io") return; // Kustomization / Component: not cluster objects
+    records.push(makeRecord(file, lineAt(contents), documentIndex, header, value));
+  });
+  return records.length ? { type: "resources", records } : NONE;
+}
+
+function parseKustomization(file: string, text: string): ParsedFile {
+  const parsed = parseDocs(text);
+  if (!parsed || !parsed.docs.length) return NONE;
+  const value: unknown = parsed.docs[0].toJS({ maxAliasCount: 1000 });
+  if (!isObject(value)) return NONE;
+  const dir = path.dirname(file);
+  const patches: string[] = [];
+  const addPath = (p: unknown) => {
+    // A `patchesStrategicMerge` entry may be an inline patch (multi-line YAML), not a path.
+    if (typeof p === "string" && p.trim() && !p.includes("\n")) patches.push(path.resolve(dir, p.trim()));
+  };
+  for (const entry of asArray(value.patches)) if (isObject(entry)) addPath(entry.path);
+  for (const entry of asArray(value.patchesStrategicMerge)) addPath(entry);
+  for (const entry of asArray(value.patchesJson6902)) if (isObject(entry)) addPath(entry.path);
+  const namespace = asString(value.namespace)?.trim() || undefined;
+  return { type: "kustomization", kustomization: { dir, namespace, patches } };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Rollout"]);
+const POLICY_KINDS = new Set([
+  "AuthorizationPolicy",
+  "RequestAuthentication",
+  "PeerAuthentication",
+  "Telemetry",
+  "WasmPlugin",
+  "TrafficExtension",
+]);
+const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"]);
+
+function makeRecord(file: string, line: number, documentIndex: number, header: ResourceHeader, value: PlainObject): ResourceRecord {
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const clusterScoped = isClusterScoped(header.kind);
+  const namespace = clusterScoped ? undefined : header.namespace?.trim() || undefined;
+  const rec: ResourceRecord = {
+    file,
+    line,
+    documentIndex,
+    apiVersion: header.apiVersion,
+    group: header.group,
+    kind: header.kind,
+    name: header.name ?? "",
+    namespace,
+    namespaceSource: clusterScoped ? "cluster" : namespace ? "metadata" : "unknown",
+    labels: labelsOf(value),
+    annotations: istioAnnotations(metadata.annotations),
+    partial: false,
+  };
+  const spec = isObject(value.spec) ? value.spec : {};
+  const { kind, group } = header;
+
+  if (kind === "Service" && group === "") {
+    rec.selector = serviceSelector(spec);
+    rec.ports = asArray(spec.ports).filter(isObject).map(servicePort).filter((p): p is ServicePort => !!p);
+    if (typeof spec.type === "string") rec.serviceType = spec.type;
+  } else if (kind === "Gateway" && group === GATEWAY_API_GROUP) {
+    rec.gatewayClassName = asString(spec.gatewayClassName);
+    rec.listeners = asArray(spec.listeners).filter(isObject).map(listener);
+    rec.serviceAccount = rec.annotations["gateway.istio.io/service-account"] || rec.name;
+    if (rec.labels["istio.io/waypoint-for"] !== undefined) rec.waypointFor = rec.labels["istio.io/waypoint-for"];
+  } else if (kind === "VirtualService" && isIstioGroup(group)) {
+    rec.hosts = strings(spec.hosts);
+    rec.gateways = strings(spec.gateways);
+    rec.mesh = rec.gateways.length === 0 || rec.gateways.includes("mesh");
+    const uses = destinations(spec);
+    rec.subsetsUsed = dedupe(
+      uses.filter((d) => d.subset).map((d) => ({ host: d.host, subset: d.subset! })),
+      (u) => `${u.host}\0${u.subset}`,
+    );
+    rec.destinationHosts = [...new Set(uses.map((d) => d.host))];
+  } else if (kind === "ServiceEntry" && isIstioGroup(group)) {
+    rec.hosts = strings(spec.hosts);
+  } else if (kind === "DestinationRule" && isIstioGroup(group)) {
+    rec.host = asString(spec.host);
+    rec.subsets = asArray(spec.subsets)
+      .filter(isObject)
+      .map((s): Subset | null => (typeof s.name === "string" ? { name: s.name, labels: stringMap(s.labels) } : null))
+      .filter((s): s is Subset => !!s);
+  } else if (ROUTE_KINDS.has(kind) && group === GATEWAY_API_GROUP) {
+    rec.parentRefs = refs(spec.parentRefs);
+    rec.backendRefs = asArray(spec.rules).flatMap((r) => (isObject(r) ? refs(r.backendRefs) : []));
+  } else if (POLICY_KINDS.has(kind) && isIstioGroup(group)) {
+    rec.selector = workloadSelectorLabels(spec.selector);
+    rec.targetRefs = [...(isObject(spec.targetRef) ? refs([spec.targetRef]) : []), ...refs(spec.targetRefs)];
+    if (kind === "AuthorizationPolicy") rec.action = asString(spec.action) ?? "ALLOW";
+    if (kind === "PeerAuthentication" && isObject(spec.mtls) && typeof spec.mtls.mode === "string") rec.mtlsMode = spec.mtls.mode;
+  } else if (kind === "EnvoyFilter" && isIstioGroup(group)) {
+    rec.selector = isObject(spec.workloadSelector) ? stringMap(spec.workloadSelector.labels) : null;
+    rec.targetRefs = refs(spec.targetRefs);
+  } else if (kind === "Pod" && group === "") {
+    rec.podLabels = rec.labels;
+    const sa = asString(spec.serviceAccountName);
+    if (sa) rec.serviceAccountName = sa;
+  } else if (WORKLOAD_KINDS.has(kind) || kind === "CronJob") {
+    let template: unknown = spec.template;
+    if (kind === "CronJob") {
+      const jobSpec = isObject(spec.jobTemplate) && isObject(spec.jobTemplate.spec) ? spec.jobTemplate.spec : {};
+      template = jobSpec.template;
+    }
+    rec.podLabels = labelsOf(template);
+    const podSpec = isObject(template) && isObject(template.spec) ? template.spec : {};
+    const sa = asString(podSpec.serviceAccountName);
+    if (sa) rec.serviceAccountName = sa;
+  }
+  return rec;
+}
+
+/** `metadata.name` / `namespace` present but not strings: a template (`name: {{ .Values.name }}` parses as a map). */
+function templated(value: PlainObject): boolean {
+  const metadata = value.metadata;
+  if (!isObject(metadata)) return false;
+  return ["name", "namespace"].some((k) => metadata[k] !== undefined && metadata[k] !== null && typeof metadata[k] !== "string");
+}
+
+function istioAnnotations(value: unknown): Labels {
+  const all = stringMap(value);
+  const out: Labels = {};
+  for (const [k, v] of Object.entries(all)) if (k.includes("istio.io")) out[k] = v;
+  return out;
+}
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === "string");
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function servicePort(p: PlainObject): ServicePort | null {
+  const port = num(p.port);
+  if (port === undefined) return null;
+  const out: ServicePort = { port };
+  if (typeof p.name === "string") out.name = p.name;
+  if (typeof p.targetPort === "number" || typeof p.targetPort === "string") out.targetPort = p.targetPort;
+  if (typeof p.protocol === "string") out.protocol = p.protocol;
+  if (typeof p.appProtocol === "string") out.appProtocol = p.appProtocol;
+  return out;
+}
+
+function listener(l: PlainObject): Listener {
+  const out: Listener = {};
+  if (typeof l.name === "string") out.name = l.name;
+  const port = num(l.port);
+  if (port !== undefined) out.port = port;
+  if (typeof l.protocol === "string") out.protocol = l.protocol;
+  if (typeof l.hostname === "string") out.hostname = l.hostname;
+  return out;
+}
+
+function refs(value: unknown): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  for (const r of asArray(value)) {
+    if (!isObject(r) || typeof r.name !== "string") continue;
+    const ref: ObjectRef = { name: r.name };
+    if (typeof r.group === "string") ref.group = r.group;
+    if (typeof r.kind === "string") ref.kind = r.kind;
+    if (typeof r.namespace === "string") ref.namespace = r.namespace;
+    const port = num(r.port);
+    if (port !== undefined) ref.port = port;
+    if (typeof r.sectionName === "string") ref.sectionName = r.sectionName;
+    const weight = num(r.weight);
+    if (weight !== undefined) ref.weight = weight;
+    out.push(ref);
+  }
+  return out;
+}
+
+/** Destinations of a VirtualService's http/tcp/tls routes (and http mirrors). */
+function destinations(spec: PlainObject): { host: string; subset?: string }[] {
+  const out: { host: string; subset?: string }[] = [];
+  const add = (d: unknown) => {
+    if (!isObject(d) || typeof d.host !== "string") return;
+    out.push(typeof d.subset === "string" && d.subset ? { host: d.host, subset: d.subset } : { host: d.host });
+  };
+  for (const section of ["http", "tcp", "tls"]) {
+    for (const rule of asArray(spec[section])) {
+      if (!isObject(rule)) continue;
+      for (const route of asArray(rule.route)) if (isObject(route)) add(route.destination);
+      add(rule.mirror);
+      for (const m of asArray(rule.mirrors)) if (isObject(m)) add(m.destination);
+    }
+  }
+  return out;
+}
+
+function dedupe<T>(items: T[], key: (t: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((t) => {
+    const k = key(t);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,290 @@
+/**
+ * The repository resource index for cross-file rules: compact records of every Kubernetes/Istio resource
+ * under the repository root, built once per process per (root, settings) and kept fresh cheaply.
+ *
+ * Lifecycle:
+ * 1. The first `getIndex()` for a (root, settings) lists the files and parses each once.
+ * 2. Later calls reuse it. At most every `settings.revalidateMs` ms (0 = on every call; `Infinity` or a
+ *    negative value = never) the file list is walked again and each file stat'ed: files whose mtime or size
+ *    changed are re-read (and re-parsed unless their content hash is unchanged), deleted files are dropped,
+ *    new files are added (a rename is a delete plus an add). A new snapshot is made only when something
+ *    changed, so an unchanged repository keeps handing out the same `RepoIndex` object.
+ * 3. `currentText` (the linted file's in-memory text) overlays its disk copy. It is compared with the last
+ *    overlay text first (string equality), then by content hash with the disk copy, so re-linting an unchanged
+ *    or saved file costs no parse. An overlay is dropped when its file changes on disk.
+ *
+ * Pure of ESLint: callers pass `filename`, `cwd`, normalised settings and the text. Never throws: on an
+ * unexpected error an empty index is returned.
+ *
+ * Note for `eslint --concurrency`: each worker thread has its own module instance and builds its own index.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { PluginSettings } from "../settings.js";
+import { parseFile, type ParsedFile } from "./extract.js";
+import { listFiles, makeFilter, wouldList, type FileFilter } from "./files.js";
+import { assemble, RepoIndexSnapshot, type MutableCounters, type RepoIndex } from "./repo-index.js";
+
+export type { RepoIndex } from "./repo-index.js";
+export { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS } from "./repo-index.js";
+export type * from "./types.js";
+export { globMatch, globMatcher, globToRegExp } from "./glob.js";
+
+export interface GetIndexOptions {
+  /** The linted file (absolute, or relative to `cwd`). */
+  filename: string;
+  /** ESLint's cwd: base for a relative `settings.root` and the fallback root. */
+  cwd: string;
+  settings: PluginSettings;
+  /** In-memory text of `filename` (editor buffer or fix pass); wins over the disk copy. */
+  currentText?: string;
+}
+
+/** Files larger than this are not parsed (generated bundles; nothing a rule needs lives there). */
+const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+interface FileState {
+  mtimeMs: number;
+  size: number;
+  hash: string;
+  parsed: ParsedFile;
+}
+
+interface Overlay {
+  hash: string;
+  parsed: ParsedFile;
+}
+
+interface CacheEntry {
+  root: string;
+  settings: PluginSettings;
+  filter: FileFilter;
+  files: Map<string, FileState>;
+  overlays: Map<string, Overlay>;
+  lastOverlay: { file: string; text: string } | undefined;
+  lastValidated: number;
+  counters: MutableCounters;
+  snapshot: RepoIndexSnapshot;
+}
+
+const cache = new Map<string, CacheEntry>();
+const rootCache = new Map<string, string>();
+const settingsHashes = new WeakMap<PluginSettings, string>();
+
+/** The index of the repository holding `filename`. */
+export function getIndex(opts: GetIndexOptions): RepoIndex {
+  let root = "";
+  try {
+    const cwd = path.resolve(opts.cwd || process.cwd());
+    const filename = path.resolve(cwd, opts.filename || "");
+    root = resolveRoot(filename, cwd, opts.settings);
+    const key = `${root}\0${settingsHash(opts.settings)}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      entry = build(root, opts.settings);
+      cache.set(key, entry);
+    } else if (due(entry, opts.settings.revalidateMs)) {
+      revalidate(entry);
+    }
+    if (typeof opts.currentText === "string") overlay(entry, filename, opts.currentText);
+    return entry.snapshot;
+  } catch {
+    return new RepoIndexSnapshot(root, opts.settings, [], newCounters(), 0);
+  }
+}
+
+let totalBuilds = 0;
+
+/** Forgets every index and every root lookup (tests, tools, "restart" commands). */
+export function clearIndexCache(): void {
+  cache.clear();
+  rootCache.clear();
+}
+
+/** Process-wide cache figures: live (root, settings) entries and full builds since the module loaded. */
+export function indexCacheStats(): { entries: number; builds: number } {
+  return { entries: cache.size, builds: totalBuilds };
+}
+
+/**
+ * The root for a file: `settings.root` (resolved against `cwd`), else the nearest ancestor directory of the
+ * file holding `.git` (directory, or file as in worktrees and submodules), else `cwd`.
+ */
+export function resolveRoot(filename: string, cwd: string, settings: Pick<PluginSettings, "root">): string {
+  if (settings.root) return path.resolve(cwd, settings.root);
+  const start = path.dirname(path.resolve(cwd, filename));
+  const cached = rootCache.get(start);
+  if (cached) return cached;
+  const visited: string[] = [];
+  let dir = start;
+  let found: string | undefined;
+  for (;;) {
+    const known = rootCache.get(dir);
+    if (known) {
+      found = known;
+      break;
+    }
+    visited.push(dir);
+    if (fs.existsSync(path.join(dir, ".git"))) {
+      found = dir;
+      break;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const root = found ?? path.resolve(cwd);
+  // Only cache directories below a found root: the cwd fallback depends on the caller.
+  if (found) for (const d of visited) rootCache.set(d, root);
+  return root;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function newCounters(): MutableCounters {
+  return { builds: 0, revalidations: 0, parsed: 0, reparsed: 0, lastReparsed: [], statCalls: 0, overlays: 0 };
+}
+
+/** Stable hash of the settings that shape the index (everything but `revalidateMs`). */
+function settingsHash(settings: PluginSettings): string {
+  let hash = settingsHashes.get(settings);
+  if (!hash) {
+    const { revalidateMs: _ignored, ...rest } = settings;
+    hash = crypto.createHash("sha1").update(stableStringify(rest)).digest("hex");
+    settingsHashes.set(settings, hash);
+  }
+  return hash;
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+function hashText(text: string): string {
+  return crypto.createHash("sha1").update(text).digest("base64");
+}
+
+function due(entry: CacheEntry, revalidateMs: number): boolean {
+  if (!Number.isFinite(revalidateMs) || revalidateMs < 0) return false;
+  return Date.now() - entry.lastValidated >= revalidateMs;
+}
+
+function readFile(file: string, size: number): { text: string; hash: string } | null {
+  if (size > MAX_FILE_BYTES) return { text: "", hash: `too-large:${size}` };
+  try {
+    const text = fs.readFileSync(file, "utf8");
+    return { text, hash: hashText(text) };
+  } catch {
+    return null;
+  }
+}
+
+function build(root: string, settings: PluginSettings): CacheEntry {
+  const counters = newCounters();
+  counters.builds = 1;
+  totalBuilds++;
+  const filter = makeFilter(settings.include, settings.exclude);
+  const files = new Map<string, FileState>();
+  const listed = listFiles(root, filter);
+  counters.statCalls += listed.statCalls;
+  for (const f of listed.files) {
+    const read = readFile(f.file, f.size);
+    if (!read) continue;
+    counters.parsed++;
+    files.set(f.file, { mtimeMs: f.mtimeMs, size: f.size, hash: read.hash, parsed: parseFile(f.file, read.text) });
+  }
+  const entry: CacheEntry = {
+    root,
+    settings,
+    filter,
+    files,
+    overlays: new Map(),
+    lastOverlay: undefined,
+    lastValidated: Date.now(),
+    counters,
+    snapshot: undefined as unknown as RepoIndexSnapshot,
+  };
+  entry.snapshot = snapshot(entry);
+  return entry;
+}
+
+function revalidate(entry: CacheEntry): void {
+  const { counters } = entry;
+  counters.revalidations++;
+  const listed = listFiles(entry.root, entry.filter);
+  counters.statCalls += listed.statCalls;
+  const reparsed: string[] = [];
+  let changed = false;
+  const present = new Set<string>();
+  for (const f of listed.files) {
+    present.add(f.file);
+    const prev = entry.files.get(f.file);
+    if (prev && prev.mtimeMs === f.mtimeMs && prev.size === f.size) continue;
+    const read = readFile(f.file, f.size);
+    if (!read) continue;
+    if (prev && prev.hash === read.hash) {
+      // touched, same content: nothing to re-parse
+      prev.mtimeMs = f.mtimeMs;
+      prev.size = f.size;
+      continue;
+    }
+    counters.parsed++;
+    counters.reparsed++;
+    reparsed.push(f.file);
+    entry.files.set(f.file, { mtimeMs: f.mtimeMs, size: f.size, hash: read.hash, parsed: parseFile(f.file, read.text) });
+    dropOverlay(entry, f.file);
+    changed = true;
+  }
+  for (const file of [...entry.files.keys()]) {
+    if (present.has(file)) continue;
+    entry.files.delete(file);
+    dropOverlay(entry, file);
+    changed = true;
+  }
+  counters.lastReparsed = reparsed;
+  entry.lastValidated = Date.now();
+  if (changed) entry.snapshot = snapshot(entry);
+}
+
+function dropOverlay(entry: CacheEntry, file: string): void {
+  entry.overlays.delete(file);
+  if (entry.lastOverlay?.file === file) entry.lastOverlay = undefined;
+}
+
+function overlay(entry: CacheEntry, file: string, text: string): void {
+  const last = entry.lastOverlay;
+  if (last && last.file === file && last.text === text) return; // same buffer as the previous call
+  const disk = entry.files.get(file);
+  if (!disk && !wouldList(entry.root, file, entry.filter)) return; // not a file the index covers
+  entry.lastOverlay = { file, text };
+  const hash = hashText(text);
+  const existing = entry.overlays.get(file);
+  if (existing && existing.hash === hash) return;
+  if (disk && disk.hash === hash) {
+    // the buffer equals the disk copy: no overlay needed
+    if (existing) {
+      entry.overlays.delete(file);
+      entry.snapshot = snapshot(entry);
+    }
+    return;
+  }
+  entry.counters.overlays++;
+  entry.overlays.set(file, { hash, parsed: parseFile(file, text) });
+  entry.snapshot = snapshot(entry);
+}
+
+function snapshot(entry: CacheEntry): RepoIndexSnapshot {
+  const effective = new Map<string, ParsedFile>();
+  for (const [file, state] of entry.files) effective.set(file, state.parsed);
+  for (const [file, o] of entry.overlays) effective.set(file, o.parsed);
+  const records = assemble(entry.root, entry.settings, effective);
+  return new RepoIndexSnapshot(entry.root, entry.settings, records, entry.counters, effective.size);
+}

@@ -1,0 +1,492 @@
+/**
+ * One immutable snapshot of the repository resource index, and its queries.
+ *
+ * Query conventions:
+ * - a namespace argument of `undefined` means "any namespace", and a record whose namespace is unknown
+ *   matches every namespace (never guess `default`);
+ * - Kustomize patch records (`partial: true`) are returned by `resources`, `byKind` and `inFile` only: the
+ *   semantic lookups (Services, waypoints, routes, DestinationRules, workloads) ignore them, since a patch
+ *   is a fragment of an object defined elsewhere. `namespaceRecord` falls back to a patch when no full
+ *   Namespace exists;
+ * - `assumeExists` pseudo-records (`assumed: true`) join `services()`, `waypoints()`, `namespaceRecord()` and
+ *   `assumed()` lookups.
+ */
+import path from "node:path";
+import { GATEWAY_API_GROUP, isIstioGroup, isObject, stringMap } from "../k8s/resource.js";
+import { sameLabels, selectorMatches, type Labels } from "../k8s/selector.js";
+import { hostNamesService, hostService, namespacesMatch } from "../k8s/hosts.js";
+import type { AssumedResource, PluginSettings } from "../settings.js";
+import { globMatch } from "./glob.js";
+import type { KustomizationInfo, ParsedFile } from "./extract.js";
+import type {
+  DestinationRuleRecord,
+  GatewayRecord,
+  IndexStats,
+  NamespaceRecord,
+  ResourceRecord,
+  RouteRecord,
+  ServiceRecord,
+  ServiceRouteRecord,
+  VirtualServiceRecord,
+  WaypointBinding,
+  WorkloadRecord,
+} from "./types.js";
+
+export const WAYPOINT_CLASS = "istio-waypoint";
+export const USE_WAYPOINT = "istio.io/use-waypoint";
+export const USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
+
+const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"]);
+
+export interface RepoIndex {
+  /** Root directory the index covers. */
+  readonly root: string;
+  /** Settings the index was built with. */
+  readonly settings: PluginSettings;
+  /** Every record of the repository (patches included, `assumeExists` pseudo-records not). */
+  readonly resources: readonly ResourceRecord[];
+  /** Build / revalidation counters of the cache entry, with this snapshot's file and record counts. */
+  readonly stats: IndexStats;
+
+  /** Records of a kind (patches included), optionally of one API group (`""` = core). */
+  byKind(kind: string, group?: string): ResourceRecord[];
+  /** Records read from one file (absolute path). */
+  inFile(file: string): ResourceRecord[];
+  /** Core Services in a namespace (any when undefined), plus `assumeExists` Services. */
+  services(namespace?: string): ServiceRecord[];
+  /**
+   * Services in `namespace` that select the same pods as the label set `labels` (e.g. an AuthorizationPolicy
+   * `selector.matchLabels`): the Service `spec.selector` equals `labels`, or — using the workloads in the
+   * repository — both select the same non-empty set of workloads. Exact matches come first. An empty
+   * `labels` (namespace-wide) gives [].
+   */
+  servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[];
+  /** Services in `namespace` whose selector selects a pod with these labels (selector ⊆ podLabels). */
+  servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[];
+  /** Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout, Pod) in a namespace. */
+  workloads(namespace?: string): WorkloadRecord[];
+  /** Gateways of class `istio-waypoint` in a namespace (with `serviceAccount`), plus `assumeExists` Gateways. */
+  waypoints(namespace?: string): GatewayRecord[];
+  /** The waypoint Gateway `name` in `namespace` (repo or `assumeExists`), preferring an exact namespace. */
+  waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined;
+  /** The Namespace resource `name` (a full one before a patch, an `assumeExists` one last). */
+  namespaceRecord(name: string): NamespaceRecord | undefined;
+  /**
+   * Which waypoint a Service (or ServiceEntry) uses: its own `istio.io/use-waypoint` label, else its
+   * Namespace's; `istio.io/use-waypoint-namespace` on the same object names the waypoint's namespace.
+   * `none` is an explicit opt-out. Undefined when neither carries the label.
+   */
+  waypointBinding(service: ResourceRecord): WaypointBinding | undefined;
+  /**
+   * Routes for a Service: mesh VirtualServices whose `hosts` name it (short names resolved in the
+   * VirtualService's namespace, `name.ns`, `name.ns.svc`, `name.ns.svc.<domain>`), and Gateway API routes
+   * (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute) with a `kind: Service` parentRef to it. Wildcard hosts are
+   * not matched.
+   */
+  routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[];
+  /** DestinationRules whose `host` names the same Service as `host` read in `namespace` (or the same literal host). */
+  destinationRules(host: string, namespace: string | undefined): DestinationRuleRecord[];
+  /**
+   * The `assumeExists` entry matching kind, name and namespace, as a pseudo-record. Entry `name` and
+   * `namespace` may be globs (`payments-*`); an entry without namespace matches every namespace.
+   */
+  assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined;
+  /** Directory of the kustomization nearest to the record's file (its render unit); undefined outside any. */
+  overlayOf(record: ResourceRecord): string | undefined;
+}
+
+export interface MutableCounters {
+  builds: number;
+  revalidations: number;
+  parsed: number;
+  reparsed: number;
+  lastReparsed: string[];
+  statCalls: number;
+  overlays: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Assembly: per-file parse results → records with resolved namespaces, patch flags and render units.
+
+const KUSTOMIZATION_PRIORITY = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/**
+ * Resolves namespaces and patch flags over all files. Namespace: `metadata.namespace`, else the nearest
+ * kustomization (file's directory, then its ancestors up to the root) that sets `namespace:`, else
+ * `settings.defaultNamespace`, else unknown.
+ */
+export function assemble(root: string, settings: PluginSettings, files: Iterable<[string, ParsedFile]>): ResourceRecord[] {
+  const kustByDir = new Map<string, { info: KustomizationInfo; priority: number }>();
+  const resourceFiles: [string, ResourceRecord[]][] = [];
+  for (const [file, parsed] of files) {
+    if (parsed.type === "kustomization") {
+      const priority = KUSTOMIZATION_PRIORITY.indexOf(path.basename(file));
+      const dir = parsed.kustomization.dir;
+      const prev = kustByDir.get(dir);
+      if (!prev || priority < prev.priority) kustByDir.set(dir, { info: parsed.kustomization, priority });
+    } else if (parsed.type === "resources") {
+      resourceFiles.push([file, parsed.records]);
+    }
+  }
+  const patchFiles = new Set<string>();
+  for (const { info } of kustByDir.values()) for (const p of info.patches) patchFiles.add(p);
+
+  const unitMemo = new Map<string, { unit: string | undefined; namespace: string | undefined }>();
+  const unitOf = (dir: string): { unit: string | undefined; namespace: string | undefined } => {
+    const memo = unitMemo.get(dir);
+    if (memo) return memo;
+    let result: { unit: string | undefined; namespace: string | undefined };
+    const here = kustByDir.get(dir)?.info;
+    const parent = path.dirname(dir);
+    const atTop = dir === root || parent === dir || !isInsideDir(parent, root);
+    const above = atTop ? { unit: undefined, namespace: undefined } : unitOf(parent);
+    if (here) result = { unit: dir, namespace: here.namespace ?? above.namespace };
+    else result = above;
+    unitMemo.set(dir, result);
+    return result;
+  };
+
+  const out: ResourceRecord[] = [];
+  for (const [file, records] of resourceFiles) {
+    const { unit, namespace: kustNamespace } = unitOf(path.dirname(file));
+    const partial = patchFiles.has(file);
+    for (const raw of records) {
+      const rec: ResourceRecord = { ...raw, partial };
+      if (unit !== undefined) rec.overlay = unit;
+      if (raw.namespaceSource === "unknown") {
+        if (kustNamespace) {
+          rec.namespace = kustNamespace;
+          rec.namespaceSource = "kustomization";
+        } else if (settings.defaultNamespace) {
+          rec.namespace = settings.defaultNamespace;
+          rec.namespaceSource = "default";
+        }
+      }
+      out.push(rec);
+    }
+  }
+  return out;
+}
+
+function isInsideDir(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function isCoreService(r: ResourceRecord): r is ServiceRecord {
+  return r.kind === "Service" && r.group === "";
+}
+
+function isWaypointGateway(r: ResourceRecord): r is GatewayRecord {
+  return r.kind === "Gateway" && r.group === GATEWAY_API_GROUP && r.gatewayClassName === WAYPOINT_CLASS;
+}
+
+function hasGlob(s: string): boolean {
+  return /[*?[{]/.test(s);
+}
+
+const DEFAULT_GROUPS: Record<string, string> = {
+  Service: "",
+  Namespace: "",
+  ServiceAccount: "",
+  Gateway: GATEWAY_API_GROUP,
+  HTTPRoute: GATEWAY_API_GROUP,
+  GRPCRoute: GATEWAY_API_GROUP,
+  GatewayClass: GATEWAY_API_GROUP,
+  VirtualService: "networking.istio.io",
+  DestinationRule: "networking.istio.io",
+  ServiceEntry: "networking.istio.io",
+  AuthorizationPolicy: "security.istio.io",
+  RequestAuthentication: "security.istio.io",
+  PeerAuthentication: "security.istio.io",
+};
+
+interface Partition {
+  all: ResourceRecord[];
+  unknown: ResourceRecord[];
+  byNamespace: Map<string, ResourceRecord[]>;
+}
+
+export class RepoIndexSnapshot implements RepoIndex {
+  private kindMap: Map<string, ResourceRecord[]> | undefined;
+  private fileMap: Map<string, ResourceRecord[]> | undefined;
+  private position: Map<ResourceRecord, number> | undefined;
+  /** Full (non-patch) records of one category, partitioned by namespace; built on first use. */
+  private partitions = new Map<string, Partition>();
+
+  constructor(
+    readonly root: string,
+    readonly settings: PluginSettings,
+    readonly resources: readonly ResourceRecord[],
+    private readonly counters: MutableCounters,
+    private readonly fileCount: number,
+  ) {}
+
+  get stats(): IndexStats {
+    const c = this.counters;
+    return {
+      root: this.root,
+      files: this.fileCount,
+      resources: this.resources.length,
+      builds: c.builds,
+      revalidations: c.revalidations,
+      parsed: c.parsed,
+      reparsed: c.reparsed,
+      lastReparsed: [...c.lastReparsed],
+      statCalls: c.statCalls,
+      overlays: c.overlays,
+    };
+  }
+
+  byKind(kind: string, group?: string): ResourceRecord[] {
+    if (!this.kindMap) {
+      this.kindMap = new Map();
+      for (const r of this.resources) {
+        const list = this.kindMap.get(r.kind);
+        if (list) list.push(r);
+        else this.kindMap.set(r.kind, [r]);
+      }
+    }
+    const list = this.kindMap.get(kind) ?? [];
+    return group === undefined ? [...list] : list.filter((r) => r.group === group);
+  }
+
+  inFile(file: string): ResourceRecord[] {
+    if (!this.fileMap) {
+      this.fileMap = new Map();
+      for (const r of this.resources) {
+        const list = this.fileMap.get(r.file);
+        if (list) list.push(r);
+        else this.fileMap.set(r.file, [r]);
+      }
+    }
+    return [...(this.fileMap.get(path.resolve(file)) ?? [])];
+  }
+
+  /** Full (non-patch) records of a category in a namespace (any when undefined), in file order. */
+  private select<T extends ResourceRecord>(category: string, pick: () => ResourceRecord[], namespace: string | undefined): T[] {
+    let part = this.partitions.get(category);
+    if (!part) {
+      part = { all: [], unknown: [], byNamespace: new Map() };
+      for (const r of pick()) {
+        if (r.partial) continue;
+        part.all.push(r);
+        if (r.namespace === undefined) part.unknown.push(r);
+        else {
+          const list = part.byNamespace.get(r.namespace);
+          if (list) list.push(r);
+          else part.byNamespace.set(r.namespace, [r]);
+        }
+      }
+      this.partitions.set(category, part);
+    }
+    if (namespace === undefined) return part.all.slice() as T[];
+    const own = part.byNamespace.get(namespace) ?? [];
+    if (!part.unknown.length) return own.slice() as T[];
+    if (!own.length) return part.unknown.slice() as T[];
+    return this.inFileOrder([...own, ...part.unknown]) as T[];
+  }
+
+  private inFileOrder(records: ResourceRecord[]): ResourceRecord[] {
+    if (!this.position) {
+      const pos = new Map<ResourceRecord, number>();
+      this.resources.forEach((r, i) => pos.set(r, i));
+      this.position = pos;
+    }
+    const pos = this.position;
+    return records.sort((a, b) => pos.get(a)! - pos.get(b)!);
+  }
+
+  private full(kind: string, namespace: string | undefined): ResourceRecord[] {
+    return this.select(`kind:${kind}`, () => this.byKind(kind), namespace);
+  }
+
+  services(namespace?: string): ServiceRecord[] {
+    const found = this.full("Service", namespace).filter(isCoreService);
+    return [...found, ...(this.assumedList("Service", namespace) as ServiceRecord[])];
+  }
+
+  servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
+    // An empty selector means "every workload of the namespace", which no single Service stands for.
+    if (Object.keys(labels).length === 0) return [];
+    const candidates = this.full("Service", namespace).filter(isCoreService).filter((s) => s.selector);
+    const exact = candidates.filter((s) => sameLabels(s.selector!, labels));
+    const workloads = this.workloads(namespace);
+    const selected = (sel: Labels) => new Set(workloads.filter((w) => selectorMatches(sel, w.podLabels)));
+    const wanted = selected(labels);
+    const samePods = wanted.size
+      ? candidates.filter((s) => {
+          if (exact.includes(s)) return false;
+          const got = selected(s.selector!);
+          return got.size === wanted.size && [...got].every((w) => wanted.has(w));
+        })
+      : [];
+    return [...exact, ...samePods];
+  }
+
+  servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[] {
+    return this.full("Service", namespace)
+      .filter(isCoreService)
+      .filter((s) => s.selector && selectorMatches(s.selector, podLabels));
+  }
+
+  workloads(namespace?: string): WorkloadRecord[] {
+    return this.select<WorkloadRecord>("workloads", () => this.resources.filter((r) => !!r.podLabels), namespace);
+  }
+
+  waypoints(namespace?: string): GatewayRecord[] {
+    const found = this.full("Gateway", namespace).filter(isWaypointGateway);
+    const assumed = (this.assumedList("Gateway", namespace) as GatewayRecord[]).filter(
+      (g) => g.gatewayClassName === WAYPOINT_CLASS,
+    );
+    return [...found, ...assumed];
+  }
+
+  waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined {
+    const inRepo = this.waypoints(namespace).filter((g) => g.name === name && !g.assumed);
+    const exact = inRepo.find((g) => g.namespace !== undefined && g.namespace === namespace);
+    if (exact) return exact;
+    if (inRepo.length) return inRepo[0];
+    const assumed = this.assumed("Gateway", name, namespace) as GatewayRecord | undefined;
+    return assumed && assumed.gatewayClassName === WAYPOINT_CLASS ? assumed : undefined;
+  }
+
+  namespaceRecord(name: string): NamespaceRecord | undefined {
+    const all = this.byKind("Namespace", "").filter((r) => r.name === name) as NamespaceRecord[];
+    return all.find((r) => !r.partial) ?? all[0] ?? (this.assumed("Namespace", name) as NamespaceRecord | undefined);
+  }
+
+  waypointBinding(service: ResourceRecord): WaypointBinding | undefined {
+    let source: "service" | "namespace" | undefined;
+    let holder: ResourceRecord | undefined;
+    if (service.labels[USE_WAYPOINT]?.trim()) {
+      source = "service";
+      holder = service;
+    } else if (service.namespace) {
+      const ns = this.namespaceRecord(service.namespace);
+      if (ns && ns.labels[USE_WAYPOINT]?.trim()) {
+        source = "namespace";
+        holder = ns;
+      }
+    }
+    if (!source || !holder) return undefined;
+    const value = holder.labels[USE_WAYPOINT].trim();
+    if (value === "none") {
+      return { source, labelledBy: holder, optedOut: true, name: undefined, namespace: undefined, gateway: undefined };
+    }
+    const namespace = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || service.namespace;
+    return {
+      source,
+      labelledBy: holder,
+      optedOut: false,
+      name: value,
+      namespace,
+      gateway: this.waypoint(value, namespace),
+    };
+  }
+
+  routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[] {
+    const out: ServiceRouteRecord[] = [];
+    const candidates = this.select(
+      "routes",
+      () => this.resources.filter((r) => r.kind === "VirtualService" || ROUTE_KINDS.has(r.kind)),
+      undefined,
+    );
+    for (const r of candidates) {
+      if (r.kind === "VirtualService" && isIstioGroup(r.group)) {
+        const vs = r as VirtualServiceRecord;
+        if (vs.mesh && vs.hosts.some((h) => hostNamesService(h, vs.namespace, serviceName, namespace))) out.push(vs);
+      } else if (ROUTE_KINDS.has(r.kind) && r.group === GATEWAY_API_GROUP) {
+        const route = r as RouteRecord;
+        const hit = route.parentRefs.some(
+          (p) =>
+            p.kind === "Service" &&
+            (p.group === undefined || p.group === "" || p.group === "core") &&
+            p.name === serviceName &&
+            namespacesMatch(p.namespace ?? route.namespace, namespace),
+        );
+        if (hit) out.push(route);
+      }
+    }
+    return out;
+  }
+
+  destinationRules(host: string, namespace: string | undefined): DestinationRuleRecord[] {
+    const target = hostService(host, namespace);
+    return this.byKind("DestinationRule").filter((r): r is DestinationRuleRecord => {
+      if (r.partial || !isIstioGroup(r.group) || typeof r.host !== "string") return false;
+      if (!target) return r.host.trim().toLowerCase() === host.trim().toLowerCase();
+      const ref = hostService(r.host, r.namespace);
+      return !!ref && ref.name === target.name && namespacesMatch(ref.namespace, target.namespace);
+    });
+  }
+
+  assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined {
+    for (const entry of this.settings.assumeExists) {
+      if (entry.kind !== kind || !globMatch(entry.name, name)) continue;
+      if (entry.namespace !== undefined && namespace !== undefined && !globMatch(entry.namespace, namespace)) continue;
+      const ns = entry.namespace !== undefined && !hasGlob(entry.namespace) ? entry.namespace : namespace;
+      return makeAssumed(entry, name, ns);
+    }
+    return undefined;
+  }
+
+  overlayOf(record: ResourceRecord): string | undefined {
+    return record.overlay;
+  }
+
+  /** `assumeExists` entries of a kind with a literal name, as pseudo-records, in a namespace (any when undefined). */
+  private assumedList(kind: string, namespace: string | undefined): ResourceRecord[] {
+    const out: ResourceRecord[] = [];
+    for (const entry of this.settings.assumeExists) {
+      if (entry.kind !== kind || hasGlob(entry.name)) continue;
+      let ns: string | undefined;
+      if (entry.namespace === undefined) ns = undefined;
+      else if (!hasGlob(entry.namespace)) {
+        if (!namespacesMatch(entry.namespace, namespace)) continue;
+        ns = entry.namespace;
+      } else {
+        if (namespace === undefined || !globMatch(entry.namespace, namespace)) continue;
+        ns = namespace;
+      }
+      out.push(makeAssumed(entry, entry.name, ns));
+    }
+    return out;
+  }
+}
+
+/**
+ * A pseudo-record for an `assumeExists` entry. Optional extra keys of the entry are honoured: `group`,
+ * `labels` (e.g. a Namespace's `istio.io/use-waypoint`), and for Gateways `gatewayClassName` (default
+ * `istio-waypoint`: an assumed Gateway is taken to be a waypoint) and `serviceAccount` (default: its name).
+ */
+function makeAssumed(entry: AssumedResource, name: string, namespace: string | undefined): ResourceRecord {
+  const extra = entry as unknown as Record<string, unknown>;
+  const group = typeof extra.group === "string" ? extra.group : (DEFAULT_GROUPS[entry.kind] ?? "");
+  const rec: ResourceRecord = {
+    file: "",
+    line: 0,
+    documentIndex: -1,
+    apiVersion: "",
+    group,
+    kind: entry.kind,
+    name,
+    namespace: entry.kind === "Namespace" ? undefined : namespace,
+    namespaceSource: entry.kind === "Namespace" ? "cluster" : namespace ? "metadata" : "unknown",
+    labels: isObject(extra.labels) ? stringMap(extra.labels) : {},
+    annotations: {},
+    partial: false,
+    assumed: true,
+  };
+  if (entry.kind === "Service") {
+    rec.selector = null;
+    rec.ports = [];
+  } else if (entry.kind === "Gateway") {
+    rec.gatewayClassName = typeof extra.gatewayClassName === "string" ? extra.gatewayClassName : WAYPOINT_CLASS;
+    rec.listeners = [];
+    rec.serviceAccount = typeof extra.serviceAccount === "string" ? extra.serviceAccount : name;
+  }
+  return rec;
+}

@@ -1,0 +1,197 @@
+/**
+ * Record shapes of the repository resource index. Records are compact plain objects extracted per kind:
+ * never ASTs, never file text. They are shared between lint runs, so treat them as read-only.
+ */
+import type { Labels } from "../k8s/selector.js";
+
+/**
+ * Where a record's namespace came from:
+ * - `metadata`: `metadata.namespace` in the manifest;
+ * - `kustomization`: `namespace:` of the nearest kustomization file (see `RepoIndex.overlayOf`);
+ * - `default`: the `defaultNamespace` setting;
+ * - `unknown`: none of these; `namespace` is undefined and matches every namespace;
+ * - `cluster`: a cluster-scoped kind (Namespace, GatewayClass, ClusterRole, …); `namespace` is undefined.
+ */
+export type NamespaceSource = "metadata" | "kustomization" | "default" | "unknown" | "cluster";
+
+export interface ResourceRecord {
+  /** Absolute path of the file ("" for `assumeExists` pseudo-records). */
+  file: string;
+  /** 1-based line where the resource starts (its first key; 0 for pseudo-records). */
+  line: number;
+  /** 0-based index of the YAML document in the file (-1 for pseudo-records). */
+  documentIndex: number;
+  /** Index in the `items` of a `kind: List` document; undefined for a top-level resource. */
+  listIndex?: number;
+  apiVersion: string;
+  /** API group ("" for core `v1`). */
+  group: string;
+  kind: string;
+  /** `metadata.name` ("" when the manifest has none, e.g. `generateName`). */
+  name: string;
+  /** Resolved namespace; undefined = unknown (matches any namespace) or cluster-scoped. */
+  namespace: string | undefined;
+  namespaceSource: NamespaceSource;
+  /** `metadata.labels` (values stringified). */
+  labels: Labels;
+  /** `metadata.annotations` whose key contains `istio.io` (`gateway.istio.io/…`, `sidecar.istio.io/…`, …). */
+  annotations: Labels;
+  /** True for Kustomize patch files (`patches`, `patchesStrategicMerge`, `patchesJson6902`): fields may be missing. */
+  partial: boolean;
+  /** Directory of the nearest kustomization (the render unit), or undefined when there is none. */
+  overlay?: string;
+  /** True for pseudo-records made from `settings.assumeExists`. */
+  assumed?: boolean;
+
+  // ---- kind-specific extracts (present on the kinds named in each comment) ----
+
+  /**
+   * Service: `spec.selector` (null when absent or empty: headless/ExternalName/manual Endpoints).
+   * Istio policies (AuthorizationPolicy, RequestAuthentication, PeerAuthentication, Telemetry, WasmPlugin):
+   * `spec.selector.matchLabels` (null when there is no `selector`; `{}` when it is empty).
+   * EnvoyFilter: `spec.workloadSelector.labels`.
+   */
+  selector?: Labels | null;
+  /** Service: `spec.ports`. */
+  ports?: ServicePort[];
+  /** Service: `spec.type` when written. */
+  serviceType?: string;
+  /** Gateway (gateway.networking.k8s.io): `spec.gatewayClassName`. */
+  gatewayClassName?: string;
+  /** Gateway (gateway.networking.k8s.io): `spec.listeners`. */
+  listeners?: Listener[];
+  /** Gateway (gateway.networking.k8s.io): the waypoint's service account (annotation `gateway.istio.io/service-account`, else the Gateway name). */
+  serviceAccount?: string;
+  /** Gateway (gateway.networking.k8s.io): label `istio.io/waypoint-for` when written. */
+  waypointFor?: string;
+  /** VirtualService, ServiceEntry: `spec.hosts`. */
+  hosts?: string[];
+  /** VirtualService: `spec.gateways` ([] when absent, which means `mesh`). */
+  gateways?: string[];
+  /** VirtualService: true when it applies to mesh traffic (no `gateways`, or `mesh` among them). */
+  mesh?: boolean;
+  /** VirtualService: every `destination: {host, subset}` of http/tcp/tls routes and mirrors. */
+  subsetsUsed?: SubsetUse[];
+  /** VirtualService: every destination host of http/tcp/tls routes and mirrors (deduplicated). */
+  destinationHosts?: string[];
+  /** DestinationRule: `spec.host`. */
+  host?: string;
+  /** DestinationRule: `spec.subsets`. */
+  subsets?: Subset[];
+  /** HTTPRoute, GRPCRoute, TCPRoute, TLSRoute: `spec.parentRefs`. */
+  parentRefs?: ObjectRef[];
+  /** HTTPRoute, GRPCRoute, TCPRoute, TLSRoute: every `spec.rules[].backendRefs[]`. */
+  backendRefs?: ObjectRef[];
+  /** Istio policies: `spec.targetRefs` with the deprecated singular `spec.targetRef` merged in. */
+  targetRefs?: ObjectRef[];
+  /** AuthorizationPolicy: `spec.action` (Istio's default `ALLOW` when absent). */
+  action?: string;
+  /** Istio policies: left undefined by the index (rules compute L7 use from the file they lint). */
+  hasL7?: boolean;
+  /** PeerAuthentication: `spec.mtls.mode` when written. */
+  mtlsMode?: string;
+  /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout: pod template labels; Pod: its labels. */
+  podLabels?: Labels;
+  /** Workloads and Pods: `serviceAccountName` of the pod spec when written. */
+  serviceAccountName?: string;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+  appProtocol?: string;
+}
+
+export interface Listener {
+  name?: string;
+  port?: number;
+  protocol?: string;
+  hostname?: string;
+}
+
+export interface SubsetUse {
+  host: string;
+  subset: string;
+}
+
+export interface Subset {
+  name: string;
+  labels: Labels;
+}
+
+/** A Gateway API / Istio object reference (`parentRefs`, `backendRefs`, `targetRefs`). Fields as written. */
+export interface ObjectRef {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  port?: number;
+  sectionName?: string;
+  weight?: number;
+}
+
+/** Records by kind, with the kind-specific fields required. */
+export type ServiceRecord = ResourceRecord & { kind: "Service"; selector: Labels | null; ports: ServicePort[] };
+export type GatewayRecord = ResourceRecord & {
+  kind: "Gateway";
+  gatewayClassName: string | undefined;
+  listeners: Listener[];
+  serviceAccount: string;
+};
+export type VirtualServiceRecord = ResourceRecord & {
+  kind: "VirtualService";
+  hosts: string[];
+  gateways: string[];
+  mesh: boolean;
+  subsetsUsed: SubsetUse[];
+  destinationHosts: string[];
+};
+export type DestinationRuleRecord = ResourceRecord & { kind: "DestinationRule"; host: string | undefined; subsets: Subset[] };
+export type RouteRecord = ResourceRecord & { parentRefs: ObjectRef[]; backendRefs: ObjectRef[] };
+export type PolicyRecord = ResourceRecord & { selector: Labels | null; targetRefs: ObjectRef[] };
+export type WorkloadRecord = ResourceRecord & { podLabels: Labels };
+export type NamespaceRecord = ResourceRecord & { kind: "Namespace" };
+
+/** A route to a Service: a mesh VirtualService or a Gateway API route with a `kind: Service` parentRef. */
+export type ServiceRouteRecord = VirtualServiceRecord | RouteRecord;
+
+/** Which waypoint a Service uses (see `RepoIndex.waypointBinding`). */
+export interface WaypointBinding {
+  /** Where the `istio.io/use-waypoint` label was found. */
+  source: "service" | "namespace";
+  /** The record carrying the label (the Service or its Namespace). */
+  labelledBy: ResourceRecord;
+  /** True for `istio.io/use-waypoint: none` (explicit opt-out). `name` is then undefined. */
+  optedOut: boolean;
+  /** Gateway name from the label. */
+  name: string | undefined;
+  /** Namespace of the waypoint: `istio.io/use-waypoint-namespace` on the same object, else that object's namespace. */
+  namespace: string | undefined;
+  /** The waypoint Gateway among `waypoints()` (repo or assumeExists), when it is known. */
+  gateway: GatewayRecord | undefined;
+}
+
+export interface IndexStats {
+  /** Root directory of the index. */
+  root: string;
+  /** Files tracked: manifests matched by `include` (minus excludes) plus kustomization files. */
+  files: number;
+  /** Resource records (excluding `assumeExists` pseudo-records). */
+  resources: number;
+  /** Full builds for this (root, settings) cache entry: 1 unless the cache was cleared. */
+  builds: number;
+  /** Times the file list was re-listed and re-stat'ed after the build. */
+  revalidations: number;
+  /** Files parsed in total (initial build included). */
+  parsed: number;
+  /** Files re-parsed after the initial build (changed or added on disk). */
+  reparsed: number;
+  /** Files (absolute) parsed during the most recent revalidation. */
+  lastReparsed: string[];
+  /** `fs.stat` calls made for files (build + revalidations). */
+  statCalls: number;
+  /** Times an in-memory text (`currentText`) was parsed as an overlay of its file. */
+  overlays: number;
+}
