@@ -1,0 +1,186 @@
+import { createRule, type Suggestion } from "../lib/create-rule.js";
+import type { EditOp } from "../lib/yaml/edit.js";
+import { displayName, isIstioGroup, isObject, type PlainObject } from "../lib/k8s/resource.js";
+import {
+  MAX_TARGET_REFS,
+  NETWORKING_ISTIO_GROUP,
+  WAYPOINT_GATEWAY_CLASS,
+  containsRef,
+  targetPolicyKind,
+  targetRefEntries,
+  targetRefsFindings,
+  type TargetCheck,
+} from "../lib/istio/targetrefs.js";
+
+type MessageIds =
+  | "conflictSelector"
+  | "conflictTargetRef"
+  | "singular"
+  | "singularUnknown"
+  | "targetFixable"
+  | "targetInvalid"
+  | "targetClassicGateway"
+  | "namespaceSame"
+  | "namespaceOther"
+  | "gatewayClassNamespace"
+  | "gatewayClassName"
+  | "tooMany"
+  | "removeSelector"
+  | "mergeTargetRef"
+  | "removeNamespace"
+  | "moveToNamespace";
+
+const ACCEPTED = "accepted are Gateway or GatewayClass (gateway.networking.k8s.io), Service (core) and ServiceEntry (networking.istio.io)";
+
+export default createRule<MessageIds, Record<string, never>>({
+  name: "valid-policy-targetrefs",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "Policy `targetRefs` must be valid: not combined with a selector, not the deprecated `targetRef`, only Gateway/GatewayClass/Service/ServiceEntry targets in the policy's own namespace, at most 16",
+      recommended: "error",
+    },
+    fixable: "code",
+    hasSuggestions: true,
+    schema: [{ type: "object", properties: {}, additionalProperties: false }],
+    messages: {
+      conflictSelector:
+        "{{resource}} sets `{{key}}` together with `{{first}}` (line {{line}}): only one of {{allowed}} may be set, so the API server and Istio's webhook reject it. Remove `{{selectorKey}}`: waypoints only use `targetRefs`.",
+      conflictTargetRef:
+        "{{resource}} sets `targetRefs` together with the deprecated `targetRef` (line {{line}}): only one may be set, so the API server and Istio's webhook reject it. Move the `targetRef` entry into `targetRefs`.",
+      singular:
+        "{{resource}} uses the deprecated singular `targetRef`: Istio still reads it, but it is kept only for compatibility and hidden from the API docs. Write it as `targetRefs: [...]`.",
+      singularUnknown:
+        "{{resource}} uses `targetRef`, which {{kind}} does not have (only `targetRefs`): the API server rejects the unknown field or drops it, and then the {{kind}} applies namespace-wide instead of to its target. Write it as `targetRefs: [...]`.",
+      targetFixable:
+        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "). Write {{want}}.",
+      targetInvalid:
+        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "): no proxy applies the policy. Target one of those instead.",
+      targetClassicGateway:
+        "{{ref}} of {{resource}} targets the Istio (networking.istio.io) Gateway {{name}}, which Istio's webhook rejects (" + ACCEPTED + "). Attach the policy to that gateway's pods with `selector`, or target a Gateway API Gateway.",
+      namespaceSame:
+        "{{ref}} of {{resource}} sets `namespace: {{namespace}}`: cross-namespace references are not supported and the API server rejects any target `namespace`. Remove it: targets are always looked up in the policy's own namespace.",
+      namespaceOther:
+        "{{ref}} of {{resource}} points to namespace {{namespace}}, but a policy can only target resources in its own namespace ({{policyNamespace}}) and the API server rejects any target `namespace`. Move the policy to {{namespace}}, or target a resource in {{policyNamespace}}.",
+      gatewayClassNamespace:
+        "{{ref}} of {{resource}} targets a GatewayClass, but Istio honours GatewayClass targets only on policies in the root namespace ({{root}}), so this target matches nothing. Move the policy to {{root}}, or target this namespace's waypoint Gateway.",
+      gatewayClassName:
+        "{{ref}} of {{resource}} targets GatewayClass {{name}}: Istio only attaches policies to the `" + WAYPOINT_GATEWAY_CLASS + "` GatewayClass (every waypoint), so this target matches nothing. Target GatewayClass " + WAYPOINT_GATEWAY_CLASS + " or a specific Gateway.",
+      tooMany:
+        "{{resource}} has {{count}} `targetRefs`: at most " + MAX_TARGET_REFS + " are allowed, so the API server rejects it. Split it into several policies.",
+      removeSelector: "Remove `{{selectorKey}}` and keep `{{key}}`.",
+      mergeTargetRef: "Move the `targetRef` entry into `targetRefs` and remove `targetRef`.",
+      removeNamespace: "Remove `namespace` (the target becomes {{kind}} {{policyNamespace}}/{{name}}).",
+      moveToNamespace: "Move the policy to namespace {{namespace}} (set `metadata.namespace`) and remove the target's `namespace`.",
+    },
+  },
+  defaultOptions: {},
+  check({ resources, settings, report, line }) {
+    for (const resource of resources) {
+      if (!isIstioGroup(resource.group) || !targetPolicyKind(resource.kind)) continue;
+      const policy = resource.value;
+      const findings = targetRefsFindings(policy, resource.kind, resource.namespace, settings.rootNamespace);
+      const name = displayName(resource);
+      for (const f of findings) {
+        const base = { resource, path: f.path };
+        switch (f.type) {
+          case "conflict": {
+            const data = { resource: name, key: f.key, first: f.first, line: line(resource, ["spec", f.first]), selectorKey: f.selectorKey, allowed: allowedKeys(f.selectorKey, resource.kind) };
+            if (f.key === f.selectorKey || f.first === f.selectorKey) {
+              report({ ...base, messageId: "conflictSelector", data, suggest: [{ messageId: "removeSelector", data: { selectorKey: f.selectorKey, key: f.key === f.selectorKey ? f.first : f.key }, ops: [{ op: "remove", path: ["spec", f.selectorKey] }] }] });
+            } else {
+              const ops = mergeTargetRef(policy);
+              report({ ...base, messageId: "conflictTargetRef", data, suggest: ops ? [{ messageId: "mergeTargetRef", ops }] : [] });
+            }
+            break;
+          }
+          case "singular": {
+            const spec = policy.spec as PlainObject;
+            const fix: EditOp[] = [{ op: "replacePair", path: ["spec", "targetRef"], key: "targetRefs", value: [{ ...(spec.targetRef as PlainObject) }] }];
+            report({ ...base, messageId: f.known ? "singular" : "singularUnknown", data: { resource: name, kind: resource.kind }, fix });
+            break;
+          }
+          case "target": {
+            const ref = f.entry.ref;
+            const data = { resource: name, ref: f.entry.label, got: describeTarget(f.check), name: String(ref.name ?? "") };
+            if (isClassicGatewaySlip(f.check) && typeof ref.name === "string" && classicGatewayNamed(resources, ref.name, resource.namespace)) {
+              report({ ...base, messageId: "targetClassicGateway", data });
+            } else if (f.check.correction) {
+              const ops: EditOp[] = [];
+              if (f.check.correction.kind !== undefined) ops.push({ op: "set", path: [...f.entry.path, "kind"], value: f.check.correction.kind });
+              if (f.check.correction.group !== undefined) ops.push({ op: "set", path: [...f.entry.path, "group"], value: f.check.correction.group });
+              report({ ...base, messageId: "targetFixable", data: { ...data, want: describeWant(f.check) }, fix: ops });
+            } else {
+              report({ ...base, messageId: "targetInvalid", data });
+            }
+            break;
+          }
+          case "namespace": {
+            const ref = f.entry.ref;
+            const remove: EditOp[] = [{ op: "remove", path: f.path }];
+            if (f.same) {
+              report({ ...base, messageId: "namespaceSame", data: { resource: name, ref: f.entry.label, namespace: f.namespace }, fix: remove });
+              break;
+            }
+            const policyNamespace = resource.namespace ?? "";
+            const suggest: Suggestion<MessageIds>[] = [
+              { messageId: "removeNamespace", data: { kind: String(ref.kind ?? ""), name: String(ref.name ?? ""), policyNamespace }, ops: remove },
+            ];
+            // Moving the policy is only a clean option when this is its only target.
+            if (targetRefEntries(policy).length === 1) {
+              suggest.push({ messageId: "moveToNamespace", data: { namespace: f.namespace }, ops: [{ op: "set", path: ["metadata", "namespace"], value: f.namespace }, ...remove] });
+            }
+            report({ ...base, messageId: "namespaceOther", data: { resource: name, ref: f.entry.label, namespace: f.namespace, policyNamespace }, suggest });
+            break;
+          }
+          case "gatewayClassNamespace":
+            report({ ...base, messageId: "gatewayClassNamespace", data: { resource: name, ref: f.entry.label, root: settings.rootNamespace } });
+            break;
+          case "gatewayClassName":
+            report({ ...base, messageId: "gatewayClassName", data: { resource: name, ref: f.entry.label, name: f.name } });
+            break;
+          case "tooMany":
+            report({ ...base, messageId: "tooMany", data: { resource: name, count: f.count } });
+            break;
+        }
+      }
+    }
+  },
+});
+
+function allowedKeys(selectorKey: string, kind: string): string {
+  return targetPolicyKind(kind)?.singular ? `\`${selectorKey}\`, \`targetRef\` or \`targetRefs\`` : `\`${selectorKey}\` or \`targetRefs\``;
+}
+
+/** `targetRefs` with the singular `targetRef` appended (unless already there), and `targetRef` removed. */
+function mergeTargetRef(policy: PlainObject): EditOp[] | null {
+  const spec = isObject(policy.spec) ? policy.spec : null;
+  if (!spec || !isObject(spec.targetRef) || !Array.isArray(spec.targetRefs)) return null;
+  const ops: EditOp[] = [{ op: "remove", path: ["spec", "targetRef"] }];
+  if (!containsRef(spec.targetRefs, spec.targetRef)) ops.push({ op: "set", path: ["spec", "targetRefs"], value: [...spec.targetRefs, { ...spec.targetRef }] });
+  return ops;
+}
+
+type FailedCheck = Extract<TargetCheck, { ok: false }>;
+
+function describeTarget(check: FailedCheck): string {
+  if (check.kind === undefined) return "no `kind`";
+  const group = check.group === undefined ? "no group (core)" : check.group === "" ? '`group: ""` (core)' : `\`group: ${check.group}\``;
+  return `\`kind: ${check.kind}\` with ${group}`;
+}
+
+function describeWant(check: FailedCheck): string {
+  const kind = `\`kind: ${check.correction?.kind ?? check.kind}\``;
+  const group = check.correction?.group ?? check.group;
+  return group === undefined ? kind : `${kind} with \`group: ${group === "" ? '""' : group}\``;
+}
+
+/** `kind: Gateway` with the classic Istio group: the user may mean that Istio Gateway, not a Gateway API one. */
+function isClassicGatewaySlip(check: FailedCheck): boolean {
+  return (check.correction?.kind ?? check.kind) === "Gateway" && check.group === NETWORKING_ISTIO_GROUP;
+}
+
+function classicGatewayNamed(resources: readonly { kind: string; group: string; name?: string; namespace?: string }[], name: string, namespace: string | undefined): boolean {
+  return resources.some((r) => r.kind === "Gateway" && r.group === NETWORKING_ISTIO_GROUP && r.name === name && (r.namespace ?? namespace) === namespace);
+}

@@ -1,0 +1,155 @@
+import { createRule, type Suggestion } from "../lib/create-rule.js";
+import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
+import { workloadSelectorLabels } from "../lib/k8s/selector.js";
+import { servicesIn, waypointsIn } from "../lib/k8s/service.js";
+import { selectsGatewayPods } from "../lib/istio/authorization.js";
+import { hasTargetRefs } from "../lib/istio/targetrefs.js";
+import {
+  gatewayRef,
+  guessServiceName,
+  serviceRef,
+  servicesSelectingSamePods,
+  toTargetRefs,
+  waypointClassRef,
+} from "../lib/convert/selector-to-targetrefs.js";
+import { waypointFor } from "../lib/settings.js";
+import type { EditOp } from "../lib/yaml/edit.js";
+
+type MessageIds = "selector" | "namespaceWide" | "meshWide" | "useWaypoint" | "useService" | "useGuessedService" | "useWaypointClass";
+
+/** Kinds this rule can check; the default is the first two (Telemetry and TrafficExtension are opt-in). */
+export const WAYPOINT_POLICY_KINDS = ["RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"] as const;
+
+interface Options {
+  kinds: string[];
+  /** Extra label sets that select Envoy gateway pods (selectors on gateways keep working in ambient). */
+  gatewaySelectors: Record<string, string>[];
+}
+
+/** Why waypoints and ztunnel leave the policy out, and what breaks, per kind. */
+const KIND_TEXT: Record<string, { why: string; consequence: string }> = {
+  RequestAuthentication: {
+    why: "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs",
+    consequence:
+      "no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied)",
+  },
+  WasmPlugin: {
+    why: "waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm",
+    consequence: "the plugin does not run",
+  },
+  TrafficExtension: {
+    why: "waypoints run a TrafficExtension only through `targetRefs`, and ztunnel never runs Wasm or Lua",
+    consequence: "the extension does not run",
+  },
+  Telemetry: {
+    why: "waypoints ignore selector-attached Telemetry (only namespace-wide, root-namespace and `targetRefs` Telemetry reach them)",
+    consequence: "its settings no longer apply to these workloads' traffic",
+  },
+};
+
+const TEMPLATE = "{{resource}} {{attached}}: {{why}}, so in ambient mode {{consequence}}. {{todo}}";
+const TO_WAYPOINT = "Attach it to the waypoint with `targetRefs`.";
+const TO_ALL_WAYPOINTS = "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.";
+
+export default createRule<MessageIds, Options>({
+  name: "waypoint-policy-targetrefs",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "RequestAuthentication and WasmPlugin (optionally Telemetry, TrafficExtension) must be attached to a waypoint with targetRefs: waypoints ignore selector and namespace-wide ones, and ztunnel never applies them",
+      recommended: "error",
+    },
+    fixable: "code",
+    hasSuggestions: true,
+    schema: [
+      {
+        type: "object",
+        properties: {
+          kinds: { type: "array", items: { type: "string", enum: [...WAYPOINT_POLICY_KINDS] }, uniqueItems: true },
+          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+        },
+        additionalProperties: false,
+      },
+    ],
+    messages: {
+      selector: TEMPLATE,
+      namespaceWide: TEMPLATE,
+      meshWide: TEMPLATE,
+      useWaypoint: "Attach it to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
+      useService: "Attach it with `targetRefs` to Service {{name}} (it selects the same pods).",
+      useGuessedService: "Attach it with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
+      useWaypointClass: "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+    },
+  },
+  defaultOptions: { kinds: ["RequestAuthentication", "WasmPlugin"], gatewaySelectors: [] },
+  check({ resources, settings, options, report }) {
+    const kinds = new Set(Array.isArray(options.kinds) ? options.kinds : []);
+    const gatewaySelectors = Array.isArray(options.gatewaySelectors) ? options.gatewaySelectors : [];
+    const services = servicesIn(resources);
+    const waypoints = waypointsIn(resources);
+    for (const resource of resources) {
+      if (!isIstioGroup(resource.group) || !kinds.has(resource.kind) || !KIND_TEXT[resource.kind]) continue;
+      const policy = resource.value;
+      if (hasTargetRefs(policy)) continue;
+      const spec = isObject(policy.spec) ? policy.spec : {};
+      // A RequestAuthentication without jwtRules validates nothing anywhere: nothing is lost.
+      if (resource.kind === "RequestAuthentication" && !(Array.isArray(spec.jwtRules) && spec.jwtRules.length)) continue;
+      const hasSelector = spec.selector !== undefined && spec.selector !== null;
+      const matchLabels = hasSelector ? (workloadSelectorLabels(spec.selector) ?? {}) : {};
+      // Ingress/egress gateways are Envoy proxies that keep honouring selectors.
+      if (hasSelector && selectsGatewayPods(matchLabels, gatewaySelectors)) continue;
+      // Namespace-wide and root-namespace Telemetry still reach waypoints.
+      if (!hasSelector && resource.kind === "Telemetry") continue;
+
+      const namespace = resource.namespace;
+      const inRoot = namespace === settings.rootNamespace;
+      const suggest: Suggestion<MessageIds>[] = [];
+      let fix: EditOp[] | null = null;
+
+      // The waypoint: a waypoint Gateway of this namespace in the file, else the one named in settings.
+      const inFile = waypoints.filter((w) => w.namespace === namespace).map((w) => w.name);
+      const configured = waypointFor(settings, namespace);
+      let known: string | null = null;
+      if (inFile.length === 1) known = inFile[0];
+      else if (!inFile.length && configured.configured && !inRoot) known = configured.name;
+      const candidates = inFile.length ? inFile : inRoot ? [] : [configured.name];
+
+      if (!hasSelector && inRoot) {
+        suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
+      } else {
+        // A Service that selects exactly these pods keeps the policy's reach; the waypoint widens it to every
+        // Service behind the waypoint, so it is the fix only when no such Service is in the file.
+        const same = hasSelector && !inRoot ? servicesSelectingSamePods(matchLabels, namespace, services) : [];
+        if (same.length === 1) fix = toTargetRefs(serviceRef(same[0].name), true);
+        else if (known) fix = toTargetRefs(gatewayRef(known), hasSelector);
+        for (const name of candidates) suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
+        if (inRoot) suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), true) });
+        if (hasSelector) {
+          for (const s of same) suggest.push({ messageId: "useService", data: { name: s.name }, ops: toTargetRefs(serviceRef(s.name), true) });
+          const guess = guessServiceName(matchLabels);
+          // A root-namespace selector matches pods in every namespace: a Service name guessed from it would be one of many.
+          if (!same.length && guess && !inRoot) suggest.push({ messageId: "useGuessedService", data: { name: guess }, ops: toTargetRefs(serviceRef(guess), true) });
+        }
+      }
+
+      const text = KIND_TEXT[resource.kind];
+      const messageId: MessageIds = hasSelector ? "selector" : inRoot ? "meshWide" : "namespaceWide";
+      const attached = hasSelector
+        ? inRoot
+          ? "is attached by `selector` in the root namespace"
+          : "is attached by `selector`"
+        : inRoot
+          ? "applies mesh-wide (root namespace, no `selector` or `targetRefs`)"
+          : "applies namespace-wide (no `selector` or `targetRefs`)";
+      report({
+        resource,
+        path: hasSelector ? ["spec", "selector"] : ["spec"],
+        messageId,
+        data: { resource: displayName(resource), attached, why: text.why, consequence: text.consequence, todo: inRoot ? TO_ALL_WAYPOINTS : TO_WAYPOINT },
+        fix,
+        suggest,
+      });
+    }
+  },
+});

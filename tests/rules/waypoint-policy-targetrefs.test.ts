@@ -1,0 +1,703 @@
+/**
+ * Fixture shapes: istio.io's JWT task (`jwt-example` RequestAuthentication on httpbin; corpus:
+ * istio__istio.io/content__en__docs__tasks__security__authorization__authz-jwt__snips.sh.yaml), kubeflow's
+ * RequestAuthentications on the ingress gateways (corpus: kubeflow__manifests/common__oauth2-proxy__components__
+ * istio-m2m__requestauthentication.yaml and common__istio__cluster-local-gateway__overlays__m2m-auth__…), the
+ * WasmPlugins of istio/istio's validation testdata (corpus: istio__istio/pkg__config__validation__testdata__crds__
+ * wasm-valid.yaml), the Gateway-pod selectors of the IST0166 analyzer testdata (corpus: istio__istio/pkg__config__
+ * analysis__analyzers__testdata__k8sgateway-selector.yaml) and istio/istio's Telemetry analyzer testdata
+ * (corpus: istio__istio/pkg__config__analysis__analyzers__testdata__telemetry-default-selector.yaml).
+ */
+import rule from "../../rules/waypoint-policy-targetrefs.js";
+import type { RuleTester } from "eslint";
+import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+
+const GW = "gateway.networking.k8s.io";
+const ALL_KINDS = [{ kinds: ["RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"] }];
+
+const RA_WHY =
+  "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs, so in ambient mode no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied).";
+
+/** istio.io authz-jwt task. */
+const JWT_EXAMPLE = `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: jwt-example
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  jwtRules:
+  - issuer: "testing@secure.istio.io"
+    jwksUri: "https://raw.githubusercontent.com/istio/istio/master/security/tools/jwt/samples/jwks.json"
+`;
+const JWT_SELECTOR = "  selector:\n    matchLabels:\n      app: httpbin\n";
+const toRefs = (code: string, kind: string, group: string, name: string, selector = JWT_SELECTOR) =>
+  code.replace(selector, `  targetRefs:\n  - kind: ${kind}\n    group: ${group === "" ? '""' : group}\n    name: ${name}\n`);
+
+const HTTPBIN_SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: httpbin
+  namespace: foo
+spec:
+  selector:
+    app: httpbin
+  ports:
+  - name: http
+    port: 8000
+    targetPort: 8080
+`;
+
+const WAYPOINT = (name: string, ns = "foo") => `apiVersion: ${GW}/v1
+kind: Gateway
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels:
+    istio.io/waypoint-for: service
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - name: mesh
+    port: 15008
+    protocol: HBONE
+`;
+
+const BASIC_AUTH = `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: basic-auth
+  namespace: bookinfo
+spec:
+  url: oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0
+  phase: AUTHN
+  pluginConfig:
+    basic_auth_rules:
+    - prefix: "/productpage"
+      request_methods: ["GET", "POST"]
+      credentials: ["ok:test"]
+`;
+
+const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    { name: "already attached with targetRefs", code: toRefs(JWT_EXAMPLE, "Gateway", GW, "waypoint") },
+    {
+      name: "deprecated singular targetRef also attaches to the waypoint",
+      code: JWT_EXAMPLE.replace(JWT_SELECTOR, `  targetRef:\n    kind: Gateway\n    group: ${GW}\n    name: waypoint\n`),
+    },
+    {
+      name: "kubeflow: RequestAuthentication on the ingress gateway pods keeps working",
+      code: `apiVersion: security.istio.io/v1beta1
+kind: RequestAuthentication
+metadata:
+  name: m2m-token-issuer
+  namespace: istio-system
+spec:
+  # we only apply to the ingress-gateway
+  selector:
+    matchLabels:
+      app: istio-ingressgateway
+  jwtRules:
+  - issuer: PATCH_ME
+    forwardOriginalToken: true
+`,
+    },
+    {
+      name: "kubeflow: cluster-local-gateway selected by the istio label",
+      code: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: cluster-local-gateway-jwt
+  namespace: istio-system
+spec:
+  selector:
+    matchLabels:
+      app: cluster-local-gateway
+      istio: cluster-local-gateway
+  jwtRules:
+  - issuer: "https://kubernetes.default.svc.cluster.local"
+`,
+    },
+    {
+      name: "WasmPlugin on the ingress gateway (istio validation testdata)",
+      code: `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: full
+spec:
+  selector:
+    matchLabels:
+      istio: ingressgateway
+  url: file:///opt/filters/openid.wasm
+  phase: AUTHN
+`,
+    },
+    {
+      name: "selector on Gateway API gateway pods is not a sidecar→ambient question",
+      code: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  namespace: default
+  name: ra-ineffective
+spec:
+  selector:
+    matchLabels:
+      gateway.networking.k8s.io/gateway-name: bookinfo-gateway
+  jwtRules:
+  - issuer: example.com
+`,
+    },
+    { name: "user-declared gateway selector", code: JWT_EXAMPLE.replace("app: httpbin", "role: edge"), options: [{ gatewaySelectors: [{ role: "edge" }] }] },
+    {
+      name: "Telemetry is not checked by default",
+      code: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: has-selector
+  namespace: ns1
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  tracing:
+  - randomSamplingPercentage: 10.00
+`,
+    },
+    {
+      name: "namespace-wide Telemetry reaches waypoints",
+      code: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: no-selector
+  namespace: ns1
+spec:
+  tracing:
+  - randomSamplingPercentage: 10.00
+`,
+      options: ALL_KINDS,
+    },
+    {
+      name: "root-namespace Telemetry reaches waypoints",
+      code: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: mesh-default
+  namespace: istio-system
+spec:
+  accessLogging:
+  - providers:
+    - name: envoy
+`,
+      options: ALL_KINDS,
+    },
+    {
+      name: "RequestAuthentication without jwtRules validates nothing anywhere",
+      code: "apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: empty\n  namespace: foo\nspec:\n  selector:\n    matchLabels:\n      app: httpbin\n",
+    },
+    { name: "TrafficExtension is opt-in", code: BASIC_AUTH.replace("kind: WasmPlugin", "kind: TrafficExtension").replace(/  url: .*\n/, "") + "  lua:\n    inlineCode: x\n" },
+    {
+      name: "a same-named kind from another API group is not Istio's",
+      code: "apiVersion: example.com/v1\nkind: RequestAuthentication\nmetadata:\n  name: x\nspec:\n  selector:\n    matchLabels:\n      app: a\n  jwtRules:\n  - issuer: a\n",
+    },
+    {
+      name: "AuthorizationPolicy is another rule's business",
+      code: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: x\nspec:\n  selector:\n    matchLabels:\n      app: a\n",
+    },
+    { name: "not a Kubernetes manifest", code: "foo: bar\nlist: [1, 2]\n" },
+    { name: "empty file", code: "" },
+    {
+      name: "odd shapes do not crash",
+      code:
+        "apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nspec: 3\n---\n" +
+        "apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nspec:\n  jwtRules: {a: 1}\n  selector: [1]\n---\n" +
+        "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: []\nspec:\n  targetRefs: [null]\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "istio.io JWT task: no waypoint or Service in the file: suggestions only",
+      code: JWT_EXAMPLE,
+      output: null,
+      errors: [
+        {
+          message: "RequestAuthentication foo/jwt-example is attached by `selector`: " + RA_WHY + " Attach it to the waypoint with `targetRefs`.",
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 11,
+          suggestions: [
+            { messageId: "useWaypoint", data: { name: "waypoint" }, output: toRefs(JWT_EXAMPLE, "Gateway", GW, "waypoint") },
+            { messageId: "useGuessedService", data: { name: "httpbin" }, output: toRefs(JWT_EXAMPLE, "Service", "", "httpbin") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "multi-document: a Service selecting the same pods is the fix (keeps the reach); waypoint and Service suggestions",
+      code: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + JWT_EXAMPLE,
+      output: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + toRefs(JWT_EXAMPLE, "Service", "", "httpbin"),
+      errors: [
+        {
+          messageId: "selector",
+          line: 34,
+          suggestions: [
+            { messageId: "useWaypoint", data: { name: "foo-waypoint" }, output: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + toRefs(JWT_EXAMPLE, "Gateway", GW, "foo-waypoint") },
+            { messageId: "useService", data: { name: "httpbin" }, output: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + toRefs(JWT_EXAMPLE, "Service", "", "httpbin") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "two waypoints in the namespace: no fix, one suggestion each",
+      code: WAYPOINT("a") + "---\n" + WAYPOINT("b") + "---\n" + JWT_EXAMPLE,
+      output: null,
+      errors: [
+        {
+          messageId: "selector",
+          suggestions: [
+            { messageId: "useWaypoint", data: { name: "a" }, output: WAYPOINT("a") + "---\n" + WAYPOINT("b") + "---\n" + toRefs(JWT_EXAMPLE, "Gateway", GW, "a") },
+            { messageId: "useWaypoint", data: { name: "b" }, output: WAYPOINT("a") + "---\n" + WAYPOINT("b") + "---\n" + toRefs(JWT_EXAMPLE, "Gateway", GW, "b") },
+            { messageId: "useGuessedService", data: { name: "httpbin" }, output: WAYPOINT("a") + "---\n" + WAYPOINT("b") + "---\n" + toRefs(JWT_EXAMPLE, "Service", "", "httpbin") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a waypoint of another namespace is not this policy's",
+      code: WAYPOINT("other-waypoint", "bar") + "---\n" + JWT_EXAMPLE,
+      output: null,
+      errors: [
+        {
+          messageId: "selector",
+          suggestions: [
+            { messageId: "useWaypoint", data: { name: "waypoint" }, output: WAYPOINT("other-waypoint", "bar") + "---\n" + toRefs(JWT_EXAMPLE, "Gateway", GW, "waypoint") },
+            { messageId: "useGuessedService", output: WAYPOINT("other-waypoint", "bar") + "---\n" + toRefs(JWT_EXAMPLE, "Service", "", "httpbin") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "waypoint named per namespace in settings: fix",
+      code: JWT_EXAMPLE,
+      settings: { "istio-ambient": { waypoint: { foo: "foo-wp", "*": "waypoint" } } },
+      output: toRefs(JWT_EXAMPLE, "Gateway", GW, "foo-wp"),
+      errors: [
+        {
+          messageId: "selector",
+          suggestions: [
+            { messageId: "useWaypoint", data: { name: "foo-wp" }, output: toRefs(JWT_EXAMPLE, "Gateway", GW, "foo-wp") },
+            { messageId: "useGuessedService", output: toRefs(JWT_EXAMPLE, "Service", "", "httpbin") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "namespace-wide WasmPlugin, waypoint named in settings: fix adds targetRefs",
+      code: BASIC_AUTH,
+      settings: { "istio-ambient": { waypoint: "bookinfo-waypoint" } },
+      output:
+        BASIC_AUTH +
+        `  targetRefs:
+  - kind: Gateway
+    group: ${GW}
+    name: bookinfo-waypoint
+`,
+      errors: [
+        {
+          message:
+            "WasmPlugin bookinfo/basic-auth applies namespace-wide (no `selector` or `targetRefs`): waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm, so in ambient mode the plugin does not run. Attach it to the waypoint with `targetRefs`.",
+          line: 6,
+          column: 1,
+          endColumn: 5,
+          suggestions: [{ messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: BASIC_AUTH + `  targetRefs:\n  - kind: Gateway\n    group: ${GW}\n    name: bookinfo-waypoint\n` }],
+        },
+      ],
+    },
+    {
+      name: "namespace-wide WasmPlugin without namespace (istio validation testdata): default waypoint suggestion",
+      code: `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: sha256-empty
+spec:
+  url: "http://test"
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "namespaceWide",
+          data: {
+            resource: "WasmPlugin sha256-empty",
+            attached: "applies namespace-wide (no `selector` or `targetRefs`)",
+            why: "waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm",
+            consequence: "the plugin does not run",
+            todo: "Attach it to the waypoint with `targetRefs`.",
+          },
+          suggestions: [
+            {
+              messageId: "useWaypoint",
+              output: `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: sha256-empty
+spec:
+  url: "http://test"
+  targetRefs:
+    - kind: Gateway
+      group: ${GW}
+      name: waypoint
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "root-namespace RequestAuthentication: mesh-wide, GatewayClass suggestion (never a fix)",
+      code: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: req-authn-for-all
+  namespace: istio-system
+spec:
+  jwtRules:
+  - issuer: "issuer-foo"
+    jwksUri: https://example.com/.well-known/jwks.json
+`,
+      settings: { "istio-ambient": { waypoint: "waypoint" } },
+      output: null,
+      errors: [
+        {
+          message:
+            "RequestAuthentication istio-system/req-authn-for-all applies mesh-wide (root namespace, no `selector` or `targetRefs`): " +
+            RA_WHY +
+            " Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+          line: 6,
+          suggestions: [
+            {
+              messageId: "useWaypointClass",
+              output: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata:
+  name: req-authn-for-all
+  namespace: istio-system
+spec:
+  jwtRules:
+  - issuer: "issuer-foo"
+    jwksUri: https://example.com/.well-known/jwks.json
+  targetRefs:
+  - kind: GatewayClass
+    group: ${GW}
+    name: istio-waypoint
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "root-namespace selector on application pods: GatewayClass suggestion, no guessed Service",
+      code: JWT_EXAMPLE.replace("namespace: foo", "namespace: istio-system"),
+      output: null,
+      errors: [
+        {
+          messageId: "selector",
+          data: {
+            resource: "RequestAuthentication istio-system/jwt-example",
+            attached: "is attached by `selector` in the root namespace",
+            why: "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs",
+            consequence:
+              "no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied)",
+            todo: "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+          },
+          suggestions: [
+            { messageId: "useWaypointClass", output: toRefs(JWT_EXAMPLE.replace("namespace: foo", "namespace: istio-system"), "GatewayClass", GW, "istio-waypoint") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "selector Telemetry when Telemetry is enabled",
+      code: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: has-selector
+  namespace: ns1
+spec:
+  selector: # Since this has a selector, it shouldn't conflict with the other Telemetry in the namespace
+    matchLabels:
+      app: reviews
+  tracing:
+  - randomSamplingPercentage: 10.00
+`,
+      options: ALL_KINDS,
+      output: null,
+      errors: [
+        {
+          message:
+            "Telemetry ns1/has-selector is attached by `selector`: waypoints ignore selector-attached Telemetry (only namespace-wide, root-namespace and `targetRefs` Telemetry reach them), so in ambient mode its settings no longer apply to these workloads' traffic. Attach it to the waypoint with `targetRefs`.",
+          line: 7,
+          suggestions: [
+            {
+              messageId: "useWaypoint",
+              output: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: has-selector
+  namespace: ns1
+spec:
+  # Since this has a selector, it shouldn't conflict with the other Telemetry in the namespace
+  targetRefs:
+  - kind: Gateway
+    group: ${GW}
+    name: waypoint
+  tracing:
+  - randomSamplingPercentage: 10.00
+`,
+            },
+            {
+              messageId: "useGuessedService",
+              data: { name: "reviews" },
+              output: `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata:
+  name: has-selector
+  namespace: ns1
+spec:
+  # Since this has a selector, it shouldn't conflict with the other Telemetry in the namespace
+  targetRefs:
+  - kind: Service
+    group: ""
+    name: reviews
+  tracing:
+  - randomSamplingPercentage: 10.00
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "TrafficExtension when enabled",
+      code: `apiVersion: extensions.istio.io/v1alpha1
+kind: TrafficExtension
+metadata:
+  name: reviews-header-logger
+  namespace: default
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  match:
+  - mode: SERVER
+  phase: STATS
+  lua:
+    inlineCode: |
+      function envoy_on_request(request_handle)
+      end
+`,
+      options: [{ kinds: ["TrafficExtension"] }],
+      output: null,
+      errors: [
+        {
+          messageId: "selector",
+          data: {
+            resource: "TrafficExtension default/reviews-header-logger",
+            attached: "is attached by `selector`",
+            why: "waypoints run a TrafficExtension only through `targetRefs`, and ztunnel never runs Wasm or Lua",
+            consequence: "the extension does not run",
+            todo: "Attach it to the waypoint with `targetRefs`.",
+          },
+          suggestions: [
+            { messageId: "useWaypoint", output: "SELECTOR:Gateway" },
+            { messageId: "useGuessedService", output: "SELECTOR:Service" },
+          ],
+        },
+      ],
+    },
+    {
+      name: "kind: List with a waypoint: fix inside the item",
+      code: `apiVersion: v1
+kind: List
+items:
+- apiVersion: ${GW}/v1
+  kind: Gateway
+  metadata: {name: waypoint, namespace: bookinfo}
+  spec:
+    gatewayClassName: istio-waypoint
+    listeners:
+    - {name: mesh, port: 15008, protocol: HBONE}
+- apiVersion: extensions.istio.io/v1alpha1
+  kind: WasmPlugin
+  metadata:
+    name: openid-connect
+    namespace: bookinfo
+  spec:
+    selector:
+      matchLabels:
+        app: productpage
+    url: oci://private-registry:5000/openid-connect/openid:latest
+`,
+      output: `apiVersion: v1
+kind: List
+items:
+- apiVersion: ${GW}/v1
+  kind: Gateway
+  metadata: {name: waypoint, namespace: bookinfo}
+  spec:
+    gatewayClassName: istio-waypoint
+    listeners:
+    - {name: mesh, port: 15008, protocol: HBONE}
+- apiVersion: extensions.istio.io/v1alpha1
+  kind: WasmPlugin
+  metadata:
+    name: openid-connect
+    namespace: bookinfo
+  spec:
+    targetRefs:
+    - kind: Gateway
+      group: ${GW}
+      name: waypoint
+    url: oci://private-registry:5000/openid-connect/openid:latest
+`,
+      errors: [
+        {
+          messageId: "selector",
+          line: 17,
+          column: 5,
+          suggestions: [
+            { messageId: "useWaypoint", output: "SAME_AS_FIX" },
+            {
+              messageId: "useGuessedService",
+              output: `apiVersion: v1
+kind: List
+items:
+- apiVersion: ${GW}/v1
+  kind: Gateway
+  metadata: {name: waypoint, namespace: bookinfo}
+  spec:
+    gatewayClassName: istio-waypoint
+    listeners:
+    - {name: mesh, port: 15008, protocol: HBONE}
+- apiVersion: extensions.istio.io/v1alpha1
+  kind: WasmPlugin
+  metadata:
+    name: openid-connect
+    namespace: bookinfo
+  spec:
+    targetRefs:
+    - kind: Service
+      group: ""
+      name: productpage
+    url: oci://private-registry:5000/openid-connect/openid:latest
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "flow-style RequestAuthentication: fix stays flow",
+      code: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: foo}
+spec: {selector: {matchLabels: {app: httpbin}}, jwtRules: [{issuer: "testing@secure.istio.io"}]}
+`,
+      settings: { "istio-ambient": { waypoint: "waypoint" } },
+      output: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: foo}
+spec: {targetRefs: [{kind: Gateway, group: ${GW}, name: waypoint}], jwtRules: [{issuer: "testing@secure.istio.io"}]}
+`,
+      errors: [
+        {
+          messageId: "selector",
+          line: 4,
+          column: 8,
+          suggestions: [
+            { messageId: "useWaypoint", output: "SAME_AS_FIX" },
+            {
+              messageId: "useGuessedService",
+              output: `apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: {name: jwt, namespace: foo}
+spec: {targetRefs: [{kind: Service, group: "", name: httpbin}], jwtRules: [{issuer: "testing@secure.istio.io"}]}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "JSON manifest: the fix stays JSON",
+      filename: "jwt.json",
+      code: `{
+  "apiVersion": "security.istio.io/v1",
+  "kind": "RequestAuthentication",
+  "metadata": {"name": "jwt", "namespace": "foo"},
+  "spec": {
+    "selector": {"matchLabels": {"app": "httpbin"}},
+    "jwtRules": [{"issuer": "testing@secure.istio.io"}]
+  }
+}
+`,
+      settings: { "istio-ambient": { waypoint: "waypoint" } },
+      output: `{
+  "apiVersion": "security.istio.io/v1",
+  "kind": "RequestAuthentication",
+  "metadata": {"name": "jwt", "namespace": "foo"},
+  "spec": {
+    "targetRefs": [{"kind": "Gateway", "group": "gateway.networking.k8s.io", "name": "waypoint"}],
+    "jwtRules": [{"issuer": "testing@secure.istio.io"}]
+  }
+}
+`,
+      errors: [
+        {
+          messageId: "selector",
+          line: 6,
+          column: 5,
+          suggestions: [
+            { messageId: "useWaypoint", output: "SAME_AS_FIX" },
+            {
+              messageId: "useGuessedService",
+              output: `{
+  "apiVersion": "security.istio.io/v1",
+  "kind": "RequestAuthentication",
+  "metadata": {"name": "jwt", "namespace": "foo"},
+  "spec": {
+    "targetRefs": [{"kind": "Service", "group": "", "name": "httpbin"}],
+    "jwtRules": [{"issuer": "testing@secure.istio.io"}]
+  }
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+// Expand the shorthands: "SAME_AS_FIX" = the fix output; "SELECTOR:<Kind>" = the selector of `code` replaced by a
+// targetRefs entry to the default waypoint Gateway, or to the Service named by the `app` label.
+const SELECTOR = /  selector:\n    matchLabels:\n      app: (\S+)\n/;
+for (const c of cases.invalid) {
+  for (const e of c.errors as Array<Record<string, unknown>>) {
+    for (const s of (e.suggestions as Array<{ output: string }> | undefined) ?? []) {
+      if (s.output === "SAME_AS_FIX") s.output = c.output as string;
+      const m = /^SELECTOR:(\w+)$/.exec(s.output);
+      if (m) {
+        const app = SELECTOR.exec(c.code)![1];
+        s.output = c.code.replace(
+          SELECTOR,
+          m[1] === "Gateway" ? `  targetRefs:\n  - kind: Gateway\n    group: ${GW}\n    name: waypoint\n` : `  targetRefs:\n  - kind: Service\n    group: ""\n    name: ${app}\n`,
+        );
+      }
+    }
+  }
+}
+
+ruleSuite("waypoint-policy-targetrefs", rule, cases);
