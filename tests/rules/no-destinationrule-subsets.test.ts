@@ -1,0 +1,659 @@
+/**
+ * Fixture shapes: the bookinfo `reviews` Service (istio/istio samples/bookinfo/platform/kube/bookinfo.yaml),
+ * its DestinationRule (corpus: istio__istio/samples__bookinfo__networking__destination-rule-all.yaml,
+ * destination-rule-reviews.yaml), the version Services of samples/bookinfo/platform/kube/bookinfo-versions.yaml,
+ * the egress-gateway subset of corpus kiali__demos/electronic-shop__bookstore-egress-service-entry.yaml and the
+ * Argo Rollouts subset split of corpus argoproj__argo-rollouts/test__e2e__istio__istio-subset-split-single-route.yaml.
+ */
+import rule from "../../rules/no-destinationrule-subsets.js";
+import type { RuleTester } from "eslint";
+import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+
+const REVIEWS_SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+  labels:
+    app: reviews
+    service: reviews
+spec:
+  ports:
+  - port: 9080
+    name: http
+  selector:
+    app: reviews
+`;
+
+const REVIEWS_DR = `# Subsets of the reviews Service (one per version).
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2 # the new version
+    labels:
+      version: v2
+`;
+
+const REVIEWS_V1 = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-v1
+  namespace: bookinfo
+spec:
+  ports:
+  - port: 9080
+    name: http
+  selector:
+    app: reviews
+    version: v1
+`;
+
+/** The version Service the `addService` suggestion writes after the DestinationRule. */
+const versionDoc = (v: string) => `---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-${v}
+  namespace: bookinfo
+  labels:
+    app: reviews
+    service: reviews
+    version: ${v}
+spec:
+  selector:
+    app: reviews
+    version: ${v}
+  ports:
+  - name: http
+    port: 9080
+`;
+
+const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets in ambient mode.";
+
+const BASE_AND_DR = REVIEWS_SERVICE + "---\n" + REVIEWS_DR;
+
+const VS_V1 = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews.bookinfo.svc.cluster.local
+        subset: v1
+`;
+
+const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: "traffic policy only, no subsets",
+      code: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      simple: RANDOM
+`,
+    },
+    {
+      name: "host of a ServiceEntry in the same file: no version Service can replace the subset",
+      code: `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: api
+spec:
+  hosts: [api.internal]
+  resolution: DNS
+  ports: [{number: 443, name: https, protocol: TLS}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: api
+spec:
+  host: api.internal
+  subsets:
+  - name: eu
+    labels: {region: eu}
+`,
+    },
+    {
+      name: "public DNS names and wildcards are not Kubernetes Services",
+      code: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: httpbin}
+spec: {host: httpbin.org, subsets: [{name: v1, labels: {version: v1}}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: api}
+spec: {host: api.example.com, subsets: [{name: v1, labels: {version: v1}}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: all}
+spec: {host: "*.bookinfo.svc.cluster.local", subsets: [{name: v1, labels: {version: v1}}]}
+`,
+    },
+    {
+      name: "a DestinationRule of another API group is not Istio's",
+      code: `apiVersion: example.com/v1
+kind: DestinationRule
+metadata: {name: reviews}
+spec: {host: reviews, subsets: [{name: v1, labels: {version: v1}}]}
+`,
+    },
+    { name: "not a Kubernetes manifest", code: "foo: bar\n" },
+    { name: "empty file", code: "" },
+    {
+      name: "odd shapes do not crash",
+      code: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: a}
+spec: {host: reviews, subsets: 3}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: b}
+spec: {host: reviews, subsets: [null, {labels: {a: b}}, {name: ""}, {name: 5}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: c}
+spec: {host: 5, subsets: [{name: v1}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: d}
+spec: null
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: e}
+spec: {http: [null, {route: [{destination: null}], mirror: 3, mirrors: [null]}], tcp: 1}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: f}
+spec: {strategy: {canary: null}}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "base Service in the file: one report per subset, suggestion adds the version Service",
+      code: BASE_AND_DR,
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule bookinfo/reviews subset v1 (line 25): ${NO_SUBSETS} Create Service reviews-v1 selecting app=reviews, version=v1 and route to it with backendRefs.`,
+          line: 25,
+          column: 5,
+          endLine: 25,
+          endColumn: 9,
+          suggestions: [
+            {
+              messageId: "addService",
+              data: { service: "reviews-v1", selector: "app=reviews, version=v1", base: "reviews" },
+              output: BASE_AND_DR + versionDoc("v1"),
+            },
+          ],
+        },
+        {
+          messageId: "createService",
+          data: { dr: "DestinationRule bookinfo/reviews", subset: "v2", line: 28, base: "reviews", service: "reviews-v2", selector: "app=reviews, version=v2", note: "" },
+          line: 28,
+          suggestions: [{ messageId: "addService", output: BASE_AND_DR + versionDoc("v2") }],
+        },
+      ],
+      // After adding reviews-v1, subset v1 becomes "exists" (removal hint) and v2 is still reported.
+      suggestionSafe: [{ remaining: 2 }],
+    },
+    {
+      name: "base Service not in the file (bookinfo destination-rule-all, reviews document)",
+      code: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+`,
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule reviews subset v1 (line 8): ${NO_SUBSETS} Create Service reviews-v1 with the selector of Service reviews plus version=v1 and route to it with backendRefs.`,
+          line: 8,
+          column: 5,
+          suggestions: [],
+        },
+        { messageId: "createServiceFromHost", data: { dr: "DestinationRule reviews", subset: "v2", line: 11, base: "reviews", service: "reviews-v2", labels: "version=v2", note: "" }, suggestions: [] },
+      ],
+    },
+    {
+      name: "version Service already in the file and no VirtualService uses the subset: removal suggestion",
+      code: REVIEWS_SERVICE + "---\n" + REVIEWS_V1 + "---\n" + REVIEWS_DR.replace(/  - name: v2[^]*$/, ""),
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods and no VirtualService in this file routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
+          line: 38,
+          suggestions: [
+            {
+              messageId: "removeSubset",
+              data: { subset: "v1" },
+              output: REVIEWS_SERVICE + "---\n" + REVIEWS_V1 + "---\n" + REVIEWS_DR.replace(/  subsets:[^]*$/, ""),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "version Service exists but a VirtualService in the file still routes to the subset (FQDN destination)",
+      code: REVIEWS_SERVICE + "---\n" + REVIEWS_V1 + "---\n" + REVIEWS_DR.replace(/  - name: v2[^]*$/, "") + "---\n" + VS_V1,
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods, but VirtualService bookinfo/reviews still routes to the subset (line 54): replace that route with an HTTPRoute to Service reviews-v1, then remove the subset.`,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: "a Service already has the version Service name but selects other pods",
+      code: REVIEWS_SERVICE + "---\n" + REVIEWS_V1.replace("    app: reviews\n    version: v1\n", "    app: reviews-legacy\n") + "---\n" + REVIEWS_DR.replace(/  - name: v2[^]*$/, ""),
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule bookinfo/reviews subset v1 (line 37): ${NO_SUBSETS.replace(".", "")}, and the version Service name reviews-v1 is taken by a Service that selects other pods (line 19). Create a Service selecting app=reviews, version=v1 under another name and route to it with backendRefs.`,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: "subset without labels that only carries a trafficPolicy (egress gateway pattern, kiali demo)",
+      code: `apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata:
+  name: dr-bookdepository
+spec:
+  host: istio-egressgateway.istio-system.svc.cluster.local
+  subsets:
+    - name: bookdepository
+      trafficPolicy:
+        portLevelSettings:
+        - port:
+            number: 80
+          tls:
+            mode: ISTIO_MUTUAL
+            sni: www.bookdepository.com
+`,
+      output: null,
+      errors: [
+        {
+          message:
+            "DestinationRule dr-bookdepository subset bookdepository (line 8) has no labels, so it selects every endpoint of Service istio-system/istio-egressgateway. HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to Service istio-system/istio-egressgateway itself; the subset's trafficPolicy then no longer applies: move it to the top-level trafficPolicy, or to a DestinationRule for a dedicated Service.",
+          line: 8,
+          column: 7,
+        },
+      ],
+    },
+    {
+      name: "subset labels that only repeat the Service selector",
+      code: BASE_AND_DR.replace("  - name: v1\n    labels:\n      version: v1\n", "  - name: all\n    labels:\n      app: reviews\n").replace(/  - name: v2[^]*$/, ""),
+      output: null,
+      errors: [
+        {
+          message:
+            "DestinationRule bookinfo/reviews subset all (line 25) only repeats labels of the selector of Service reviews, so it selects every endpoint of Service reviews. HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to Service reviews itself.",
+        },
+      ],
+    },
+    {
+      name: "subset labels that contradict the Service selector select nothing",
+      code: BASE_AND_DR.replace("      version: v1\n", "      app: ratings\n").replace(/  - name: v2[^]*$/, ""),
+      output: null,
+      errors: [
+        {
+          message:
+            "DestinationRule bookinfo/reviews subset v1 (line 25): its label app=ratings contradicts the selector of Service reviews (app=reviews), so the subset has no endpoints, and HTTPRoute cannot route to subsets in ambient mode anyway. Fix the labels, then replace the subset with a version Service.",
+        },
+      ],
+    },
+    {
+      name: "subsets managed by an Argo Rollout in the same file",
+      code: `apiVersion: networking.istio.io/v1alpha3
+kind: DestinationRule
+metadata:
+  name: istio-subset-split-single-route-destrule
+spec:
+  host: istio-subset-split-single-route
+  subsets:
+  - name: stable
+    labels:
+      app: istio-subset-split-single-route
+  - name: canary
+    labels:
+      app: istio-subset-split-single-route
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: istio-subset-split-single-route
+spec:
+  strategy:
+    canary:
+      trafficRouting:
+        istio:
+          virtualService:
+            name: istio-subset-split-single-route-vsvc
+          destinationRule:
+            name: istio-subset-split-single-route-destrule
+            canarySubsetName: canary
+            stableSubsetName: stable
+`,
+      output: null,
+      errors: [
+        {
+          message:
+            "DestinationRule istio-subset-split-single-route-destrule subset stable (line 8) is managed by Argo Rollouts (Rollout istio-subset-split-single-route), which rewrites its labels at run time. HTTPRoute cannot route to DestinationRule subsets in ambient mode: switch the Rollout to traffic splitting between a canary and a stable Service (canaryService/stableService).",
+        },
+        { messageId: "rolloutManaged", line: 11 },
+      ],
+    },
+    {
+      name: "trafficPolicy notes: the subset's own policy, the DestinationRule's policy",
+      code: `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  trafficPolicy:
+    loadBalancer:
+      simple: RANDOM
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+    trafficPolicy:
+      loadBalancer:
+        simple: ROUND_ROBIN
+`,
+      output: null,
+      errors: [
+        {
+          message: `DestinationRule reviews subset v1 (line 11): ${NO_SUBSETS} Create Service reviews-v1 with the selector of Service reviews plus version=v1 and route to it with backendRefs. This DestinationRule's trafficPolicy does not apply to Service reviews-v1: give it its own DestinationRule.`,
+        },
+        {
+          message: `DestinationRule reviews subset v2 (line 14): ${NO_SUBSETS} Create Service reviews-v2 with the selector of Service reviews plus version=v2 and route to it with backendRefs. Move the subset's trafficPolicy to a DestinationRule for host reviews-v2.`,
+        },
+      ],
+    },
+    {
+      name: "FQDN host of a Service in another namespace (Service in the file)",
+      code: `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: prod}
+spec: {selector: {app: reviews}, ports: [{port: 9080}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  host: reviews.prod.svc.cluster.local
+  subsets:
+  - name: v1
+    labels: {version: v1}
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "createService",
+          data: { dr: "DestinationRule bookinfo/reviews", subset: "v1", line: 12, base: "prod/reviews", service: "reviews-v1", selector: "app=reviews, version=v1", note: "" },
+          suggestions: [
+            {
+              messageId: "addService",
+              data: { service: "reviews-v1", selector: "app=reviews, version=v1", base: "prod/reviews" },
+              output: `apiVersion: v1
+kind: Service
+metadata: {name: reviews, namespace: prod}
+spec: {selector: {app: reviews}, ports: [{port: 9080}]}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  host: reviews.prod.svc.cluster.local
+  subsets:
+  - name: v1
+    labels: {version: v1}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-v1
+  namespace: prod
+  labels:
+    version: v1
+spec:
+  selector:
+    app: reviews
+    version: v1
+  ports:
+  - port: 9080
+`,
+            },
+          ],
+        },
+      ],
+      suggestionSafe: [{ remaining: 1 }],
+    },
+    {
+      name: "two-label host (name.namespace) still names the Service for the advice",
+      code: REVIEWS_SERVICE + "---\n" + REVIEWS_DR.replace("host: reviews", "host: reviews.bookinfo").replace(/  - name: v2[^]*$/, ""),
+      output: null,
+      errors: [
+        {
+          messageId: "createService",
+          suggestions: [{ messageId: "addService", output: REVIEWS_SERVICE + "---\n" + REVIEWS_DR.replace("host: reviews", "host: reviews.bookinfo").replace(/  - name: v2[^]*$/, "") + versionDoc("v1") }],
+        },
+      ],
+      suggestionSafe: [{ remaining: 1 }],
+    },
+    {
+      name: "kind: List with flow-style items: the suggestion adds a List item",
+      code: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080, name: http}]}}
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {name: reviews, namespace: bookinfo}
+  spec:
+    host: reviews.bookinfo.svc.cluster.local
+    subsets: [{name: v1, labels: {version: v1}}]
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "createService",
+          line: 10,
+          column: 16,
+          suggestions: [
+            {
+              messageId: "addService",
+              output: `apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080, name: http}]}}
+- apiVersion: networking.istio.io/v1
+  kind: DestinationRule
+  metadata: {name: reviews, namespace: bookinfo}
+  spec:
+    host: reviews.bookinfo.svc.cluster.local
+    subsets: [{name: v1, labels: {version: v1}}]
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: reviews-v1
+    namespace: bookinfo
+    labels:
+      version: v1
+  spec:
+    selector:
+      app: reviews
+      version: v1
+    ports:
+    - name: http
+      port: 9080
+`,
+            },
+          ],
+        },
+      ],
+      suggestionSafe: [{ remaining: 1 }],
+    },
+    {
+      name: "JSON List: the removal suggestion stays JSON",
+      filename: "x.json",
+      code: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews-v1", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews", "version": "v1"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {
+      "apiVersion": "networking.istio.io/v1",
+      "kind": "DestinationRule",
+      "metadata": {"name": "reviews", "namespace": "bookinfo"},
+      "spec": {"host": "reviews", "subsets": [{"name": "v1", "labels": {"version": "v1"}}]}
+    }
+  ]
+}
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "serviceExistsUnused",
+          line: 11,
+          column: 48,
+          endColumn: 54,
+          suggestions: [
+            {
+              messageId: "removeSubset",
+              output: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews-v1", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews", "version": "v1"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {
+      "apiVersion": "networking.istio.io/v1",
+      "kind": "DestinationRule",
+      "metadata": {"name": "reviews", "namespace": "bookinfo"},
+      "spec": {"host": "reviews"}
+    }
+  ]
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "JSON List: the added Service stays JSON",
+      filename: "x.json",
+      code: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {
+      "apiVersion": "networking.istio.io/v1",
+      "kind": "DestinationRule",
+      "metadata": {"name": "reviews", "namespace": "bookinfo"},
+      "spec": {"host": "reviews", "subsets": [{"name": "v2", "labels": {"version": "v2"}}]}
+    }
+  ]
+}
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "createService",
+          suggestions: [
+            {
+              messageId: "addService",
+              output: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080, "name": "http"}]}},
+    {
+      "apiVersion": "networking.istio.io/v1",
+      "kind": "DestinationRule",
+      "metadata": {"name": "reviews", "namespace": "bookinfo"},
+      "spec": {"host": "reviews", "subsets": [{"name": "v2", "labels": {"version": "v2"}}]}
+    },
+    {
+      "apiVersion": "v1",
+      "kind": "Service",
+      "metadata": {
+        "name": "reviews-v2",
+        "namespace": "bookinfo",
+        "labels": {
+          "version": "v2"
+        }
+      },
+      "spec": {
+        "selector": {
+          "app": "reviews",
+          "version": "v2"
+        },
+        "ports": [
+          {
+            "name": "http",
+            "port": 9080
+          }
+        ]
+      }
+    }
+  ]
+}
+`,
+            },
+          ],
+        },
+      ],
+      suggestionSafe: [{ remaining: 1 }],
+    },
+  ],
+};
+
+ruleSuite("no-destinationrule-subsets", rule, cases);
