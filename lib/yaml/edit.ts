@@ -27,8 +27,10 @@ export type EditOp =
   | { op: "remove"; path: Path }
   /** Remove the whole resource (its document, or its List item). */
   | { op: "removeResource" }
-  /** Add a new resource after this one (a new document, or a new List item). */
-  | { op: "addResourceAfter"; value: Record<string, unknown> };
+  /** Add new resources after this one (new documents, or new List items). */
+  | { op: "addResourceAfter"; value: Record<string, unknown> | Record<string, unknown>[] }
+  /** Replace this resource by one or more resources (documents, or List items), keeping comments above it. */
+  | { op: "replaceResource"; value: Record<string, unknown>[] };
 
 export interface EditableFile {
   text: string;
@@ -84,15 +86,44 @@ function yamlEdit(file: EditableFile, style: YamlStyle, resource: Resource, op: 
         return entry ? removeEntry(file, entry) : null;
       }
       return removeDocument(file, resource.document);
-    case "addResourceAfter":
+    case "addResourceAfter": {
+      const values = Array.isArray(op.value) ? op.value : [op.value];
       if (resource.listNode && resource.listIndex !== null) {
         const entry = resource.listNode.entries[resource.listIndex];
         if (!entry || resource.listNode.style !== "block") return null;
         const col = entry.loc.start.column - 2;
         const at = lineEnd(file.text, entry.range[1]);
-        return [{ range: [at, at], text: style.eol + " ".repeat(Math.max(col, 0)) + "- " + emitEntryBody(op.value, col + 2, style) }];
+        return [{ range: [at, at], text: values.map((v) => style.eol + listEntry(v, col, style)).join("") }];
       }
-      return addDocumentAfter(file, style, resource.document, op.value);
+      const content = resource.document.content;
+      const at = content ? lineEnd(file.text, content.range[1]) : resource.document.range[1];
+      return [{ range: [at, at], text: values.map((v) => `${style.eol}---${style.eol}${emitDocument(v, style)}`).join("") }];
+    }
+    case "replaceResource": {
+      if (!op.value.length || hasAnchorsOrAliases(resource.node)) return null;
+      const inList = resource.listNode !== null && resource.listIndex !== null;
+      const node: AST.YAMLNode | null = inList ? resource.listNode!.entries[resource.listIndex!] : resource.document.content;
+      if (!node) return null;
+      const range: [number, number] = [node.range[0], lineEnd(file.text, node.range[1])];
+      // Comments inside the replaced resource move above the replacement.
+      const moved = commentsIn(file, range).map((c) => `#${c.value}`);
+      if (inList) {
+        if (resource.listNode!.style !== "block") return null;
+        const dash = file.text.lastIndexOf("-", node.range[0]);
+        if (dash < 0 || !startsLine(file.text, dash)) return null;
+        const col = dash - lineStart(file.text, dash);
+        const pad = " ".repeat(col);
+        const lead = moved.map((c) => pad + c + style.eol).join("");
+        return [{ range: [lineStart(file.text, dash), range[1]], text: lead + op.value.map((v) => listEntry(v, col, style)).join(style.eol) }];
+      }
+      const lead = moved.map((c) => c + style.eol).join("");
+      return [
+        {
+          range: [lineStart(file.text, range[0]), range[1]],
+          text: lead + op.value.map((v) => emitDocument(v, style)).join(`${style.eol}---${style.eol}`),
+        },
+      ];
+    }
   }
 }
 
@@ -253,8 +284,7 @@ function removeDocument(file: EditableFile, document: AST.YAMLDocument): TextEdi
   return [{ range: [start, Math.max(start, end)], text: "" }];
 }
 
-function addDocumentAfter(file: EditableFile, style: YamlStyle, document: AST.YAMLDocument, value: Record<string, unknown>): TextEdit[] {
-  const content = document.content;
-  const at = content ? lineEnd(file.text, content.range[1]) : document.range[1];
-  return [{ range: [at, at], text: `${style.eol}---${style.eol}${emitDocument(value, style)}` }];
+/** One block List entry (`- …`) at the column of the list's dashes. */
+function listEntry(value: Record<string, unknown>, col: number, style: YamlStyle): string {
+  return " ".repeat(Math.max(col, 0)) + "- " + emitEntryBody(value, col + 2, style);
 }

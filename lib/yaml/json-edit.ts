@@ -94,10 +94,24 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
       case "removeResource":
         if (resource.listIndex === null || !cut(base)) return null;
         break;
-      case "addResourceAfter":
+      case "addResourceAfter": {
         if (resource.listIndex === null) return null;
-        modifyAt(["items", resource.listIndex + 1], op.value, true);
+        const values = Array.isArray(op.value) ? op.value : [op.value];
+        values.forEach((v, i) => modifyAt(["items", (resource.listIndex as number) + 1 + i], v, true));
         break;
+      }
+      case "replaceResource": {
+        if (resource.listIndex === null) {
+          // A JSON file holds one resource: it can only be replaced by one.
+          if (op.value.length !== 1) return null;
+          out = block(op.value[0], "", fmt.unit, fmt.eol ?? "\n") + (out.endsWith("\n") ? (fmt.eol ?? "\n") : "");
+          break;
+        }
+        const at = resource.listIndex;
+        if (!cut(base)) return null;
+        op.value.forEach((v, i) => modifyAt(["items", at + i], v, true));
+        break;
+      }
     }
   }
   if (out === text) return null;

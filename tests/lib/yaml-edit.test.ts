@@ -106,4 +106,29 @@ spec:
     const out = edit(text, [{ op: "remove", path: ["metadata", "labels", "app"] }])!;
     expect(parseValues(out)[0]).toMatchObject({ metadata: { name: "a", labels: {} } });
   });
+
+  it("replaces a resource by several documents, moving its inner comments above", () => {
+    const text = `# keep me\napiVersion: v1\nkind: Service\nmetadata:\n  name: a # inner\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n`;
+    const out = edit(text, [{ op: "replaceResource", value: [{ apiVersion: "v1", kind: "Service", metadata: { name: "b" } }, { apiVersion: "v1", kind: "Service", metadata: { name: "b2" } }] }])!;
+    expect(out.startsWith("# keep me\n# inner\napiVersion: v1\n")).toBe(true);
+    expect(parseValues(out).map((v) => (v as { metadata: { name: string } }).metadata.name)).toEqual(["b", "b2", "c"]);
+  });
+
+  it("replaces a List item by several items and adds several after one", () => {
+    const text = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: z\n`;
+    const replaced = edit(text, [{ op: "replaceResource", value: [{ apiVersion: "v1", kind: "Service", metadata: { name: "b" } }, { apiVersion: "v1", kind: "Service", metadata: { name: "c" } }] }])!;
+    expect((parseValues(replaced)[0] as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name)).toEqual(["b", "c", "z"]);
+    const added = edit(text, [{ op: "addResourceAfter", value: [{ apiVersion: "v1", kind: "Service", metadata: { name: "b" } }, { apiVersion: "v1", kind: "Service", metadata: { name: "c" } }] }])!;
+    expect((parseValues(added)[0] as { items: { metadata: { name: string } }[] }).items.map((i) => i.metadata.name)).toEqual(["a", "b", "c", "z"]);
+    expect(added).toContain("\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: b\n");
+  });
+
+  it("replaces a JSON List item and refuses to put two resources in a single-resource JSON file", () => {
+    const list = `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}}]}\n`;
+    const out = edit(list, [{ op: "replaceResource", value: [{ apiVersion: "v1", kind: "Service", metadata: { name: "b" } }, { apiVersion: "v1", kind: "Service", metadata: { name: "c" } }] }], 0, true)!;
+    expect(JSON.parse(out).items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(["b", "c"]);
+    const single = `{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a"}}\n`;
+    expect(edit(single, [{ op: "replaceResource", value: [{ a: 1 }, { b: 2 }] }], 0, true)).toBeNull();
+    expect(JSON.parse(edit(single, [{ op: "replaceResource", value: [{ apiVersion: "v1", kind: "Service", metadata: { name: "b" } }] }], 0, true)!)).toMatchObject({ metadata: { name: "b" } });
+  });
 });
