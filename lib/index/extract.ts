@@ -167,8 +167,13 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
     rec.host = asString(spec.host);
     rec.subsets = asArray(spec.subsets)
       .filter(isObject)
-      .map((s): Subset | null => (typeof s.name === "string" ? { name: s.name, labels: stringMap(s.labels) } : null))
+      .map((s): Subset | null =>
+        typeof s.name === "string"
+          ? { name: s.name, labels: stringMap(s.labels), ...(s.trafficPolicy !== undefined ? { hasTrafficPolicy: true } : {}) }
+          : null,
+      )
       .filter((s): s is Subset => !!s);
+    if (spec.trafficPolicy !== undefined) rec.hasTrafficPolicy = true;
   } else if (ROUTE_KINDS.has(kind) && group === GATEWAY_API_GROUP) {
     rec.parentRefs = refs(spec.parentRefs);
     rec.backendRefs = asArray(spec.rules).flatMap((r) => (isObject(r) ? refs(r.backendRefs) : []));

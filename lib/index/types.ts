@@ -78,6 +78,8 @@ export interface ResourceRecord {
   host?: string;
   /** DestinationRule: `spec.subsets`. */
   subsets?: Subset[];
+  /** DestinationRule: it has a top-level `trafficPolicy`. */
+  hasTrafficPolicy?: boolean;
   /** HTTPRoute, GRPCRoute, TCPRoute, TLSRoute: `spec.parentRefs`. */
   parentRefs?: ObjectRef[];
   /** HTTPRoute, GRPCRoute, TCPRoute, TLSRoute: every `spec.rules[].backendRefs[]`. */
@@ -119,6 +121,8 @@ export interface SubsetUse {
 export interface Subset {
   name: string;
   labels: Labels;
+  /** The subset has its own `trafficPolicy` (it would not follow traffic moved to a version Service). */
+  hasTrafficPolicy?: boolean;
 }
 
 /** A Gateway API / Istio object reference (`parentRefs`, `backendRefs`, `targetRefs`). Fields as written. */
@@ -148,7 +152,13 @@ export type VirtualServiceRecord = ResourceRecord & {
   subsetsUsed: SubsetUse[];
   destinationHosts: string[];
 };
-export type DestinationRuleRecord = ResourceRecord & { kind: "DestinationRule"; host: string | undefined; subsets: Subset[] };
+export type DestinationRuleRecord = ResourceRecord & {
+  kind: "DestinationRule";
+  host: string | undefined;
+  subsets: Subset[];
+  /** The DestinationRule has a top-level `trafficPolicy`. */
+  hasTrafficPolicy?: boolean;
+};
 export type RouteRecord = ResourceRecord & { parentRefs: ObjectRef[]; backendRefs: ObjectRef[] };
 export type PolicyRecord = ResourceRecord & { selector: Labels | null; targetRefs: ObjectRef[] };
 export type WorkloadRecord = ResourceRecord & { podLabels: Labels };

@@ -55,6 +55,11 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
   const modifyAt = (path: JSONPath, value: unknown, isArrayInsertion = false) => {
     out = applyEdits(out, modify(out, path, value, { formattingOptions: fmt, isArrayInsertion }));
   };
+  const eol = fmt.eol ?? "\n";
+  const listItem = (index: number): Node | undefined => {
+    const tree = parseTree(out);
+    return (tree && findNodeAtLocation(tree, ["items"]))?.children?.[index];
+  };
   /** Cuts a property or array entry with one joining comma, so the rest keeps its layout. */
   const cut = (path: JSONPath): boolean => {
     const tree = parseTree(out);
@@ -96,20 +101,27 @@ export function jsonEdits(text: string, resource: Resource, ops: readonly EditOp
         break;
       case "addResourceAfter": {
         if (resource.listIndex === null) return null;
+        const item = listItem(resource.listIndex);
+        if (!item) return null;
         const values = Array.isArray(op.value) ? op.value : [op.value];
-        values.forEach((v, i) => modifyAt(["items", (resource.listIndex as number) + 1 + i], v, true));
+        const indent = lineIndent(out, item.offset);
+        const end = item.offset + item.length;
+        out = out.slice(0, end) + values.map((v) => "," + eol + indent + block(v, indent, fmt.unit, eol)).join("") + out.slice(end);
         break;
       }
       case "replaceResource": {
         if (resource.listIndex === null) {
           // A JSON file holds one resource: it can only be replaced by one.
           if (op.value.length !== 1) return null;
-          out = block(op.value[0], "", fmt.unit, fmt.eol ?? "\n") + (out.endsWith("\n") ? (fmt.eol ?? "\n") : "");
+          out = block(op.value[0], "", fmt.unit, eol) + (out.endsWith("\n") ? eol : "");
           break;
         }
-        const at = resource.listIndex;
-        if (!cut(base)) return null;
-        op.value.forEach((v, i) => modifyAt(["items", at + i], v, true));
+        // The item's own text is replaced; the other items keep their layout.
+        const item = listItem(resource.listIndex);
+        if (!item) return null;
+        const indent = lineIndent(out, item.offset);
+        const replacement = op.value.map((v) => block(v, indent, fmt.unit, eol)).join("," + eol + indent);
+        out = out.slice(0, item.offset) + replacement + out.slice(item.offset + item.length);
         break;
       }
     }

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+const EMPTY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/repos/empty");
 export const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/corpus");
 
 export function corpusFiles() {
@@ -20,8 +21,10 @@ export function corpusFiles() {
 
 /** @returns {{file: string, line: number, column: number, ruleId: string | null, message: string, fatal: boolean, fix: boolean, suggestions: number}[]} */
 export function lintCorpus(plugin, files = corpusFiles() ?? []) {
-  const linter = new Linter({ configType: "flat" });
-  const config = [plugin.configs.strict];
+  const linter = new Linter({ configType: "flat", cwd: CORPUS });
+  // The corpus is a set of unrelated files, not one repository: each file is linted on its own (the index root
+  // is an empty directory, so cross-file rules see only the file itself).
+  const config = [plugin.configs.strict, { settings: { "istio-ambient": { root: EMPTY_ROOT } } }];
   const findings = [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(CORPUS, file), "utf8");

@@ -1,0 +1,261 @@
+/**
+ * Fixtures: the converter's reference cases (tests/fixtures/convert, each with its source noted), and small
+ * bookinfo-shaped variants written here.
+ */
+import fs from "node:fs";
+import type { RuleTester } from "eslint";
+import rule from "../../rules/prefer-httproute.js";
+import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+
+const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/convert/${name}`, import.meta.url), "utf8");
+
+const TC1 = fixture("tc1-reviews-all-v1.yaml");
+const TC1_VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+        subset: v1
+`;
+const TC1_CONVERTED = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: reviews
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: reviews
+    port: 9080
+  rules:
+  - backendRefs:
+    - name: reviews-v1
+      port: 9080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-v1
+  labels:
+    app: reviews
+    service: reviews
+    version: v1
+spec:
+  selector:
+    app: reviews
+    version: v1
+  ports:
+  - name: http
+    port: 9080
+`;
+
+const REVIEWS_SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  ports:
+  - port: 9080
+    name: http
+  selector:
+    app: reviews
+`;
+
+const BOTH_GATEWAYS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+  - reviews
+  gateways:
+  - mesh
+  - bookinfo-gateway
+  http:
+  - route:
+    - destination:
+        host: reviews
+`;
+
+const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    { name: "ingress-only VirtualService (bound to a Gateway, no mesh) keeps working", code: fixture("tc6-i2gw-virtualservice-http.yaml") },
+    { name: "HTTPRoute already", code: TC1_CONVERTED },
+    {
+      name: "a VirtualService of another API group is not Istio's",
+      code: "apiVersion: example.com/v1\nkind: VirtualService\nmetadata:\n  name: x\nspec:\n  hosts: [x]\n",
+    },
+  ],
+  invalid: [
+    {
+      name: "TC1: convertible; the suggestion replaces the VirtualService by an HTTPRoute and the version Service",
+      code: TC1,
+      output: null,
+      errors: [
+        {
+          message:
+            "VirtualService reviews routes mesh traffic. VirtualService support on waypoints is Alpha and mixing it with HTTPRoute for the same Service is undefined behaviour: migrate it to an HTTPRoute with a Service parentRef (a suggestion converts it to an HTTPRoute and version Service reviews-v1).",
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 5,
+          suggestions: [
+            {
+              messageId: "convert",
+              data: { route: "reviews", services: " and version Service reviews-v1", keep: "" },
+              output: TC1.replace(TC1_VS, TC1_CONVERTED),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "TC4: fault injection has no equivalent: reported at `fault`, no suggestion",
+      code: fixture("tc4-ratings-test-delay.yaml"),
+      output: null,
+      errors: [
+        { messageId: "notConvertible", line: 5 },
+        {
+          message:
+            "VirtualService ratings: `fault` (line 16) has no HTTPRoute equivalent: fault injection (delay) has no Gateway API equivalent; dropping it would silently stop injecting faults.",
+          line: 16,
+          column: 5,
+        },
+      ],
+    },
+    {
+      name: "TC8: an earlier rule could be overtaken under HTTPRoute precedence: refused with the reason",
+      code: fixture("tc8-precedence-inversion.yaml"),
+      options: [{ acceptPathSegmentPrefix: true }],
+      output: null,
+      errors: [{ messageId: "notConvertible" }],
+    },
+    {
+      name: "bound to mesh and an ingress gateway: the suggestion removes `mesh` and adds the HTTPRoute",
+      code: REVIEWS_SERVICE + "---\n" + BOTH_GATEWAYS,
+      output: null,
+      errors: [
+        {
+          messageId: "preferHttpRoute",
+          suggestions: [
+            {
+              messageId: "convert",
+              output:
+                REVIEWS_SERVICE +
+                "---\n" +
+                BOTH_GATEWAYS.replace("  - mesh\n", "") +
+                `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: reviews
+    port: 9080
+  rules:
+  - backendRefs:
+    - name: reviews
+      port: 9080
+`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a VirtualService in another namespace than the Service changes meaning: reported at the host",
+      code: `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews-from-frontend
+  namespace: frontend
+spec:
+  hosts:
+  - reviews.bookinfo.svc.cluster.local
+  http:
+  - route:
+    - destination:
+        host: reviews.bookinfo.svc.cluster.local
+`,
+      output: null,
+      errors: [{ messageId: "notConvertible" }, { messageId: "noEquivalent", line: 8 }],
+    },
+    {
+      name: "JSON List: the suggestion replaces the item and stays JSON",
+      filename: "routes.json",
+      code: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "ratings", "namespace": "bookinfo"}, "spec": {"selector": {"app": "ratings"}, "ports": [{"name": "http", "port": 9080}]}},
+    {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService", "metadata": {"name": "ratings", "namespace": "bookinfo"}, "spec": {"hosts": ["ratings"], "http": [{"timeout": "0.5s", "route": [{"destination": {"host": "ratings"}}]}]}}
+  ]
+}
+`,
+      output: null,
+      errors: [
+        {
+          messageId: "preferHttpRoute",
+          suggestions: [
+            {
+              messageId: "convert",
+              output: `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "ratings", "namespace": "bookinfo"}, "spec": {"selector": {"app": "ratings"}, "ports": [{"name": "http", "port": 9080}]}},
+    {
+      "apiVersion": "gateway.networking.k8s.io/v1",
+      "kind": "HTTPRoute",
+      "metadata": {
+        "name": "ratings",
+        "namespace": "bookinfo"
+      },
+      "spec": {
+        "parentRefs": [
+          {
+            "group": "",
+            "kind": "Service",
+            "name": "ratings",
+            "port": 9080
+          }
+        ],
+        "rules": [
+          {
+            "backendRefs": [
+              {
+                "name": "ratings",
+                "port": 9080
+              }
+            ],
+            "timeouts": {
+              "request": "500ms"
+            }
+          }
+        ]
+      }
+    }
+  ]
+}
+`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+ruleSuite("prefer-httproute", rule, cases);
