@@ -8,6 +8,8 @@ import { asArray, asString, isIstioGroup, isObject, labelsOf, readHeader, string
 import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
 import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
 import { isClusterScoped } from "../k8s/namespace.js";
+import { l7Attributes } from "../istio/authorization.js";
+import { exemptPrincipals } from "../istio/bypass.js";
 import type { Listener, ObjectRef, ResourceRecord, ServicePort, Subset, SubsetUse } from "./types.js";
 
 /** What the index keeps of one file. */
@@ -180,7 +182,11 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
   } else if (POLICY_KINDS.has(kind) && isIstioGroup(group)) {
     rec.selector = workloadSelectorLabels(spec.selector);
     rec.targetRefs = [...(isObject(spec.targetRef) ? refs([spec.targetRef]) : []), ...refs(spec.targetRefs)];
-    if (kind === "AuthorizationPolicy") rec.action = asString(spec.action) ?? "ALLOW";
+    if (kind === "AuthorizationPolicy") {
+      rec.action = asString(spec.action) ?? "ALLOW";
+      rec.hasL7 = l7Attributes(value).length > 0;
+      rec.notPrincipals = exemptPrincipals(value).map((e) => e.value);
+    }
     if (kind === "PeerAuthentication" && isObject(spec.mtls) && typeof spec.mtls.mode === "string") rec.mtlsMode = spec.mtls.mode;
   } else if (kind === "EnvoyFilter" && isIstioGroup(group)) {
     rec.selector = isObject(spec.workloadSelector) ? stringMap(spec.workloadSelector.labels) : null;

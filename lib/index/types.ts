@@ -88,8 +88,13 @@ export interface ResourceRecord {
   targetRefs?: ObjectRef[];
   /** AuthorizationPolicy: `spec.action` (Istio's default `ALLOW` when absent). */
   action?: string;
-  /** Istio policies: left undefined by the index (rules compute L7 use from the file they lint). */
+  /** AuthorizationPolicy: it uses attributes ztunnel cannot enforce (lib/istio/authorization.ts `l7Attributes`). */
   hasL7?: boolean;
+  /**
+   * AuthorizationPolicy: principals its rules exempt (`from.source.notPrincipals` and `source.principal`
+   * `notValues`), for the waypoint-bypass check.
+   */
+  notPrincipals?: string[];
   /** PeerAuthentication: `spec.mtls.mode` when written. */
   mtlsMode?: string;
   /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout: pod template labels; Pod: its labels. */

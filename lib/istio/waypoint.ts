@@ -1,0 +1,125 @@
+/**
+ * Waypoint identities: which SPIFFE principal a waypoint's traffic carries, and Istio's principal matching.
+ *
+ * Facts (see docs/rules/require-bypass-prevention.md):
+ * - A waypoint's Deployment and ServiceAccount are named after its Gateway (waypoint classes set
+ *   `DisableNameSuffix`), unless the Gateway is annotated `gateway.istio.io/service-account`
+ *   (istio/istio `pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go`, `GetOrDefault(annotation, name)`).
+ * - Its principal is `<trustDomain>/ns/<Gateway namespace>/sa/<service account>`
+ *   (`cluster.local/ns/bookinfo/sa/waypoint` in istio.io "Migrate policies").
+ * - Principal strings in AuthorizationPolicy rules match exactly, by prefix (`abc*`), by suffix (`*abc`), or by
+ *   presence (`*`) (istio/api `security/v1beta1/authorization_policy.proto`, message `Rule`: "Any string field in
+ *   the rule supports Exact, Prefix, Suffix and Presence match").
+ *
+ * Pure: no ESLint, no file system.
+ */
+import type { GatewayRecord, WaypointBinding } from "../index/types.js";
+
+export const SERVICE_ACCOUNT_ANNOTATION = "gateway.istio.io/service-account";
+/** `istio.io/waypoint-for` values that let Services use the waypoint (unset = `service`). */
+const SERVES_SERVICES = new Set(["service", "all"]);
+
+/** `<trustDomain>/ns/<namespace>/sa/<serviceAccount>`. */
+export function principalOf(trustDomain: string, namespace: string, serviceAccount: string): string {
+  return `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+export interface ParsedPrincipal {
+  trustDomain: string;
+  namespace: string;
+  serviceAccount: string;
+}
+
+/** Splits `<td>/ns/<ns>/sa/<sa>`; null for anything else (wildcards included). */
+export function parsePrincipal(principal: string): ParsedPrincipal | null {
+  const m = /^([^/*]+)\/ns\/([^/*]+)\/sa\/([^/*]+)$/.exec(principal.trim());
+  return m ? { trustDomain: m[1], namespace: m[2], serviceAccount: m[3] } : null;
+}
+
+/**
+ * Istio's string match for principals: `*` matches any non-empty value, `prefix*` and `*suffix` match by
+ * prefix and suffix, anything else must be equal.
+ */
+export function principalMatches(pattern: string, principal: string): boolean {
+  if (pattern === "*") return principal.length > 0;
+  if (pattern.length > 1 && pattern.endsWith("*")) return principal.startsWith(pattern.slice(0, -1));
+  if (pattern.length > 1 && pattern.startsWith("*")) return principal.endsWith(pattern.slice(1));
+  return pattern === principal;
+}
+
+/**
+ * True when a `principals`/`notPrincipals` entry names one of the waypoint identities: equal, or a
+ * prefix/suffix pattern matching it. The bare `*` (every authenticated caller) names no one in particular.
+ */
+export function namesWaypoint(entry: string, waypointPrincipals: Iterable<string>): boolean {
+  if (entry === "*") return false;
+  for (const p of waypointPrincipals) if (principalMatches(entry, p)) return true;
+  return false;
+}
+
+/** The waypoint a Service uses, with the identity its traffic carries at the destination ztunnel. */
+export interface WaypointIdentity {
+  /** Gateway name. */
+  name: string;
+  /** Gateway namespace (undefined when unknown). */
+  namespace: string | undefined;
+  serviceAccount: string;
+  /** `<td>/ns/<ns>/sa/<sa>`; undefined when the namespace is unknown. */
+  principal: string | undefined;
+  /** Where the identity comes from: a Gateway of the repository, a binding label only, or the `waypoint` setting. */
+  source: "gateway" | "binding" | "setting";
+}
+
+/** The identity of a known waypoint Gateway. */
+export function gatewayIdentity(gateway: Pick<GatewayRecord, "name" | "namespace" | "serviceAccount">, trustDomain: string, fallbackNamespace?: string): WaypointIdentity {
+  const namespace = gateway.namespace ?? fallbackNamespace;
+  const serviceAccount = gateway.serviceAccount || gateway.name;
+  return {
+    name: gateway.name,
+    namespace,
+    serviceAccount,
+    principal: namespace ? principalOf(trustDomain, namespace, serviceAccount) : undefined,
+    source: "gateway",
+  };
+}
+
+/** True when a waypoint Gateway takes Service traffic (`istio.io/waypoint-for` unset, `service` or `all`). */
+export function servesServices(gateway: Pick<GatewayRecord, "waypointFor"> | undefined): boolean {
+  return !gateway || gateway.waypointFor === undefined || SERVES_SERVICES.has(gateway.waypointFor.trim());
+}
+
+/**
+ * The waypoint identity of a Service, from its binding (`istio.io/use-waypoint` on the Service or its Namespace):
+ * the bound Gateway's service account when the Gateway is known, else the Gateway name from the label. Without
+ * a binding, `settingName` (the `waypoint` setting for the namespace) in the Service's namespace. Null when the
+ * Service opted out (`none`), or its waypoint does not take Service traffic.
+ */
+export function serviceWaypointIdentity(
+  binding: WaypointBinding | undefined,
+  serviceNamespace: string | undefined,
+  trustDomain: string,
+  settingName: string,
+): WaypointIdentity | null {
+  if (binding?.optedOut) return null;
+  if (binding && binding.name) {
+    if (binding.gateway) {
+      if (!servesServices(binding.gateway)) return null;
+      return gatewayIdentity(binding.gateway, trustDomain, binding.namespace ?? serviceNamespace);
+    }
+    const namespace = binding.namespace ?? serviceNamespace;
+    return {
+      name: binding.name,
+      namespace,
+      serviceAccount: binding.name,
+      principal: namespace ? principalOf(trustDomain, namespace, binding.name) : undefined,
+      source: "binding",
+    };
+  }
+  return {
+    name: settingName,
+    namespace: serviceNamespace,
+    serviceAccount: settingName,
+    principal: serviceNamespace ? principalOf(trustDomain, serviceNamespace, settingName) : undefined,
+    source: "setting",
+  };
+}
