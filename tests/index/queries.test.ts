@@ -123,7 +123,10 @@ describe("plain fixture (per-namespace layout)", () => {
     expect(byName("productpage-jwt").action).toBeUndefined();
     expect(byName("reviews-tracing")).toMatchObject({ kind: "Telemetry", selector: { app: "reviews" } });
     expect(idx.resources.find((r) => r.kind === "PeerAuthentication")).toMatchObject({ selector: null, mtlsMode: "STRICT" });
-    expect(byName("productpage-viewer").hasL7).toBeUndefined();
+    // AuthorizationPolicies carry their L7 use and the principals they exempt (bypass-prevention check).
+    expect(byName("productpage-viewer").hasL7).toBe(true);
+    expect(byName("deny-legacy-clients").notPrincipals).toEqual(expect.any(Array));
+    expect(byName("productpage-jwt").hasL7).toBeUndefined();
   });
 
   it("destinationRules(host, namespace)", () => {
