@@ -16,6 +16,9 @@ import noDestinationruleSubsets from "./rules/no-destinationrule-subsets.js";
 import validPolicyTargetrefs from "./rules/valid-policy-targetrefs.js";
 import httprouteServiceParentref from "./rules/httproute-service-parentref.js";
 import peerauthenticationAmbient from "./rules/peerauthentication-ambient.js";
+import noMixedRouteApis from "./rules/no-mixed-route-apis.js";
+import requireBypassPrevention from "./rules/require-bypass-prevention.js";
+import requireWaypoint from "./rules/require-waypoint.js";
 
 export const rules: Record<string, IstioAmbientRule> = {
   "authorizationpolicy-targetrefs": authorizationpolicyTargetrefs,
@@ -26,6 +29,9 @@ export const rules: Record<string, IstioAmbientRule> = {
   "valid-policy-targetrefs": validPolicyTargetrefs,
   "httproute-service-parentref": httprouteServiceParentref,
   "peerauthentication-ambient": peerauthenticationAmbient,
+  "no-mixed-route-apis": noMixedRouteApis,
+  "require-bypass-prevention": requireBypassPrevention,
+  "require-waypoint": requireWaypoint,
 };
 
 const plugin = {

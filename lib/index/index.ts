@@ -11,7 +11,8 @@
  *    changed, so an unchanged repository keeps handing out the same `RepoIndex` object.
  * 3. `currentText` (the linted file's in-memory text) overlays its disk copy. It is compared with the last
  *    overlay text first (string equality), then by content hash with the disk copy, so re-linting an unchanged
- *    or saved file costs no parse. An overlay is dropped when its file changes on disk.
+ *    or saved file costs no parse. An overlay is dropped when its file changes on disk, and when another file
+ *    is linted (only the linted file's buffer counts).
  *
  * Pure of ESLint: callers pass `filename`, `cwd`, normalised settings and the text. Never throws: on an
  * unexpected error an empty index is returned.
@@ -265,15 +266,25 @@ function overlay(entry: CacheEntry, file: string, text: string): void {
   const disk = entry.files.get(file);
   if (!disk && !wouldList(entry.root, file, entry.filter)) return; // not a file the index covers
   entry.lastOverlay = { file, text };
+  // Only the file being linted has an unsaved buffer that counts: other files are read from disk again (a
+  // buffer closed without saving, or a file that never existed on disk, must not linger in the index).
+  let changed = false;
+  for (const other of [...entry.overlays.keys()]) {
+    if (other !== file) {
+      entry.overlays.delete(other);
+      changed = true;
+    }
+  }
   const hash = hashText(text);
   const existing = entry.overlays.get(file);
-  if (existing && existing.hash === hash) return;
+  if (existing && existing.hash === hash) {
+    if (changed) entry.snapshot = snapshot(entry);
+    return;
+  }
   if (disk && disk.hash === hash) {
     // the buffer equals the disk copy: no overlay needed
-    if (existing) {
-      entry.overlays.delete(file);
-      entry.snapshot = snapshot(entry);
-    }
+    if (existing) entry.overlays.delete(file);
+    if (existing || changed) entry.snapshot = snapshot(entry);
     return;
   }
   entry.counters.overlays++;

@@ -136,10 +136,11 @@ describe("currentText overlay", () => {
     expect(get("apps/a.yaml", edited)).toBe(withBuffer);
     expect(withBuffer.stats.overlays).toBe(1);
 
-    // linting another file keeps a's buffer
-    expect(names(get("apps/b.yaml", service("b", "ns")).resources)).toEqual(["a-renamed", "b"]);
+    // linting another file drops a's buffer: only the linted file's unsaved text counts
+    expect(names(get("apps/b.yaml", service("b", "ns")).resources)).toEqual(["a", "b"]);
 
-    // a's buffer reverted to the disk text: the overlay goes away
+    // a's buffer reverted to the disk text: no overlay
+    expect(names(get("apps/a.yaml", edited).resources)).toEqual(["a-renamed", "b"]);
     const reverted = get("apps/a.yaml", service("a", "ns"));
     expect(names(reverted.resources)).toEqual(["a", "b"]);
 

@@ -1,0 +1,177 @@
+/**
+ * Whether a Service (or ServiceEntry) of the repository is served by a waypoint, as istiod decides it —
+ * and, unlike `RepoIndex.waypointBinding`, whether the repository can know at all. Pure of ESLint: reads the
+ * repository index only.
+ *
+ * istiod (pilot/pkg/serviceregistry/ambient/waypoints.go `fetchWaypointForTarget`, `fetchWaypointForService`,
+ * `getUseWaypoint`; the same logic is copied into kgateway's agentgateway syncer):
+ * - the object's own `istio.io/use-waypoint` label wins; `none` opts out; `istio.io/use-waypoint-namespace` on
+ *   the same object names the waypoint's namespace. A label naming a missing waypoint gives no waypoint — there
+ *   is no fall back to the Namespace's label;
+ * - otherwise the Namespace's `istio.io/use-waypoint` (and its `use-waypoint-namespace`);
+ * - a Service binds only to a waypoint whose `istio.io/waypoint-for` is `service` (the default) or `all`;
+ *   `workload` and `none` give no waypoint ("traffic type … not supported").
+ * pilot/pkg/serviceregistry/ambient/policies.go `WaypointPolicyStatusCollection`: a targetRefs
+ * AuthorizationPolicy on such a Service gets WaypointAccepted=False, reason AncestorNotBound,
+ * "Service ns/name is not bound to a waypoint".
+ *
+ * "Unknown" covers what the repository cannot tell: the Service or its Namespace is not in the repository
+ * (or an `assumeExists` entry without `labels`), the namespace is unknown, or a Kustomize patch sets the label.
+ */
+import { GATEWAY_API_GROUP, isIstioGroup } from "../k8s/resource.js";
+import { namespacesMatch } from "../k8s/hosts.js";
+import { globMatch, USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, type GatewayRecord, type RepoIndex, type ResourceRecord } from "../index/index.js";
+import type { PluginSettings } from "../settings.js";
+
+export type BindingState =
+  /** The repository cannot tell (see module doc). */
+  | { type: "unknown" }
+  /** Neither the Service nor its Namespace (`namespace`, in the repository) carries `istio.io/use-waypoint`. */
+  | { type: "unbound"; namespace: ResourceRecord }
+  /** `istio.io/use-waypoint: none` on the Service or its Namespace. */
+  | { type: "optedOut"; holder: ResourceRecord; source: "service" | "namespace" }
+  /** The label names a Gateway that is neither in the repository nor assumed. */
+  | { type: "dangling"; holder: ResourceRecord; source: "service" | "namespace"; name: string; namespace: string | undefined }
+  /** The label names a waypoint whose `istio.io/waypoint-for` does not serve Services. */
+  | { type: "wrongType"; holder: ResourceRecord; source: "service" | "namespace"; gateway: GatewayRecord; waypointFor: string }
+  /** Served by this waypoint. */
+  | { type: "bound"; holder: ResourceRecord; source: "service" | "namespace"; gateway: GatewayRecord };
+
+/** `istio.io/waypoint-for` values that serve Service traffic (the default is `service`). */
+export function servesServices(gateway: Pick<GatewayRecord, "waypointFor">): boolean {
+  const v = gateway.waypointFor?.trim();
+  return v === undefined || v === "" || v === "service" || v === "all";
+}
+
+/** False when two records come from different Kustomize render units (different environments). */
+export function sameEnvironment(repo: RepoIndex, a: ResourceRecord | undefined, b: ResourceRecord | undefined): boolean {
+  if (!a || !b) return true;
+  const oa = repo.overlayOf(a);
+  const ob = repo.overlayOf(b);
+  return !(oa && ob && oa !== ob);
+}
+
+/**
+ * True when the labels of a record are known: repository records always; an `assumeExists` pseudo-record
+ * only when its entry declares `labels` (`labels: {}` declares that it has none).
+ */
+export function labelsKnown(settings: PluginSettings, record: ResourceRecord): boolean {
+  if (!record.assumed) return true;
+  return settings.assumeExists.some((entry) => {
+    const extra = entry as unknown as Record<string, unknown>;
+    if (entry.kind !== record.kind || !globMatch(entry.name, record.name)) return false;
+    if (entry.namespace !== undefined && record.namespace !== undefined && !globMatch(entry.namespace, record.namespace)) return false;
+    return typeof extra.labels === "object" && extra.labels !== null;
+  });
+}
+
+/** Gateway API Gateways (any class) named `name` in `namespace` (repository, patches included, or assumed). */
+export function anyGatewayNamed(repo: RepoIndex, name: string, namespace: string | undefined): boolean {
+  return (
+    repo.byKind("Gateway", GATEWAY_API_GROUP).some((g) => g.name === name && namespacesMatch(g.namespace, namespace)) ||
+    !!repo.assumed("Gateway", name, namespace)
+  );
+}
+
+/** The waypoint a `use-waypoint` label on `holder` resolves to (`namespace` = the labelled object's namespace). */
+export function resolveLabel(
+  repo: RepoIndex,
+  holder: ResourceRecord,
+  namespace: string | undefined,
+  source: "service" | "namespace",
+): BindingState {
+  const value = holder.labels[USE_WAYPOINT]?.trim() ?? "";
+  if (value === "none") return { type: "optedOut", holder, source };
+  const wns = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || namespace;
+  const gateway = repo.waypoint(value, wns);
+  if (!gateway) {
+    // A Gateway of another class, or one only patched here: not ours to judge.
+    if (anyGatewayNamed(repo, value, wns)) return { type: "unknown" };
+    return { type: "dangling", holder, source, name: value, namespace: wns };
+  }
+  if (!servesServices(gateway)) return { type: "wrongType", holder, source, gateway, waypointFor: gateway.waypointFor!.trim() };
+  return { type: "bound", holder, source, gateway };
+}
+
+/** Whether a Service / ServiceEntry record is served by a waypoint (see module doc). */
+export function waypointState(repo: RepoIndex, service: ResourceRecord): BindingState {
+  if (!labelsKnown(repo.settings, service)) return { type: "unknown" };
+  // A Kustomize patch of this object that sets the label: the rendered object may be bound.
+  const patched = repo
+    .byKind(service.kind, service.group)
+    .some((r) => r.partial && r.name === service.name && namespacesMatch(r.namespace, service.namespace) && r.labels[USE_WAYPOINT] !== undefined);
+  if (patched) return { type: "unknown" };
+  if (service.labels[USE_WAYPOINT]?.trim()) return resolveLabel(repo, service, service.namespace, "service");
+
+  const ns = service.namespace;
+  if (ns === undefined) return { type: "unknown" };
+  const inRepo = repo.byKind("Namespace", "").filter((r) => r.name === ns && sameEnvironment(repo, r, service));
+  if (!inRepo.length) {
+    const assumed = repo.assumed("Namespace", ns);
+    if (!assumed || !labelsKnown(repo.settings, assumed)) return { type: "unknown" };
+    inRepo.push(assumed);
+  }
+  const labelled = inRepo.filter((r) => r.labels[USE_WAYPOINT]?.trim());
+  if (labelled.length) return resolveLabel(repo, labelled.find((r) => !r.partial) ?? labelled[0], ns, "namespace");
+  const full = inRepo.find((r) => !r.partial);
+  return full ? { type: "unbound", namespace: full } : { type: "unknown" };
+}
+
+/**
+ * The records a policy `targetRef` or route `parentRef` names: core Services (or Istio ServiceEntries) called
+ * `name` in `namespace`, from the same Kustomize environment as `referrer`; exact-namespace records before
+ * unknown-namespace ones; an `assumeExists` entry when the repository has none.
+ */
+export function targetRecords(
+  repo: RepoIndex,
+  kind: "Service" | "ServiceEntry",
+  name: string,
+  namespace: string | undefined,
+  referrer: ResourceRecord | undefined,
+): ResourceRecord[] {
+  const found =
+    kind === "Service"
+      ? repo.services(namespace).filter((s) => !s.assumed && s.name === name)
+      : repo
+          .byKind("ServiceEntry")
+          .filter((r) => isIstioGroup(r.group) && !r.partial && r.name === name && namespacesMatch(r.namespace, namespace));
+  const same = found.filter((r) => sameEnvironment(repo, r, referrer));
+  const exact = namespace === undefined ? [] : same.filter((r) => r.namespace === namespace);
+  if (exact.length) return exact;
+  if (same.length) return same;
+  const assumed = repo.assumed(kind, name, namespace);
+  return assumed ? [assumed] : [];
+}
+
+/**
+ * The single verdict for a target: the state of its records when they all agree on a reportable state
+ * (`unbound`, `optedOut`, `wrongType`); otherwise `unknown` (nothing to report).
+ */
+export function targetState(repo: RepoIndex, records: readonly ResourceRecord[]): { record: ResourceRecord; state: BindingState } | null {
+  if (!records.length) return null;
+  const states = records.map((r) => waypointState(repo, r));
+  const first = states[0];
+  if (first.type !== "unbound" && first.type !== "optedOut" && first.type !== "wrongType") return null;
+  if (!states.every((s) => s.type === first.type)) return null;
+  return { record: records[0], state: first };
+}
+
+/**
+ * Names of the waypoints a Service in `namespace` could use: service-serving waypoint Gateways of that
+ * namespace (repository and `assumeExists`, same Kustomize environment as `service`), plus the waypoint
+ * named in settings when the user configured one. Deduplicated, in index order.
+ */
+export function waypointCandidates(
+  repo: RepoIndex,
+  service: ResourceRecord,
+  configured: string | undefined,
+): string[] {
+  const ns = service.namespace;
+  const names = repo
+    .waypoints(ns)
+    .filter((g) => (ns === undefined ? g.namespace === undefined : true))
+    .filter((g) => servesServices(g) && sameEnvironment(repo, g, service))
+    .map((g) => g.name);
+  if (configured) names.push(configured);
+  return [...new Set(names)];
+}

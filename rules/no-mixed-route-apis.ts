@@ -1,0 +1,91 @@
+import { createRule } from "../lib/create-rule.js";
+import { GATEWAY_API_GROUP, displayName, isIstioGroup, isIstioKind, isObject } from "../lib/k8s/resource.js";
+import { fileScope, recordName, recordWhere } from "../lib/k8s/file-index.js";
+import { MIXED_ROUTE_KINDS, isMeshGateways, mixedPairs, serviceHosts, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
+import { sameEnvironment } from "../lib/istio/waypoint-binding.js";
+import type { ResourceRecord } from "../lib/index/index.js";
+
+type MessageIds = "virtualService" | "route";
+
+const UNDEFINED =
+  "Mixing VirtualService and HTTPRoute for the same workload is not supported and leads to undefined behavior (Istio turns both into routes for the same Service, and which rules win is not defined).";
+
+export default createRule<MessageIds, Record<string, never>>({
+  name: "no-mixed-route-apis",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "A Service must not be routed by both a mesh VirtualService and an HTTPRoute/GRPCRoute (cross-file): Istio does not support mixing them",
+      recommended: "error",
+    },
+    messages: {
+      virtualService: `{{vs}} routes Service {{service}} in the mesh (host \`{{host}}\`), and so does {{route}} ({{where}}). ${UNDEFINED} Keep one: migrate this VirtualService into the {{routeKind}}, or delete the {{routeKind}}.`,
+      route: `{{route}} attaches to Service {{service}}, which {{vs}} ({{where}}) also routes in the mesh (host \`{{host}}\`). ${UNDEFINED} Keep one: move the VirtualService's rules into this {{routeKind}} and delete the VirtualService, or delete this route.`,
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const scope = fileScope(ctx);
+    const { repo } = scope;
+    const isRoute = (r: { group: string; kind: string }) => r.group === GATEWAY_API_GROUP && MIXED_ROUTE_KINDS.has(r.kind);
+    let meshVirtualServices: ResourceRecord[] | undefined;
+
+    for (const resource of ctx.resources) {
+      const self = scope.recordOf(resource);
+      if (self?.partial) continue; // a Kustomize patch is a fragment of an object defined elsewhere
+      const namespace = self ? self.namespace : ctx.namespaceOf(resource);
+      const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+
+      if (isIstioKind(resource, "VirtualService")) {
+        if (!isMeshGateways(spec.gateways)) continue;
+        for (const host of serviceHosts(spec.hosts, namespace)) {
+          const routes = repo.routesFor(host.name, host.namespace).filter((r) => isRoute(r) && sameEnvironment(repo, self, r));
+          for (const route of routes) {
+            const parents = serviceParents(route.parentRefs, route.namespace);
+            if (!mixedPairs([host], parents).length) continue;
+            ctx.report({
+              resource,
+              path: ["spec", "hosts", host.index],
+              messageId: "virtualService",
+              data: {
+                vs: displayName(resource),
+                service: serviceLabel(host.name, host.namespace),
+                host: host.host,
+                route: recordName(route),
+                where: recordWhere(scope, route),
+                routeKind: route.kind,
+              },
+            });
+          }
+        }
+      } else if (isRoute(resource)) {
+        const parents = serviceParents(spec.parentRefs, namespace);
+        if (!parents.length) continue;
+        meshVirtualServices ??= repo
+          .byKind("VirtualService")
+          .filter((r) => isIstioGroup(r.group) && !r.partial && r.mesh === true && Array.isArray(r.hosts));
+        for (const parent of parents) {
+          for (const vs of meshVirtualServices) {
+            if (!sameEnvironment(repo, self, vs)) continue;
+            const pairs = mixedPairs(serviceHosts(vs.hosts, vs.namespace), [parent]);
+            if (!pairs.length) continue;
+            ctx.report({
+              resource,
+              path: ["spec", "parentRefs", parent.index],
+              messageId: "route",
+              data: {
+                route: displayName(resource),
+                service: serviceLabel(parent.name, parent.namespace),
+                vs: recordName(vs),
+                where: recordWhere(scope, vs),
+                host: pairs[0].host.host,
+                routeKind: resource.kind,
+              },
+            });
+          }
+        }
+      }
+    }
+  },
+});

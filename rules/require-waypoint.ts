@@ -1,0 +1,283 @@
+import type { Rule } from "eslint";
+import type { AST } from "yaml-eslint-parser";
+import { createRule, type CheckContext, type MessageData } from "../lib/create-rule.js";
+import { GATEWAY_API_GROUP, displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
+import { fileScope, recordName, recordWhere, type FileScope } from "../lib/k8s/file-index.js";
+import { canonicalGroup, targetRefEntries, NETWORKING_ISTIO_GROUP } from "../lib/istio/targetrefs.js";
+import { MIXED_ROUTE_KINDS, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
+import {
+  anyGatewayNamed,
+  resolveLabel,
+  targetRecords,
+  targetState,
+  waypointCandidates,
+  type BindingState,
+} from "../lib/istio/waypoint-binding.js";
+import { USE_WAYPOINT, type ResourceRecord } from "../lib/index/index.js";
+import { waypointFor } from "../lib/settings.js";
+import { computeEdits, type EditOp, type EditableFile } from "../lib/yaml/edit.js";
+import { nodeFor, type Resource } from "../lib/yaml/documents.js";
+import type { Path } from "../lib/yaml/ast.js";
+
+type MessageIds = "policyTarget" | "routeParent" | "gatewayNotFound" | "danglingLabel" | "serviceWorkloadWaypoint" | "useWaypoint";
+
+type Options = Record<string, never>;
+
+/** Istio policy kinds whose `targetRefs` only waypoints (and Gateway API gateways) apply. */
+const POLICY_KINDS = new Set(["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"]);
+
+const LABEL_PATH: Path = ["metadata", "labels", USE_WAYPOINT];
+
+export default createRule<MessageIds, Options>({
+  name: "require-waypoint",
+  meta: {
+    type: "problem",
+    docs: {
+      description:
+        "targetRefs policies and mesh HTTPRoutes need their Service bound to a waypoint, Gateway targets must be waypoints the repository knows, and `istio.io/use-waypoint` labels must name an existing waypoint that serves Services (cross-file)",
+      recommended: "warn",
+    },
+    fixable: "code",
+    hasSuggestions: true,
+    messages: {
+      policyTarget:
+        "{{policy}} targets {{target}} ({{where}}), which {{state}}: ztunnel and sidecars ignore `targetRefs` policies, so nothing {{verb}} this one{{status}}. {{todo}}",
+      routeParent:
+        "{{route}} attaches to Service {{service}} ({{where}}), which {{state}}: in ambient mode only a waypoint applies mesh routes (ztunnel forwards at L4), so requests from ambient clients skip this route and only sidecar clients still apply it. {{todo}}",
+      gatewayNotFound:
+        "{{policy}} targets Gateway {{gateway}}, which is neither in the repository nor in settings `assumeExists`: if it does not exist, {{effect}}. Create the waypoint Gateway (class istio-waypoint) or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+      danglingLabel:
+        "{{resource}} uses waypoint `{{name}}`, but no Gateway {{gateway}} is in the repository or in settings `assumeExists`: {{effect}}. Create the waypoint Gateway or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+      serviceWorkloadWaypoint:
+        "{{resource}} uses waypoint {{gateway}} ({{where}}), whose `istio.io/waypoint-for: {{waypointFor}}` does not serve Services: Istio binds no waypoint to the Service (and does not fall back to its Namespace's), so its L7 policies and routes are not applied. Use a waypoint with `istio.io/waypoint-for: service` or `all`.",
+      useWaypoint: "Label Service {{service}} `istio.io/use-waypoint: {{name}}`.",
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const scope = fileScope(ctx);
+    const { repo } = scope;
+
+    for (const resource of ctx.resources) {
+      const self = scope.recordOf(resource);
+      const namespace = self ? self.namespace : ctx.namespaceOf(resource);
+      const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+
+      // (a), (c): targetRefs of Istio policies.
+      if (isIstioGroup(resource.group) && POLICY_KINDS.has(resource.kind)) {
+        if (self?.partial) continue;
+        if (spec.selector !== undefined && spec.selector !== null) continue; // rejected at admission (valid-policy-targetrefs)
+        const policy = displayName(resource);
+        for (const entry of targetRefEntries(resource.value)) {
+          const { ref } = entry;
+          if (typeof ref.name !== "string" || !ref.name) continue;
+          if (typeof ref.namespace === "string" && ref.namespace) continue; // rejected at admission
+          const group = typeof ref.group === "string" ? ref.group : undefined;
+          if (ref.kind === "Gateway" && group === GATEWAY_API_GROUP) {
+            if (repo.waypoint(ref.name, namespace) || anyGatewayNamed(repo, ref.name, namespace) || configuredWaypoint(ctx, ref.name, namespace)) continue;
+            ctx.report({
+              resource,
+              path: entry.path,
+              messageId: "gatewayNotFound",
+              data: {
+                policy,
+                gateway: serviceLabel(ref.name, namespace),
+                effect:
+                  resource.kind === "AuthorizationPolicy"
+                    ? "istiod sets WaypointAccepted=False (reason TargetNotFound) and nothing enforces the policy"
+                    : "nothing applies the policy",
+              },
+            });
+            continue;
+          }
+          const targetKind =
+            ref.kind === "Service" && canonicalGroup(group) === "core"
+              ? "Service"
+              : ref.kind === "ServiceEntry" && group === NETWORKING_ISTIO_GROUP
+                ? "ServiceEntry"
+                : null;
+          if (!targetKind) continue;
+          const verdict = targetState(repo, targetRecords(repo, targetKind, ref.name, namespace, self));
+          if (!verdict) continue;
+          const { record, state } = verdict;
+          report(ctx, scope, {
+            resource,
+            path: entry.path,
+            messageId: "policyTarget",
+            data: {
+              policy,
+              target: `${targetKind} ${serviceLabel(record.name, record.namespace ?? namespace)}`,
+              where: recordWhere(scope, record),
+              state: stateText(state),
+              verb: resource.kind === "AuthorizationPolicy" || resource.kind === "RequestAuthentication" ? "enforces" : "applies",
+              status: resource.kind === "AuthorizationPolicy" ? " (istiod only sets WaypointAccepted=False, reason AncestorNotBound)" : "",
+              todo: todoText(state, targetKind),
+            },
+            service: record,
+            state,
+          });
+        }
+        continue;
+      }
+
+      // (b): mesh routes attached to a Service.
+      if (resource.group === GATEWAY_API_GROUP && MIXED_ROUTE_KINDS.has(resource.kind)) {
+        if (self?.partial) continue;
+        for (const parent of serviceParents(spec.parentRefs, namespace)) {
+          const verdict = targetState(repo, targetRecords(repo, "Service", parent.name, parent.namespace, self));
+          if (!verdict) continue;
+          const { record, state } = verdict;
+          report(ctx, scope, {
+            resource,
+            path: ["spec", "parentRefs", parent.index],
+            messageId: "routeParent",
+            data: {
+              route: displayName(resource),
+              service: serviceLabel(record.name, record.namespace ?? parent.namespace),
+              where: recordWhere(scope, record),
+              state: stateText(state),
+              todo: todoText(state, "Service"),
+            },
+            service: record,
+            state,
+          });
+        }
+        continue;
+      }
+
+      // (d), (e): `istio.io/use-waypoint` on a Namespace or Service.
+      const isNamespace = resource.kind === "Namespace" && resource.group === "";
+      const isService = resource.kind === "Service" && resource.group === "";
+      if (!(isNamespace || isService) || !self) continue;
+      const metadata = isObject(resource.value.metadata) ? resource.value.metadata : {};
+      const labels = isObject(metadata.labels) ? metadata.labels : {};
+      const value = labels[USE_WAYPOINT];
+      if (typeof value !== "string" || !value.trim() || value.trim() === "none") continue;
+      const state = resolveLabel(repo, self, isNamespace ? resource.name : namespace, isNamespace ? "namespace" : "service");
+      if (state.type === "dangling" && !configuredWaypoint(ctx, state.name, state.namespace)) {
+        ctx.report({
+          resource,
+          path: LABEL_PATH,
+          messageId: "danglingLabel",
+          data: {
+            resource: displayName(resource),
+            name: state.name,
+            gateway: serviceLabel(state.name, state.namespace),
+            effect: isNamespace
+              ? "until it exists, the namespace's Services and pods get no waypoint, so their L7 policies and routes are not applied"
+              : "until it exists, the Service gets no waypoint (Istio does not fall back to its Namespace's label), so its L7 policies and routes are not applied",
+          },
+        });
+      } else if (state.type === "wrongType" && isService) {
+        ctx.report({
+          resource,
+          path: LABEL_PATH,
+          messageId: "serviceWorkloadWaypoint",
+          data: {
+            resource: displayName(resource),
+            gateway: recordName(state.gateway).replace(/^Gateway /, ""),
+            where: recordWhere(scope, state.gateway),
+            waypointFor: state.waypointFor,
+          },
+        });
+      }
+    }
+  },
+});
+
+/** True when the user named this waypoint in settings (`waypoint`) for the namespace: it is taken to exist. */
+function configuredWaypoint(ctx: CheckContext<MessageIds, Options>, name: string, namespace: string | undefined): boolean {
+  const configured = waypointFor(ctx.settings, namespace);
+  return configured.configured && configured.name === name;
+}
+
+function stateText(state: BindingState): string {
+  switch (state.type) {
+    case "unbound":
+      return `is not bound to a waypoint (no \`istio.io/use-waypoint\` label on it or on Namespace ${state.namespace.name})`;
+    case "optedOut":
+      return `opted out of waypoints (\`istio.io/use-waypoint: none\` on ${state.source === "service" ? "it" : `Namespace ${state.holder.name}`})`;
+    case "wrongType":
+      return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose \`istio.io/waypoint-for: ${state.waypointFor}\` does not serve Services`;
+    default:
+      return "";
+  }
+}
+
+function todoText(state: BindingState, kind: string): string {
+  switch (state.type) {
+    case "unbound":
+      return `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
+    case "optedOut":
+      return `Bind the ${kind} to a waypoint, or drop the policy or route if the opt-out is intended.`;
+    case "wrongType":
+      return `Bind the ${kind} to a waypoint with \`istio.io/waypoint-for: service\` or \`all\`.`;
+    default:
+      return "";
+  }
+}
+
+interface BindingReport {
+  resource: Resource;
+  path: Path;
+  messageId: MessageIds;
+  data: MessageData;
+  /** The Service (record) that lacks a working waypoint binding. */
+  service: ResourceRecord;
+  state: BindingState;
+}
+
+/**
+ * Reports (a)/(b). When the Service is in this file, offers the `istio.io/use-waypoint` label on it: a fix when
+ * it has no binding at all and exactly one waypoint is known for its namespace, else a suggestion per waypoint.
+ * The edit is on another resource than the reported one, which `CheckContext.report` cannot express, so this
+ * reports through ESLint directly (same location and edit machinery).
+ */
+function report(ctx: CheckContext<MessageIds, Options>, scope: FileScope, r: BindingReport): void {
+  const target = r.service.assumed || r.service.partial || r.service.kind !== "Service" ? undefined : ctx.resources.find((x) => scope.recordOf(x) === r.service);
+  if (!target) {
+    ctx.report({ resource: r.resource, path: r.path, messageId: r.messageId, data: r.data });
+    return;
+  }
+  const configured = waypointFor(ctx.settings, r.service.namespace);
+  let names = waypointCandidates(scope.repo, r.service, configured.configured ? configured.name : undefined);
+  if (r.state.type === "wrongType") {
+    const current = r.state.gateway.name;
+    names = names.filter((n) => n !== current);
+  }
+  const ops = (name: string) => labelOps(target, name);
+  const fix = r.state.type === "unbound" && names.length === 1 ? ops(names[0]) : null;
+  const suggest = fix ? [] : names.flatMap((name) => {
+    const o = ops(name);
+    return o ? [{ messageId: "useWaypoint" as const, data: { service: r.service.name, name }, ops: o }] : [];
+  });
+
+  const sourceCode = ctx.eslint.sourceCode;
+  const file: EditableFile = {
+    text: sourceCode.text,
+    program: sourceCode.ast as unknown as AST.YAMLProgram,
+    comments: sourceCode.ast.comments as unknown as AST.Comment[],
+    isJson: /\.json$/i.test(ctx.filename),
+  };
+  const edits = fix ? computeEdits(file, target, fix) : null;
+  const suggestions = suggest.flatMap((s) => {
+    const e = computeEdits(file, target, s.ops);
+    return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
+  });
+  ctx.eslint.report({
+    loc: nodeFor(r.resource, r.path).loc,
+    messageId: r.messageId,
+    data: r.data,
+    fix: edits ? (f) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null,
+    suggest: suggestions,
+  });
+}
+
+/** Sets `metadata.labels["istio.io/use-waypoint"]` on a resource (creating `labels` when absent). */
+function labelOps(resource: Resource, name: string): EditOp[] | null {
+  const metadata = resource.value.metadata;
+  if (!isObject(metadata)) return null;
+  if (isObject(metadata.labels)) return [{ op: "set", path: LABEL_PATH, value: name }];
+  if (metadata.labels !== undefined && metadata.labels !== null) return null;
+  return [{ op: "set", path: ["metadata", "labels"], value: { [USE_WAYPOINT]: name } }];
+}

@@ -1,0 +1,602 @@
+/**
+ * Shapes: the waypoint of `istioctl waypoint generate` (istio.io docs/ambient/usage/waypoint; corpus:
+ * istio__istio/pilot__pkg__config__kube__gateway__testdata__waypoint.yaml), istio/istio `samples/ambient-argo/`
+ * (corpus: istio__istio/samples__ambient-argo__application__reviews.yaml, …__route-reviews-90-10.yaml), the
+ * httpbin JWT task (corpus: istio__istio.io/content__en__docs__tasks__security__authorization__authz-jwt__snips.sh.yaml).
+ * Cross-file cases lint files of tests/fixtures/repos/waypoint-binding, kustomize-clusters, external-waypoint.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { RuleTester } from "eslint";
+import rule from "../../rules/require-waypoint.js";
+import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { EXTERNAL_WAYPOINT_SETTINGS } from "../index/helpers.js";
+
+const REPOS = fileURLToPath(new URL("../fixtures/repos", import.meta.url));
+const GW = "gateway.networking.k8s.io";
+
+let isolated = 0;
+/**
+ * A case linting `rel` inside fixture repo `repo` (its index root). With `code`, the text overlays the file;
+ * such a case gets its own index (a unique no-op `exclude`), so its overlay never leaks into other cases.
+ */
+function inRepo(
+  repo: string,
+  rel: string,
+  code?: string,
+  extra: Record<string, unknown> = {},
+): { code: string; filename: string; settings: Record<string, unknown> } {
+  const root = path.join(REPOS, repo);
+  const filename = path.join(root, rel);
+  const disk = fs.existsSync(filename) ? fs.readFileSync(filename, "utf8") : undefined;
+  const text = code ?? disk;
+  if (text === undefined) throw new Error(`no such fixture file: ${repo}/${rel}`);
+  const own = text === disk ? {} : { exclude: [`.isolate-${++isolated}`] };
+  return { code: text, filename, settings: { "istio-ambient": { root, ...own, ...extra } } };
+}
+
+/**
+ * Settings with a unique no-op `exclude`: the case gets its own index. Needed when a case lints another file
+ * than manifest.yaml in the empty repository, whose in-memory records would otherwise stay in the shared index.
+ */
+const isolate = (raw: Record<string, unknown> = {}) => ({ "istio-ambient": { ...raw, exclude: [`.isolate-${++isolated}`] } });
+
+const AP_STATUS = " (istiod only sets WaypointAccepted=False, reason AncestorNotBound)";
+const UNBOUND = (ns: string) => `is not bound to a waypoint (no \`istio.io/use-waypoint\` label on it or on Namespace ${ns})`;
+const TODO_UNBOUND = (kind = "Service") => `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
+
+const NAMESPACE = (name: string, labels = "") => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels:
+    istio.io/dataplane-mode: ambient
+${labels}`;
+
+const WAYPOINT = (name: string, ns = "foo", waypointFor = "service") => `apiVersion: ${GW}/v1
+kind: Gateway
+metadata:
+  name: ${name}
+  namespace: ${ns}
+  labels:
+    istio.io/waypoint-for: ${waypointFor}
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - name: mesh
+    port: 15008
+    protocol: HBONE
+`;
+
+/** httpbin of the JWT task; `labels` lines go under metadata.labels. */
+const HTTPBIN = (labels = "") => `apiVersion: v1
+kind: Service
+metadata:
+  name: httpbin
+  namespace: foo
+  labels:
+    app: httpbin
+${labels}spec:
+  selector:
+    app: httpbin
+  ports:
+  - name: http
+    port: 8000
+    targetPort: 8080
+`;
+
+const AP = (target = "  - kind: Service\n    group: \"\"\n    name: httpbin\n", kind = "AuthorizationPolicy", name = "require-get") => `apiVersion: security.istio.io/v1
+kind: ${kind}
+metadata:
+  name: ${name}
+  namespace: foo
+spec:
+  targetRefs:
+${target}  rules:
+  - to:
+    - operation:
+        methods: ["GET"]
+`;
+
+const ROUTE = `apiVersion: ${GW}/v1
+kind: HTTPRoute
+metadata:
+  name: httpbin
+  namespace: foo
+spec:
+  parentRefs:
+  - group: ""
+    kind: Service
+    name: httpbin
+    port: 8000
+  rules:
+  - timeouts:
+      request: 5s
+    backendRefs:
+    - name: httpbin
+      port: 8000
+`;
+
+const LABEL = "    istio.io/use-waypoint: waypoint\n";
+const join = (...docs: string[]) => docs.join("---\n");
+
+const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    { name: "the Service is not in the repository: the rule cannot know its labels", code: AP() },
+    { name: "the Service is here but its Namespace is not: the Namespace may carry the label", code: join(HTTPBIN(), AP()) },
+    { name: "bound by its Namespace", code: join(NAMESPACE("foo", LABEL), WAYPOINT("waypoint"), HTTPBIN(), AP(), ROUTE) },
+    { name: "bound by its own label", code: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN(LABEL), AP(), ROUTE) },
+    {
+      name: "the Service's label wins over the Namespace's `none`; `waypoint-for: all` serves Services",
+      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: none\n"), WAYPOINT("waypoint", "foo", "all"), HTTPBIN(LABEL), AP()),
+    },
+    {
+      name: "cross-namespace waypoint through istio.io/use-waypoint-namespace",
+      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: shared\n    istio.io/use-waypoint-namespace: istio-waypoints\n"), WAYPOINT("shared", "istio-waypoints"), HTTPBIN(), AP()),
+    },
+    { name: "targets a waypoint Gateway of the file", code: join(WAYPOINT("waypoint"), AP(`  - kind: Gateway\n    group: ${GW}\n    name: waypoint\n`)) },
+    {
+      name: "targets an ingress Gateway (class istio): policies attach to gateways with targetRefs too",
+      code: join(
+        `apiVersion: ${GW}/v1\nkind: Gateway\nmetadata:\n  name: bookinfo-gateway\n  namespace: foo\nspec:\n  gatewayClassName: istio\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n`,
+        AP(`  - kind: Gateway\n    group: ${GW}\n    name: bookinfo-gateway\n`),
+      ),
+    },
+    {
+      name: "targets the waypoint named in settings (taken to exist); a label naming it is not dangling",
+      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: foo-waypoint\n"), AP(`  - kind: Gateway\n    group: ${GW}\n    name: foo-waypoint\n`)),
+      settings: { "istio-ambient": { waypoint: "foo-waypoint" } },
+    },
+    {
+      name: "targets a Gateway from assumeExists",
+      code: AP(`  - kind: Gateway\n    group: ${GW}\n    name: platform-waypoint\n`),
+      settings: { "istio-ambient": { assumeExists: [{ kind: "Gateway", name: "platform-waypoint", namespace: "foo" }] } },
+    },
+    {
+      name: "an assumed Service whose labels are not declared is unknown",
+      code: join(NAMESPACE("foo"), AP()),
+      settings: { "istio-ambient": { assumeExists: [{ kind: "Service", name: "httpbin", namespace: "foo" }] } },
+    },
+    {
+      name: "an assumed Namespace whose labels are not declared is unknown",
+      code: join(HTTPBIN(), AP()),
+      settings: { "istio-ambient": { assumeExists: [{ kind: "Namespace", name: "foo" }] } },
+    },
+    {
+      name: "an assumed Namespace that declares the binding, with an assumed waypoint",
+      code: join(HTTPBIN(), AP()),
+      settings: {
+        "istio-ambient": {
+          assumeExists: [
+            { kind: "Namespace", name: "foo", labels: { "istio.io/use-waypoint": "waypoint" } },
+            { kind: "Gateway", name: "waypoint", namespace: "foo" },
+          ],
+        },
+      },
+    },
+    { name: "GatewayClass targets are valid-policy-targetrefs' business", code: AP(`  - kind: GatewayClass\n    group: ${GW}\n    name: istio-waypoint\n`).replace("namespace: foo", "namespace: istio-system") },
+    { name: "a targetRef with a namespace is rejected at admission (valid-policy-targetrefs)", code: join(NAMESPACE("foo"), HTTPBIN(), AP('  - kind: Service\n    group: ""\n    name: httpbin\n    namespace: foo\n')) },
+    {
+      name: "selector together with targetRefs is rejected at admission",
+      code: join(NAMESPACE("foo"), HTTPBIN(), AP().replace("spec:\n", "spec:\n  selector:\n    matchLabels:\n      app: httpbin\n")),
+    },
+    { name: "a Service with a wrong group is valid-policy-targetrefs' business", code: join(NAMESPACE("foo"), HTTPBIN(), AP(`  - kind: Service\n    group: ${GW}\n    name: httpbin\n`)) },
+    { name: "a same-named kind from another API group is not Istio's", code: join(NAMESPACE("foo"), HTTPBIN(), AP().replace("security.istio.io/v1", "policy.linkerd.io/v1alpha1")) },
+    { name: "PeerAuthentication takes no targetRefs", code: join(NAMESPACE("foo"), HTTPBIN(), AP(undefined, "PeerAuthentication")) },
+    { name: "use-waypoint: none is no dangling label", code: join(NAMESPACE("foo", "    istio.io/use-waypoint: none\n"), HTTPBIN("    istio.io/use-waypoint: none\n")) },
+    {
+      name: "a label naming a Gateway of another class is not judged",
+      code: join(HTTPBIN("    istio.io/use-waypoint: edge\n"), `apiVersion: ${GW}/v1\nkind: Gateway\nmetadata:\n  name: edge\n  namespace: foo\nspec:\n  gatewayClassName: istio\n  listeners: []\n`),
+    },
+    {
+      name: "odd shapes do not crash",
+      code:
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec: 3\n---\n" +
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nspec:\n  targetRefs: [null, 1, {kind: Service}, {kind: Service, name: 3}, {kind: Gateway, group: " + GW + ", name: ''}]\n  targetRef: []\n---\n" +
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: foo\n  labels:\n    istio.io/use-waypoint: ''\n---\n" +
+        "apiVersion: v1\nkind: Service\nmetadata:\n  labels: [1]\n---\n" +
+        "apiVersion: v1\nkind: Service\nmetadata: 7\n---\n" +
+        `apiVersion: ${GW}/v1\nkind: HTTPRoute\nspec:\n  parentRefs: {a: 1}\n`,
+    },
+    { name: "not a Kubernetes manifest", code: "foo: bar\n" },
+    { name: "empty file", code: "" },
+    // Cross-file, from disk.
+    { name: "repo: a Service bound by its own label", ...inRepo("waypoint-binding", "shop/cart.yaml") },
+    { name: "repo: opt-out label is not dangling; ledger is bound by its Namespace", ...inRepo("waypoint-binding", "payments/services.yaml") },
+    { name: "repo: a dangling Namespace label is reported at the label, not again at each policy", ...inRepo("waypoint-binding", "billing/invoices.yaml") },
+    { name: "kustomize: east's Namespace binds east's reviews", ...inRepo("kustomize-clusters", "clusters/east/authz.yaml") },
+    { name: "kustomize: a patch labels reviews in prod (waypoint of the prod overlay)", ...inRepo("kustomize", "overlays/prod/reviews-service-patch.yaml") },
+    { name: "plain: httpbin uses its own waypoint", ...inRepo("plain", "httpbin/authz.yaml") },
+    { name: "plain: bookinfo policies (Namespace binding, Gateway target)", ...inRepo("plain", "bookinfo/policies.yaml") },
+    { name: "external waypoints declared in assumeExists", ...inRepo("external-waypoint", "orders/policies.yaml", undefined, EXTERNAL_WAYPOINT_SETTINGS) },
+    { name: "external shared waypoint in another namespace, declared in assumeExists", ...inRepo("external-waypoint", "billing/namespace.yaml", undefined, EXTERNAL_WAYPOINT_SETTINGS) },
+  ],
+  invalid: [
+    {
+      name: "repo: policies on an unbound Service and ServiceEntry, and on a Gateway that exists nowhere",
+      ...inRepo("waypoint-binding", "shop/policies.yaml"),
+      errors: [
+        {
+          message: `AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which ${UNBOUND("shop")}: ztunnel and sidecars ignore \`targetRefs\` policies, so nothing enforces this one${AP_STATUS}. ${TODO_UNBOUND()}`,
+          line: 8,
+          column: 5,
+          endLine: 10,
+          endColumn: 17,
+        },
+        {
+          messageId: "policyTarget",
+          data: {
+            policy: "AuthorizationPolicy shop/egress-payments",
+            target: "ServiceEntry shop/payments-api",
+            where: "shop/payments-api.yaml:1",
+            state: UNBOUND("shop"),
+            verb: "enforces",
+            status: AP_STATUS,
+            todo: TODO_UNBOUND("ServiceEntry"),
+          },
+          line: 54,
+        },
+        {
+          message:
+            "Telemetry shop/shop-logging targets Gateway shop/shop-waypoint, which is neither in the repository nor in settings `assumeExists`: if it does not exist, nothing applies the policy. Create the waypoint Gateway (class istio-waypoint) or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+          line: 70,
+        },
+      ],
+    },
+    {
+      name: "repo: a mesh HTTPRoute on an unbound Service",
+      ...inRepo("waypoint-binding", "shop/routes.yaml"),
+      errors: [
+        {
+          message: `HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which ${UNBOUND("shop")}: in ambient mode only a waypoint applies mesh routes (ztunnel forwards at L4), so requests from ambient clients skip this route and only sidecar clients still apply it. ${TODO_UNBOUND()}`,
+          line: 8,
+          column: 5,
+        },
+      ],
+    },
+    {
+      name: "repo: the Service is in the file and its namespace has one waypoint: fix adds the label",
+      ...inRepo(
+        "waypoint-binding",
+        "shop/orders.yaml",
+        fs.readFileSync(path.join(REPOS, "waypoint-binding/shop/orders.yaml"), "utf8") +
+          "---\n# Only GETs from the storefront.\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: orders-get\n  namespace: shop\nspec:\n  targetRefs:\n  - kind: Service\n    group: \"\"\n    name: orders\n  rules:\n  - to:\n    - operation:\n        methods: [\"GET\"]\n",
+      ),
+      output:
+        fs.readFileSync(path.join(REPOS, "waypoint-binding/shop/orders.yaml"), "utf8").replace("    app: orders\n", "    app: orders\n    istio.io/use-waypoint: waypoint\n") +
+        "---\n# Only GETs from the storefront.\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: orders-get\n  namespace: shop\nspec:\n  targetRefs:\n  - kind: Service\n    group: \"\"\n    name: orders\n  rules:\n  - to:\n    - operation:\n        methods: [\"GET\"]\n",
+      errors: [{ messageId: "policyTarget", data: { policy: "AuthorizationPolicy shop/orders-get", target: "Service shop/orders", where: "line 1", state: UNBOUND("shop"), verb: "enforces", status: AP_STATUS, todo: TODO_UNBOUND() }, line: 36 }],
+    },
+    {
+      name: "repo: a policy on a Service that opted out (Service in another file: no edit)",
+      ...inRepo("waypoint-binding", "payments/policies.yaml"),
+      errors: [
+        {
+          messageId: "policyTarget",
+          data: {
+            policy: "AuthorizationPolicy payments/audit-post-only",
+            target: "Service payments/audit",
+            where: "payments/services.yaml:14",
+            state: "opted out of waypoints (`istio.io/use-waypoint: none` on it)",
+            verb: "enforces",
+            status: AP_STATUS,
+            todo: "Bind the Service to a waypoint, or drop the policy or route if the opt-out is intended.",
+          },
+          line: 27,
+        },
+      ],
+    },
+    {
+      name: "repo: opted out in this file: replacing `none` is a choice, so a suggestion (never a fix)",
+      ...inRepo(
+        "waypoint-binding",
+        "payments/services.yaml",
+        fs.readFileSync(path.join(REPOS, "waypoint-binding/payments/services.yaml"), "utf8") +
+          "---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: audit-logs\n  namespace: payments\nspec:\n  targetRef:\n    kind: Service\n    group: \"\"\n    name: audit\n  accessLogging:\n  - providers:\n    - name: envoy\n",
+      ),
+      output: null,
+      errors: [
+        {
+          messageId: "policyTarget",
+          data: {
+            policy: "Telemetry payments/audit-logs",
+            target: "Service payments/audit",
+            where: "line 14",
+            state: "opted out of waypoints (`istio.io/use-waypoint: none` on it)",
+            verb: "applies",
+            status: "",
+            todo: "Bind the Service to a waypoint, or drop the policy or route if the opt-out is intended.",
+          },
+          line: 34,
+          suggestions: [
+            {
+              messageId: "useWaypoint",
+              data: { service: "audit", name: "waypoint" },
+              output:
+                fs.readFileSync(path.join(REPOS, "waypoint-binding/payments/services.yaml"), "utf8").replace("use-waypoint: none", "use-waypoint: waypoint") +
+                "---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: audit-logs\n  namespace: payments\nspec:\n  targetRef:\n    kind: Service\n    group: \"\"\n    name: audit\n  accessLogging:\n  - providers:\n    - name: envoy\n",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "repo: a Service on a workload-only waypoint, and the policy on it",
+      ...inRepo("waypoint-binding", "batch/jobs.yaml"),
+      errors: [
+        {
+          message:
+            "Service batch/jobs uses waypoint batch/workload-waypoint (batch/waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds no waypoint to the Service (and does not fall back to its Namespace's), so its L7 policies and routes are not applied. Use a waypoint with `istio.io/waypoint-for: service` or `all`.",
+          line: 8,
+          column: 5,
+          endColumn: 26,
+        },
+        {
+          messageId: "policyTarget",
+          data: {
+            policy: "AuthorizationPolicy batch/jobs-admin",
+            target: "Service batch/jobs",
+            where: "line 1",
+            state: "uses waypoint batch/workload-waypoint, whose `istio.io/waypoint-for: workload` does not serve Services",
+            verb: "enforces",
+            status: AP_STATUS,
+            todo: "Bind the Service to a waypoint with `istio.io/waypoint-for: service` or `all`.",
+          },
+          line: 23,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: "repo: a Namespace label naming a waypoint that exists nowhere",
+      ...inRepo("waypoint-binding", "billing/namespace.yaml"),
+      errors: [
+        {
+          message:
+            "Namespace billing uses waypoint `billing-waypoint`, but no Gateway billing/billing-waypoint is in the repository or in settings `assumeExists`: until it exists, the namespace's Services and pods get no waypoint, so their L7 policies and routes are not applied. Create the waypoint Gateway or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+          line: 7,
+          column: 5,
+        },
+      ],
+    },
+    {
+      name: "kustomize: west's Namespace is not bound, and east's same-named Namespace does not count",
+      ...inRepo("kustomize-clusters", "clusters/west/authz.yaml"),
+      errors: [
+        {
+          messageId: "policyTarget",
+          data: {
+            policy: "AuthorizationPolicy reviews-read-only",
+            target: "Service bookinfo/reviews",
+            where: "clusters/west/reviews.yaml:1",
+            state: UNBOUND("bookinfo"),
+            verb: "enforces",
+            status: AP_STATUS,
+            todo: TODO_UNBOUND(),
+          },
+          line: 7,
+        },
+      ],
+    },
+    {
+      name: "multi-document: one waypoint in the namespace: fix labels the Service (policy and route both)",
+      code: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN(), AP(), ROUTE),
+      output: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN(LABEL), AP(), ROUTE),
+      errors: [
+        { messageId: "policyTarget", line: 44 },
+        { messageId: "routeParent", data: { route: "HTTPRoute foo/httpbin", service: "foo/httpbin", where: "line 22", state: UNBOUND("foo"), todo: TODO_UNBOUND() }, line: 59 },
+      ],
+    },
+    {
+      name: "two waypoints in the namespace: no fix, a suggestion each",
+      code: join(NAMESPACE("foo"), WAYPOINT("a"), WAYPOINT("b"), HTTPBIN(), ROUTE),
+      output: null,
+      errors: [
+        {
+          messageId: "routeParent",
+          suggestions: [
+            { messageId: "useWaypoint", data: { service: "httpbin", name: "a" }, output: join(NAMESPACE("foo"), WAYPOINT("a"), WAYPOINT("b"), HTTPBIN("    istio.io/use-waypoint: a\n"), ROUTE) },
+            { messageId: "useWaypoint", data: { service: "httpbin", name: "b" }, output: join(NAMESPACE("foo"), WAYPOINT("a"), WAYPOINT("b"), HTTPBIN("    istio.io/use-waypoint: b\n"), ROUTE) },
+          ],
+        },
+      ],
+    },
+    {
+      name: "no waypoint known but one named in settings: fix with that name; waypoints of other namespaces do not count",
+      code: join(NAMESPACE("foo"), WAYPOINT("waypoint", "bar"), HTTPBIN(), AP(undefined, "RequestAuthentication").replace(/  rules:[\s\S]*$/, "  jwtRules:\n  - issuer: testing@secure.istio.io\n")),
+      settings: { "istio-ambient": { waypoint: { foo: "foo-waypoint" } } },
+      output: join(NAMESPACE("foo"), WAYPOINT("waypoint", "bar"), HTTPBIN("    istio.io/use-waypoint: foo-waypoint\n"), AP(undefined, "RequestAuthentication").replace(/  rules:[\s\S]*$/, "  jwtRules:\n  - issuer: testing@secure.istio.io\n")),
+      errors: [{ messageId: "policyTarget", data: { policy: "RequestAuthentication foo/require-get", target: "Service foo/httpbin", where: "line 22", state: UNBOUND("foo"), verb: "enforces", status: "", todo: TODO_UNBOUND() } }],
+    },
+    {
+      name: "no waypoint anywhere and none configured: report only",
+      code: join(NAMESPACE("foo"), HTTPBIN(), AP()),
+      output: null,
+      errors: [{ messageId: "policyTarget", suggestions: [] }],
+    },
+    {
+      name: "kind: List (deprecated singular targetRef)",
+      code: `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    name: foo
+- apiVersion: ${GW}/v1
+  kind: Gateway
+  metadata:
+    name: waypoint
+    namespace: foo
+  spec:
+    gatewayClassName: istio-waypoint
+    listeners:
+    - name: mesh
+      port: 15008
+      protocol: HBONE
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: httpbin
+    namespace: foo
+  spec:
+    selector:
+      app: httpbin
+    ports:
+    - port: 8000
+- apiVersion: extensions.istio.io/v1alpha1
+  kind: WasmPlugin
+  metadata:
+    name: basic-auth
+    namespace: foo
+  spec:
+    targetRef:
+      kind: Service
+      group: ""
+      name: httpbin
+    url: oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0
+`,
+      output: `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata:
+    name: foo
+- apiVersion: ${GW}/v1
+  kind: Gateway
+  metadata:
+    name: waypoint
+    namespace: foo
+  spec:
+    gatewayClassName: istio-waypoint
+    listeners:
+    - name: mesh
+      port: 15008
+      protocol: HBONE
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: httpbin
+    namespace: foo
+    labels:
+      istio.io/use-waypoint: waypoint
+  spec:
+    selector:
+      app: httpbin
+    ports:
+    - port: 8000
+- apiVersion: extensions.istio.io/v1alpha1
+  kind: WasmPlugin
+  metadata:
+    name: basic-auth
+    namespace: foo
+  spec:
+    targetRef:
+      kind: Service
+      group: ""
+      name: httpbin
+    url: oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0
+`,
+      errors: [{ messageId: "policyTarget", line: 35, column: 5 }],
+    },
+    {
+      name: "flow style: the label is added in flow style",
+      code:
+        "{apiVersion: v1, kind: Namespace, metadata: {name: foo}}\n---\n" +
+        `{apiVersion: ${GW}/v1, kind: Gateway, metadata: {name: waypoint, namespace: foo}, spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}}\n---\n` +
+        "{apiVersion: v1, kind: Service, metadata: {name: httpbin, namespace: foo, labels: {app: httpbin}}, spec: {selector: {app: httpbin}, ports: [{port: 8000}]}}\n---\n" +
+        '{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: p, namespace: foo}, spec: {targetRefs: [{kind: Service, group: "", name: httpbin}]}}\n',
+      output:
+        "{apiVersion: v1, kind: Namespace, metadata: {name: foo}}\n---\n" +
+        `{apiVersion: ${GW}/v1, kind: Gateway, metadata: {name: waypoint, namespace: foo}, spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}}\n---\n` +
+        "{apiVersion: v1, kind: Service, metadata: {name: httpbin, namespace: foo, labels: {app: httpbin, istio.io/use-waypoint: waypoint}}, spec: {selector: {app: httpbin}, ports: [{port: 8000}]}}\n---\n" +
+        '{apiVersion: security.istio.io/v1, kind: AuthorizationPolicy, metadata: {name: p, namespace: foo}, spec: {targetRefs: [{kind: Service, group: "", name: httpbin}]}}\n',
+      errors: [{ messageId: "policyTarget", line: 7 }],
+    },
+    {
+      name: "JSON manifest (x.json): the fix edits JSON",
+      filename: "x.json",
+      settings: isolate(),
+      code:
+        JSON.stringify(
+          {
+            apiVersion: "v1",
+            kind: "List",
+            items: [
+              { apiVersion: "v1", kind: "Namespace", metadata: { name: "foo" } },
+              { apiVersion: `${GW}/v1`, kind: "Gateway", metadata: { name: "waypoint", namespace: "foo" }, spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] } },
+              { apiVersion: "v1", kind: "Service", metadata: { name: "httpbin", namespace: "foo" }, spec: { selector: { app: "httpbin" }, ports: [{ port: 8000 }] } },
+              { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "p", namespace: "foo" }, spec: { targetRefs: [{ kind: "Service", group: "", name: "httpbin" }] } },
+            ],
+          },
+          null,
+          2,
+        ) + "\n",
+      output:
+        JSON.stringify(
+          {
+            apiVersion: "v1",
+            kind: "List",
+            items: [
+              { apiVersion: "v1", kind: "Namespace", metadata: { name: "foo" } },
+              { apiVersion: `${GW}/v1`, kind: "Gateway", metadata: { name: "waypoint", namespace: "foo" }, spec: { gatewayClassName: "istio-waypoint", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] } },
+              { apiVersion: "v1", kind: "Service", metadata: { name: "httpbin", namespace: "foo", labels: { "istio.io/use-waypoint": "waypoint" } }, spec: { selector: { app: "httpbin" }, ports: [{ port: 8000 }] } },
+              { apiVersion: "security.istio.io/v1", kind: "AuthorizationPolicy", metadata: { name: "p", namespace: "foo" }, spec: { targetRefs: [{ kind: "Service", group: "", name: "httpbin" }] } },
+            ],
+          },
+          null,
+          2,
+        ) + "\n",
+      errors: [{ messageId: "policyTarget" }],
+    },
+    {
+      name: "a Gateway target that exists nowhere (AuthorizationPolicy: TargetNotFound)",
+      code: AP(`  - kind: Gateway\n    group: ${GW}\n    name: waypoint\n`),
+      errors: [
+        {
+          messageId: "gatewayNotFound",
+          data: { policy: "AuthorizationPolicy foo/require-get", gateway: "foo/waypoint", effect: "istiod sets WaypointAccepted=False (reason TargetNotFound) and nothing enforces the policy" },
+          line: 8,
+        },
+      ],
+    },
+    {
+      name: "a Service label naming a missing waypoint (the policy on it is not reported again)",
+      code: join(NAMESPACE("foo"), HTTPBIN("    istio.io/use-waypoint: httpbin-waypoint\n"), AP()),
+      errors: [
+        {
+          messageId: "danglingLabel",
+          data: {
+            resource: "Service foo/httpbin",
+            name: "httpbin-waypoint",
+            gateway: "foo/httpbin-waypoint",
+            effect: "until it exists, the Service gets no waypoint (Istio does not fall back to its Namespace's label), so its L7 policies and routes are not applied",
+          },
+          line: 15,
+        },
+      ],
+    },
+    {
+      name: "the Namespace's waypoint is workload-only: Services in it get none",
+      code: join(NAMESPACE("foo", LABEL), WAYPOINT("waypoint", "foo", "workload"), HTTPBIN(), ROUTE),
+      output: null,
+      errors: [
+        {
+          messageId: "routeParent",
+          data: {
+            route: "HTTPRoute foo/httpbin",
+            service: "foo/httpbin",
+            where: "line 23",
+            state: "uses waypoint foo/waypoint (through Namespace foo), whose `istio.io/waypoint-for: workload` does not serve Services",
+            todo: "Bind the Service to a waypoint with `istio.io/waypoint-for: service` or `all`.",
+          },
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+};
+
+ruleSuite("require-waypoint", rule, cases);
