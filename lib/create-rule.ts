@@ -40,6 +40,8 @@ export interface Report<M extends string> {
   /** Operations of an `eslint --fix` edit; omitted when the change needs a human. */
   fix?: EditOp[] | null;
   suggest?: Suggestion<M>[];
+  /** The resource (of this file) that `fix` and `suggest` edit, when not the reported one (a Service's label). */
+  fixResource?: Resource;
 }
 
 export interface CheckContext<M extends string, O> {
@@ -141,9 +143,10 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             line: (resource, path) => nodeFor(resource, path).loc.start.line,
             report(r) {
               const target = nodeFor(r.resource, r.path);
-              const edits = r.fix ? computeEdits(editable(), r.resource, r.fix) : null;
+              const edited = r.fixResource ?? r.resource;
+              const edits = r.fix ? computeEdits(editable(), edited, r.fix) : null;
               const suggest = (r.suggest ?? []).flatMap((s) => {
-                const e = computeEdits(editable(), r.resource, s.ops);
+                const e = computeEdits(editable(), edited, s.ops);
                 return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
               });
               context.report({

@@ -1,5 +1,3 @@
-import type { Rule } from "eslint";
-import type { AST } from "yaml-eslint-parser";
 import { createRule, type CheckContext, type MessageData } from "../lib/create-rule.js";
 import { GATEWAY_API_GROUP, displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { fileScope, recordName, recordWhere, type FileScope } from "../lib/k8s/file-index.js";
@@ -15,8 +13,8 @@ import {
 } from "../lib/istio/waypoint-binding.js";
 import { USE_WAYPOINT, type ResourceRecord } from "../lib/index/index.js";
 import { waypointFor } from "../lib/settings.js";
-import { computeEdits, type EditOp, type EditableFile } from "../lib/yaml/edit.js";
-import { nodeFor, type Resource } from "../lib/yaml/documents.js";
+import type { EditOp } from "../lib/yaml/edit.js";
+import type { Resource } from "../lib/yaml/documents.js";
 import type { Path } from "../lib/yaml/ast.js";
 
 type MessageIds = "policyTarget" | "routeParent" | "gatewayNotFound" | "danglingLabel" | "serviceWorkloadWaypoint" | "useWaypoint";
@@ -252,25 +250,7 @@ function report(ctx: CheckContext<MessageIds, Options>, scope: FileScope, r: Bin
     return o ? [{ messageId: "useWaypoint" as const, data: { service: r.service.name, name }, ops: o }] : [];
   });
 
-  const sourceCode = ctx.eslint.sourceCode;
-  const file: EditableFile = {
-    text: sourceCode.text,
-    program: sourceCode.ast as unknown as AST.YAMLProgram,
-    comments: sourceCode.ast.comments as unknown as AST.Comment[],
-    isJson: /\.json$/i.test(ctx.filename),
-  };
-  const edits = fix ? computeEdits(file, target, fix) : null;
-  const suggestions = suggest.flatMap((s) => {
-    const e = computeEdits(file, target, s.ops);
-    return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
-  });
-  ctx.eslint.report({
-    loc: nodeFor(r.resource, r.path).loc,
-    messageId: r.messageId,
-    data: r.data,
-    fix: edits ? (f) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null,
-    suggest: suggestions,
-  });
+  ctx.report({ resource: r.resource, path: r.path, messageId: r.messageId, data: r.data, fix, suggest, fixResource: target });
 }
 
 /** Sets `metadata.labels["istio.io/use-waypoint"]` on a resource (creating `labels` when absent). */
