@@ -1,13 +1,14 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { isIstioKind, displayName, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { servicesIn, waypointsIn } from "../lib/k8s/service.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/k8s/repo-view.js";
 import { attachment, l7Attributes, selectsGatewayPods, ztunnelOutcome, type ZtunnelOutcome } from "../lib/istio/authorization.js";
 import {
+  chooseWaypoint,
+  classifyServices,
   gatewayRef,
-  guessServiceName,
   serviceRef,
-  servicesSelectingSamePods,
+  serviceSuggestions,
   toTargetRefs,
   waypointClassRef,
 } from "../lib/convert/selector-to-targetrefs.js";
@@ -20,6 +21,9 @@ type MessageIds =
   | "denyNoEffect"
   | "unsupportedAction"
   | "useService"
+  | "useServiceIn"
+  | "useServiceSameWorkloads"
+  | "useWiderService"
   | "useGuessedService"
   | "useWaypoint"
   | "useWaypointClass";
@@ -74,15 +78,21 @@ export default createRule<MessageIds, Options>({
         "{{resource}} {{attached}} with action {{action}} (line {{line}}). ztunnel does not support {{action}} policies, so it will NOT be enforced in ambient mode. " +
         TO_WAYPOINT,
       useService: "Replace the selector with `targetRefs` to Service {{name}} (it selects the same pods).",
+      useServiceIn: "Replace the selector with `targetRefs` to Service {{name}} ({{where}}; it selects the same pods).",
+      useServiceSameWorkloads:
+        "Replace the selector with `targetRefs` to Service {{name}} ({{where}}): its selector {{selector}} is not these matchLabels, but it selects the same workloads in this repository ({{workloads}}). Check that no other pods carry its labels.",
+      useWiderService:
+        "Replace the selector with `targetRefs` to Service {{name}} ({{where}}): it selects more pods than this policy (its selector {{selector}} does not require {{missing}}), and the policy would apply to all of them.",
       useGuessedService: "Replace the selector with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
       useWaypoint: "Attach the policy to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
       useWaypointClass: "Attach the policy to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
     },
   },
   defaultOptions: { gatewaySelectors: [] },
-  check({ resources, settings, options, report, line }) {
-    const services = servicesIn(resources);
-    const waypoints = waypointsIn(resources);
+  check(ctx) {
+    const { resources, settings, options, report, line } = ctx;
+    let view: RepoView | undefined;
+    const repo = () => (view ??= repoView(ctx));
     for (const resource of resources) {
       if (!isIstioKind(resource, "AuthorizationPolicy")) continue;
       const policy = resource.value;
@@ -93,6 +103,8 @@ export default createRule<MessageIds, Options>({
       if (how === "selector" && selectsGatewayPods(matchLabels, options.gatewaySelectors)) continue;
       const outcome = ztunnelOutcome(policy);
       if (!outcome) continue;
+      // A Kustomize patch without `selector` is a fragment of a policy defined elsewhere: it is not namespace-wide.
+      if (how !== "selector" && ctx.recordOf(resource)?.partial) continue;
 
       const trigger = outcome.kind === "unsupported-action" ? null : l7Attributes(policy)[0];
       const triggerPath = trigger ? trigger.path : (["spec", "action"] as const);
@@ -105,26 +117,31 @@ export default createRule<MessageIds, Options>({
         dropped: outcome.kind === "allow-dropped" ? (outcome.droppedRules === 1 ? "rule" : `${outcome.droppedRules} rules`) : "",
       };
 
-      // Fix / suggestions: which targets can the policy move to?
+      // Fix / suggestions: which targets can the policy move to? (This file, then the rest of the repository.)
       const hasSelector = how === "selector";
-      const namespace = resource.namespace;
+      const namespace = ctx.namespaceOf(resource);
       const suggest: Suggestion<MessageIds>[] = [];
       let fix = null;
       if (hasSelector) {
-        const same = servicesSelectingSamePods(matchLabels, namespace, services);
-        if (same.length === 1) fix = toTargetRefs(serviceRef(same[0].name), true);
-        for (const s of same) suggest.push({ messageId: "useService", data: { name: s.name }, ops: toTargetRefs(serviceRef(s.name), true) });
-        const guess = guessServiceName(matchLabels);
-        if (!same.length && guess) {
-          suggest.push({ messageId: "useGuessedService", data: { name: guess }, ops: toTargetRefs(serviceRef(guess), true) });
-        }
+        const v = repo();
+        const services = v.services();
+        const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
+        const ops = (name: string) => toTargetRefs(serviceRef(name), true);
+        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads());
+        // Only an equal selector is the same pods by definition: the fix needs exactly one such Service, and one
+        // surely in the policy's namespace (a Service of unknown namespace elsewhere may be deployed anywhere).
+        if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);
+        const opts = { namespace, services, sameNamespace: inNamespaceOf, where, guess: true };
+        for (const x of serviceSuggestions(found, matchLabels, opts)) suggest.push({ messageId: x.messageId, data: x.data, ops: ops(x.name) });
       }
       if (how === "mesh") {
         suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
       } else {
-        const inFile = waypoints.filter((w) => w.namespace === namespace);
-        const waypoint = inFile.length === 1 ? inFile[0].name : waypointFor(settings, namespace).name;
-        suggest.push({ messageId: "useWaypoint", data: { name: waypoint }, ops: toTargetRefs(gatewayRef(waypoint), hasSelector) });
+        // The namespace's waypoints (this file, the repository, assumeExists); the configured one among several.
+        const choice = chooseWaypoint(waypointNames(repo().waypoints(), namespace), waypointFor(settings, namespace));
+        for (const name of choice.suggest) {
+          suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
+        }
       }
 
       report({

@@ -1,6 +1,7 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName } from "../lib/k8s/resource.js";
-import { servicesIn, waypointsIn, type ServiceInfo, type ServicePort } from "../lib/k8s/service.js";
+import type { ServicePort } from "../lib/k8s/service.js";
+import { repoView, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
 import { namespacesMatch } from "../lib/k8s/hosts.js";
 import { backendServices, isGatewayRoute, routeBackendRefs, routeParentRefs, type ParentRef } from "../lib/istio/httproute.js";
 import { parentRefToServiceOps } from "../lib/convert/parentref-to-service.js";
@@ -44,9 +45,9 @@ export default createRule<MessageIds, Record<string, never>>({
       serviceGroup:
         "{{route}}: the parentRef to Service {{name}} (line {{line}}) {{written}}: no such parent exists and the route attaches to nothing. Set `group: \"\"` (the core API group of Services).",
       portNotOnService:
-        "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} (ports: {{ports}}): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
+        "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} ({{defined}}ports: {{ports}}): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
       sectionNotOnService:
-        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} (port names: {{names}}): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
+        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
       portSectionMismatch:
         "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}: both must match the same port, so the route attaches to nothing.",
       waypointParent:
@@ -62,13 +63,16 @@ export default createRule<MessageIds, Record<string, never>>({
     },
   },
   defaultOptions: {},
-  check({ resources, report, line }) {
-    const services = servicesIn(resources);
-    const waypoints = waypointsIn(resources);
+  check(ctx) {
+    const { resources, report, line } = ctx;
+    let view: RepoView | undefined;
+    const repo = () => (view ??= repoView(ctx));
     for (const resource of resources) {
       if (!isGatewayRoute(resource)) continue;
       const route = displayName(resource);
-      const routeNs = resource.namespace;
+      const routeNs = ctx.namespaceOf(resource);
+      const v = repo();
+      const services = v.services();
       const parents = routeParentRefs(resource.value);
 
       for (const parent of parents) {
@@ -89,8 +93,10 @@ export default createRule<MessageIds, Record<string, never>>({
           continue;
         }
         if (parent.target.type === "gateway" && parent.name) {
-          const waypoint = waypoints.filter((w) => w.name === parent.name && namespacesMatch(w.namespace, ns));
+          // The one Gateway of that name is a waypoint (this file, the repository or assumeExists).
+          const waypoint = v.waypoints().filter((w) => w.name === parent.name && namespacesMatch(w.namespace, ns));
           if (waypoint.length !== 1) continue;
+          if (v.otherGateways().some((g) => g.name === parent.name && namespacesMatch(g.namespace, ns))) continue;
           const path = [...parent.path, "kind" in parent.ref ? "kind" : "name"];
           const suggest: Suggestion<MessageIds>[] = [];
           const backends = backendServices(resource.value, routeNs);
@@ -154,13 +160,18 @@ export default createRule<MessageIds, Record<string, never>>({
       }
     }
 
-    function checkPorts(resource: Resource, route: string, parent: ParentRef, service: ServiceInfo): void {
+    function checkPorts(resource: Resource, route: string, parent: ParentRef, service: ServiceView): void {
       const ports = service.ports;
       if (!ports.length) return;
-      const svc = service.namespace && service.namespace !== resource.namespace ? `${service.namespace}/${service.name}` : service.name;
+      const v = repo();
+      // A Kustomize patch of this Service may add or rename ports in some overlay: its port list is not final.
+      if (v.patchedServices().some((p) => p.name === service.name && namespacesMatch(p.namespace, service.namespace))) return;
+      const routeNs = ctx.namespaceOf(resource);
+      const svc = service.namespace && service.namespace !== routeNs ? `${service.namespace}/${service.name}` : service.name;
       const { port, sectionName } = parent;
       const sectionOk = sectionName === undefined || ports.some((p) => p.name === sectionName);
       const portOk = port === undefined || ports.some((p) => p.port === port);
+      const defined = service.resource ? "" : `${v.where(service, () => 0)}; `;
       const base: MessageData = { route, service: svc };
       if (!sectionOk) {
         const path = [...parent.path, "sectionName"];
@@ -169,7 +180,7 @@ export default createRule<MessageIds, Record<string, never>>({
           resource,
           path,
           messageId: "sectionNotOnService",
-          data: { ...base, section: sectionName!, line: line(resource, path), names: named.map((p) => p.name).join(", ") || "none" },
+          data: { ...base, defined, section: sectionName!, line: line(resource, path), names: named.map((p) => p.name).join(", ") || "none" },
           suggest: [
             ...named.map((p) => ({ messageId: "useSection" as const, data: { section: p.name, port: p.port }, ops: [{ op: "set" as const, path, value: p.name }] })),
             { messageId: "dropSection", data: { service: svc }, ops: [{ op: "remove", path }] },
@@ -183,7 +194,7 @@ export default createRule<MessageIds, Record<string, never>>({
           resource,
           path,
           messageId: "portNotOnService",
-          data: { ...base, port: port!, line: line(resource, path), ports: ports.map((p) => p.port).join(", ") },
+          data: { ...base, defined, port: port!, line: line(resource, path), ports: ports.map((p) => p.port).join(", ") },
           suggest: fitting.map((p) => ({
             messageId: "usePort",
             data: { port: p.port, portName: p.name ? ` (${p.name})` : "" },
@@ -207,8 +218,13 @@ export default createRule<MessageIds, Record<string, never>>({
   },
 });
 
-/** The one Service of the file with this name in a namespace compatible with `namespace`; null when none or ambiguous. */
-function uniqueService(services: readonly ServiceInfo[], name: string, namespace: string | undefined): ServiceInfo | null {
+/**
+ * The one Service with this name in a namespace compatible with `namespace` (this file, the repository, else
+ * `assumeExists`); null when none or ambiguous.
+ */
+function uniqueService(services: readonly ServiceView[], name: string, namespace: string | undefined): ServiceView | null {
   const found = services.filter((s) => s.name === name && namespacesMatch(s.namespace, namespace));
-  return found.length === 1 ? found[0] : null;
+  const real = found.filter((s) => !s.assumed);
+  const pick = real.length ? real : found;
+  return pick.length === 1 ? pick[0] : null;
 }

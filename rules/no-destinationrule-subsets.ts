@@ -1,7 +1,7 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { serviceInfo } from "../lib/k8s/service.js";
-import { namespacesMatch, resolveHost, sameServiceHost } from "../lib/k8s/hosts.js";
+import { repoView, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
+import { namespacesMatch, resolveHost, sameServiceHost, type HostOptions } from "../lib/k8s/hosts.js";
 import {
   destinationRuleHost,
   destinationRuleSubsets,
@@ -18,9 +18,9 @@ import {
   subsetSelector,
   versionService,
   versionServiceName,
-  type BaseService,
 } from "../lib/convert/subset-to-service.js";
 import type { Resource } from "../lib/yaml/documents.js";
+import type { ResourceRecord } from "../lib/index/index.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 
 type MessageIds =
@@ -37,8 +37,6 @@ type MessageIds =
 
 const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets in ambient mode";
 
-type ServiceEntry = BaseService & { resource: Resource };
-
 export default createRule<MessageIds, Record<string, never>>({
   name: "no-destinationrule-subsets",
   meta: {
@@ -53,9 +51,9 @@ export default createRule<MessageIds, Record<string, never>>({
     messages: {
       createService: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Create Service {{service}} selecting {{selector}} and route to it with backendRefs.{{note}}`,
       createServiceFromHost: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Create Service {{service}} with the selector of Service {{base}} plus {{labels}} and route to it with backendRefs.{{note}}`,
-      serviceExistsUnused: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} (line {{serviceLine}}) already selects these pods and no VirtualService in this file routes to the subset: route to Service {{service}} with backendRefs and remove the subset.{{note}}`,
-      serviceExistsUsed: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} (line {{serviceLine}}) already selects these pods, but {{vs}} still routes to the subset (line {{vsLine}}): replace that route with an HTTPRoute to Service {{service}}, then remove the subset.{{note}}`,
-      nameTaken: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}, and the version Service name {{service}} is taken by a Service that selects other pods (line {{serviceLine}}). Create a Service selecting {{selector}} under another name and route to it with backendRefs.`,
+      serviceExistsUnused: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} ({{serviceAt}}) {{selects}} and no VirtualService in {{scope}} routes to the subset: route to Service {{service}} with backendRefs and remove the subset.{{note}}`,
+      serviceExistsUsed: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} ({{serviceAt}}) {{selects}}, but {{vs}} still routes to the subset ({{vsAt}}): replace that route with an HTTPRoute to Service {{service}}, then remove the subset.{{note}}`,
+      nameTaken: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}, and the version Service name {{service}} is taken by a Service that selects other pods ({{serviceAt}}). Create a Service selecting {{selector}} under another name and route to it with backendRefs.`,
       wholeService: `{{dr}} subset {{subset}} (line {{line}}) {{why}}, so it selects every endpoint of Service {{base}}. ${NO_SUBSETS}: route to Service {{base}} itself{{note}}.`,
       selectsNothing:
         "{{dr}} subset {{subset}} (line {{line}}): its label {{key}}={{subsetValue}} contradicts the selector of Service {{base}} ({{key}}={{serviceValue}}), so the subset has no endpoints, and HTTPRoute cannot route to subsets in ambient mode anyway. Fix the labels, then replace the subset with a version Service.",
@@ -66,15 +64,10 @@ export default createRule<MessageIds, Record<string, never>>({
     },
   },
   defaultOptions: {},
-  check({ resources, settings, report, line }) {
-    const services: ServiceEntry[] = resources.flatMap((r) => {
-      const info = serviceInfo(r);
-      if (!info) return [];
-      const spec = isObject(r.value.spec) ? r.value.spec : {};
-      return [{ ...info, type: typeof spec.type === "string" ? spec.type : undefined, resource: r }];
-    });
-    const externalHosts = serviceEntryHosts(resources);
-    const hostOptions = { clusterDomain: settings.trustDomain, externalHosts };
+  check(ctx) {
+    const { resources, settings, report, line } = ctx;
+    let view: RepoView | undefined;
+    const repo = () => (view ??= repoView(ctx));
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService"));
 
     for (const resource of resources) {
@@ -82,16 +75,23 @@ export default createRule<MessageIds, Record<string, never>>({
       const host = destinationRuleHost(resource.value);
       const subsets = destinationRuleSubsets(resource.value);
       if (!host || !subsets.length) continue;
-      const target = resolveHost(host, resource.namespace, hostOptions);
+      const v = repo();
+      const services = v.services();
+      const externalHosts = [...serviceEntryHosts(resources), ...v.serviceEntryHostsElsewhere()];
+      const hostOptions: HostOptions = { clusterDomain: settings.trustDomain, externalHosts };
+      const drNamespace = ctx.namespaceOf(resource);
+      const target = resolveHost(host, drNamespace, hostOptions);
       // Hosts that are not Kubernetes Services (ServiceEntry hosts, public names, wildcards, IPs): no version
       // Service can replace their subsets, so the rule has nothing to say (see the docs).
       if (target.kind !== "service") continue;
 
-      const baseDisplay = target.namespace && target.namespace !== resource.namespace ? `${target.namespace}/${target.name}` : target.name;
-      const bases = services.filter((s) => s.name === target.name && namespacesMatch(s.namespace, target.namespace));
+      const baseDisplay = target.namespace && target.namespace !== drNamespace ? `${target.namespace}/${target.name}` : target.name;
+      // The base Service, anywhere in the repository; an `assumeExists` one has no selector or ports to build from.
+      const bases = services.filter((s) => !s.assumed && s.name === target.name && namespacesMatch(s.namespace, target.namespace));
       const base = bases.length === 1 ? bases[0] : null;
-      const rollouts = rolloutsManaging(resources, resource.name, resource.namespace);
+      const rollouts = rolloutsManaging(resources, resource.name, drNamespace);
       const drPolicy = hasTopLevelTrafficPolicy(resource.value);
+      const serviceAt = (s: ServiceView) => v.where(s, (r) => line(r, ["metadata", "name"]));
 
       for (const subset of subsets) {
         const common: MessageData = { dr: displayName(resource), subset: subset.name, line: line(resource, subset.path), base: baseDisplay };
@@ -127,31 +127,39 @@ export default createRule<MessageIds, Record<string, never>>({
           }
         }
 
-        const built = base ? versionService(base, subset, host) : null;
+        const built = base ? versionService({ ...base, namespace: writtenNamespace(base, resource) }, subset, host) : null;
         const expectedName = built?.name ?? versionServiceName(target.name, subset.name).name;
         const expectedSelector = built?.selector ?? null;
         const selectorText = expectedSelector
           ? formatLabels(expectedSelector)
           : `the selector of Service ${baseDisplay} plus ${formatLabels(subset.labels)}`;
         const note = noteFor(subset, drPolicy, expectedName);
-        const match = findVersionService(services, {
-          baseName: target.name,
-          namespace: target.namespace,
-          expectedName,
-          expectedSelector,
-          subsetLabels: subset.labels,
-        });
+        let match = findVersionService(
+          services.filter((s) => !s.assumed),
+          { baseName: target.name, namespace: target.namespace, expectedName, expectedSelector, subsetLabels: subset.labels },
+        );
+        // A Service assumed to exist under the version name (its selector is unknown) counts as the version Service.
+        const assumed = services.find((s) => s.assumed && s.name === expectedName && namespacesMatch(s.namespace, target.namespace));
+        if (match.status === "missing" && assumed) match = { status: "exists", service: assumed, by: "name" };
 
         if (match.status === "exists") {
-          const serviceData = { ...common, service: match.service.name, serviceLine: line(match.service.resource, ["metadata", "name"]), note };
-          const use = firstUse(virtualServices, target, subset, hostOptions);
+          const service = match.service;
+          const serviceData = {
+            ...common,
+            service: service.name,
+            serviceAt: serviceAt(service),
+            selects: service.assumed ? "is assumed to select these pods" : "already selects these pods",
+            note,
+          };
+          const use = firstUse(virtualServices, v, target, subset, hostOptions, (vs) => ctx.namespaceOf(vs));
           if (use) {
-            report({ ...at, messageId: "serviceExistsUsed", data: { ...serviceData, vs: displayName(use.vs), vsLine: line(use.vs, use.path) } });
+            const vsAt = use.vs ? `line ${line(use.vs, use.path)}` : v.where({ record: use.record, assumed: false }, () => 0);
+            report({ ...at, messageId: "serviceExistsUsed", data: { ...serviceData, vs: use.name, vsAt } });
           } else {
             report({
               ...at,
               messageId: "serviceExistsUnused",
-              data: serviceData,
+              data: { ...serviceData, scope: v.inRepo ? "the repository" : "this file" },
               suggest: [{ messageId: "removeSubset", data: { subset: subset.name }, ops: [removeSubsetOp(resource.value, subset)] }],
             });
           }
@@ -162,7 +170,7 @@ export default createRule<MessageIds, Record<string, never>>({
           report({
             ...at,
             messageId: "nameTaken",
-            data: { ...common, service: expectedName, serviceLine: line(match.service.resource, ["metadata", "name"]), selector: selectorText },
+            data: { ...common, service: expectedName, serviceAt: serviceAt(match.service), selector: selectorText },
           });
           continue;
         }
@@ -189,6 +197,17 @@ export default createRule<MessageIds, Record<string, never>>({
 });
 
 /**
+ * The namespace to write on a version Service added next to the DestinationRule: the base Service's
+ * `metadata.namespace` when it has one, else the DestinationRule's; none when neither writes one (the new
+ * Service then lands where the DestinationRule does: kustomization `namespace:` or `kubectl -n`).
+ */
+function writtenNamespace(base: ServiceView, dr: Resource): string | undefined {
+  if (base.resource) return base.resource.namespace;
+  if (base.record?.namespaceSource === "metadata") return base.record.namespace;
+  return dr.namespace;
+}
+
+/**
  * Removes one subset entry; the last one takes the `subsets` key with it (an empty block sequence would have to
  * be written `subsets: []`, and `subsets` is optional).
  */
@@ -205,17 +224,30 @@ function noteFor(subset: DrSubset, drPolicy: boolean, service: string): string {
   return "";
 }
 
-/** The first VirtualService destination (in this file) that still routes to this host and subset. */
+/**
+ * The first VirtualService destination that still routes to this host and subset: in this file (with the path
+ * of its `subset` key), else in another file of the repository (its record: `subsetsUsed`).
+ */
 function firstUse(
   virtualServices: readonly Resource[],
+  view: RepoView,
   target: ReturnType<typeof resolveHost>,
   subset: DrSubset,
-  hostOptions: Parameters<typeof resolveHost>[2],
-): { vs: Resource; path: readonly (string | number)[] } | null {
+  hostOptions: HostOptions,
+  namespaceOf: (r: Resource) => string | undefined,
+): { name: string; vs?: Resource; path: readonly (string | number)[]; record?: ResourceRecord } | null {
   for (const vs of virtualServices) {
     for (const use of virtualServiceSubsetUses(vs.value)) {
       if (use.subset !== subset.name) continue;
-      if (sameServiceHost(resolveHost(use.host, vs.namespace, hostOptions), target)) return { vs, path: use.path };
+      if (sameServiceHost(resolveHost(use.host, namespaceOf(vs), hostOptions), target)) return { name: displayName(vs), vs, path: use.path };
+    }
+  }
+  for (const record of view.virtualServicesElsewhere()) {
+    for (const use of record.subsetsUsed) {
+      if (use.subset !== subset.name) continue;
+      if (sameServiceHost(resolveHost(use.host, record.namespace, hostOptions), target)) {
+        return { name: `VirtualService ${record.namespace ? `${record.namespace}/` : ""}${record.name}`, path: [], record };
+      }
     }
   }
   return null;

@@ -1,21 +1,32 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { servicesIn, waypointsIn } from "../lib/k8s/service.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/k8s/repo-view.js";
 import { selectsGatewayPods } from "../lib/istio/authorization.js";
 import { hasTargetRefs } from "../lib/istio/targetrefs.js";
 import {
+  chooseWaypoint,
+  classifyServices,
   gatewayRef,
-  guessServiceName,
   serviceRef,
-  servicesSelectingSamePods,
+  serviceSuggestions,
   toTargetRefs,
   waypointClassRef,
 } from "../lib/convert/selector-to-targetrefs.js";
 import { waypointFor } from "../lib/settings.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 
-type MessageIds = "selector" | "namespaceWide" | "meshWide" | "useWaypoint" | "useService" | "useGuessedService" | "useWaypointClass";
+type MessageIds =
+  | "selector"
+  | "namespaceWide"
+  | "meshWide"
+  | "useWaypoint"
+  | "useService"
+  | "useServiceIn"
+  | "useServiceSameWorkloads"
+  | "useWiderService"
+  | "useGuessedService"
+  | "useWaypointClass";
 
 /** Kinds this rule can check; the default is the first two (Telemetry and TrafficExtension are opt-in). */
 export const WAYPOINT_POLICY_KINDS = ["RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"] as const;
@@ -78,16 +89,22 @@ export default createRule<MessageIds, Options>({
       meshWide: TEMPLATE,
       useWaypoint: "Attach it to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
       useService: "Attach it with `targetRefs` to Service {{name}} (it selects the same pods).",
+      useServiceIn: "Attach it with `targetRefs` to Service {{name}} ({{where}}; it selects the same pods).",
+      useServiceSameWorkloads:
+        "Attach it with `targetRefs` to Service {{name}} ({{where}}): its selector {{selector}} is not these matchLabels, but it selects the same workloads in this repository ({{workloads}}). Check that no other pods carry its labels.",
+      useWiderService:
+        "Attach it with `targetRefs` to Service {{name}} ({{where}}): it selects more pods than this policy (its selector {{selector}} does not require {{missing}}), and the policy would apply to all of them.",
       useGuessedService: "Attach it with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
       useWaypointClass: "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
     },
   },
   defaultOptions: { kinds: ["RequestAuthentication", "WasmPlugin"], gatewaySelectors: [] },
-  check({ resources, settings, options, report }) {
+  check(ctx) {
+    const { resources, settings, options, report, line } = ctx;
     const kinds = new Set(Array.isArray(options.kinds) ? options.kinds : []);
     const gatewaySelectors = Array.isArray(options.gatewaySelectors) ? options.gatewaySelectors : [];
-    const services = servicesIn(resources);
-    const waypoints = waypointsIn(resources);
+    let view: RepoView | undefined;
+    const repo = () => (view ??= repoView(ctx));
     for (const resource of resources) {
       if (!isIstioGroup(resource.group) || !kinds.has(resource.kind) || !KIND_TEXT[resource.kind]) continue;
       const policy = resource.value;
@@ -101,35 +118,45 @@ export default createRule<MessageIds, Options>({
       if (hasSelector && selectsGatewayPods(matchLabels, gatewaySelectors)) continue;
       // Namespace-wide and root-namespace Telemetry still reach waypoints.
       if (!hasSelector && resource.kind === "Telemetry") continue;
+      // A Kustomize patch without `selector` is a fragment of a policy defined elsewhere: it is not namespace-wide.
+      if (!hasSelector && ctx.recordOf(resource)?.partial) continue;
 
-      const namespace = resource.namespace;
+      const namespace = ctx.namespaceOf(resource);
       const inRoot = namespace === settings.rootNamespace;
       const suggest: Suggestion<MessageIds>[] = [];
       let fix: EditOp[] | null = null;
+      const v = repo();
 
-      // The waypoint: a waypoint Gateway of this namespace in the file, else the one named in settings.
-      const inFile = waypoints.filter((w) => w.namespace === namespace).map((w) => w.name);
-      const configured = waypointFor(settings, namespace);
-      let known: string | null = null;
-      if (inFile.length === 1) known = inFile[0];
-      else if (!inFile.length && configured.configured && !inRoot) known = configured.name;
-      const candidates = inFile.length ? inFile : inRoot ? [] : [configured.name];
+      // The waypoint: the one waypoint Gateway of this namespace (this file, the repository or assumeExists),
+      // or among several the one named in settings; with none, the one named in settings.
+      const names = waypointNames(v.waypoints(), namespace);
+      const choice = chooseWaypoint(names, waypointFor(settings, namespace));
+      // A root-namespace policy applies to pods of every namespace: a waypoint of the root namespace is no
+      // equivalent, so it is only ever suggested (and no name is made up there).
+      const known = inRoot ? null : choice.fix;
+      const candidates = inRoot ? names.same : choice.suggest;
 
       if (!hasSelector && inRoot) {
         suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
       } else {
         // A Service that selects exactly these pods keeps the policy's reach; the waypoint widens it to every
-        // Service behind the waypoint, so it is the fix only when no such Service is in the file.
-        const same = hasSelector && !inRoot ? servicesSelectingSamePods(matchLabels, namespace, services) : [];
-        if (same.length === 1) fix = toTargetRefs(serviceRef(same[0].name), true);
+        // Service behind the waypoint, so it is the fix only when no such Service is in the repository.
+        const services = v.services();
+        const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
+        const found =
+          hasSelector && !inRoot
+            ? classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads())
+            : { exact: [], sameWorkloads: [], wider: [], selected: [] };
+        const ops = (name: string) => toTargetRefs(serviceRef(name), true);
+        if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);
         else if (known) fix = toTargetRefs(gatewayRef(known), hasSelector);
         for (const name of candidates) suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
         if (inRoot) suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), true) });
         if (hasSelector) {
-          for (const s of same) suggest.push({ messageId: "useService", data: { name: s.name }, ops: toTargetRefs(serviceRef(s.name), true) });
-          const guess = guessServiceName(matchLabels);
-          // A root-namespace selector matches pods in every namespace: a Service name guessed from it would be one of many.
-          if (!same.length && guess && !inRoot) suggest.push({ messageId: "useGuessedService", data: { name: guess }, ops: toTargetRefs(serviceRef(guess), true) });
+          // A root-namespace selector matches pods in every namespace: a Service name guessed from it would be
+          // one of many.
+          const opts = { namespace, services, sameNamespace: inNamespaceOf, where, guess: !inRoot };
+          for (const x of serviceSuggestions(found, matchLabels, opts)) suggest.push({ messageId: x.messageId, data: x.data, ops: ops(x.name) });
         }
       }
 

@@ -5,8 +5,17 @@
  * namespace-wide requestPrincipals policy (corpus: istio-ecosystem__authservice/examples__minimal__authz-policy.yaml).
  */
 import rule from "../../rules/authorizationpolicy-targetrefs.js";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RuleTester } from "eslint";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { beforeEach } from "vitest";
+import { clearIndexCache } from "../../lib/index/index.js";
+
+// Each case starts from a fresh index: the index keeps the text of a linted file that is not on disk (an
+// unsaved buffer) after the lint, so without this a case would see the files of the cases before it.
+beforeEach(() => clearIndexCache());
 
 const REVIEWS_SERVICE = `apiVersion: v1
 kind: Service
@@ -550,6 +559,253 @@ items:
     },
   ],
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-file: the Services and waypoints of the repository (tests/fixtures/repos/upgrades, see its README).
+
+const UPGRADES = fileURLToPath(new URL("../fixtures/repos/upgrades", import.meta.url));
+const KUSTOMIZE = fileURLToPath(new URL("../fixtures/repos/kustomize", import.meta.url));
+/** Lint `rel` inside a fixture repository (the file need not exist: the case's code overlays it). */
+const inRepo = (root: string, rel: string, own: Record<string, unknown> = {}) => ({
+  filename: path.join(root, rel),
+  settings: { "istio-ambient": { root, ...own } },
+});
+const disk = (root: string, rel: string) => fs.readFileSync(path.join(root, rel), "utf8");
+const indentedRefs = (kind: string, group: string, name: string) =>
+  `  targetRefs:\n    - kind: ${kind}\n      group: ${group === "" ? '""' : group}\n      name: ${name}\n`;
+const selectorOf = (labels: Record<string, string>) =>
+  "  selector:\n    matchLabels:\n" + Object.entries(labels).map(([k, v]) => `      ${k}: ${v}\n`).join("");
+
+const RATINGS_VIEWER = disk(UPGRADES, "policies/ratings-viewer.yaml");
+const RATINGS_SELECTOR = selectorOf({ app: "ratings" });
+/** A bookinfo-namespace policy in the upgrades repository, selecting `labels`, with an HTTP `paths` rule. */
+const policyIn = (name: string, namespace: string, labels: Record<string, string> | null) =>
+  `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+${labels ? selectorOf(labels) : ""}  rules:
+    - to:
+        - operation:
+            paths: ["/api/*"]
+`;
+const DETAILS_POLICY = policyIn("details-readers", "bookinfo", { app: "details" });
+const PRODUCTPAGE_POLICY = policyIn("productpage-v1-readers", "bookinfo", { app: "productpage", version: "v1" });
+const REVIEWS_V3_POLICY = policyIn("reviews-v3-readers", "bookinfo", { app: "reviews", version: "v3" });
+const CHECKOUT_POLICY = policyIn("checkout-api", "checkout", { app: "checkout" });
+const CHECKOUT_NS_POLICY = policyIn("checkout-all", "checkout", null);
+const swap = (code: string, labels: Record<string, string>, kind: string, group: string, name: string) =>
+  code.replace(selectorOf(labels), indentedRefs(kind, group, name));
+const WAYPOINT_MSG = (name: string) => `Attach the policy to the waypoint Gateway ${name} with \`targetRefs\` (applies to every Service that uses this waypoint).`;
+
+cases.valid.push(
+  {
+    name: "cross-file: a Kustomize patch without selector is a fragment of a selector policy, not a namespace-wide one",
+    code: disk(UPGRADES, "overlays/prod/ratings-viewer-patch.yaml"),
+    ...inRepo(UPGRADES, "overlays/prod/ratings-viewer-patch.yaml"),
+  },
+);
+
+cases.invalid.push(
+  {
+    name: "cross-file: the one Service selecting the same pods is in apps/: fix, with the waypoint of the namespace from mesh/",
+    code: RATINGS_VIEWER,
+    ...inRepo(UPGRADES, "policies/ratings-viewer.yaml"),
+    output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings"),
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        line: 7,
+        column: 3,
+        suggestions: [
+          {
+            messageId: "useServiceIn",
+            data: { name: "ratings", where: "apps/ratings/ratings.yaml:1" },
+            output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings"),
+          },
+          {
+            messageId: "useWaypoint",
+            data: { name: "bookinfo-waypoint" },
+            output: RATINGS_VIEWER.replace(RATINGS_SELECTOR, indentedRefs("Gateway", "gateway.networking.k8s.io", "bookinfo-waypoint")),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: two Services of another file select the same pods (HTTP and gRPC Services of details): no fix, one suggestion each",
+    code: DETAILS_POLICY,
+    ...inRepo(UPGRADES, "policies/details-readers.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "AuthorizationPolicy bookinfo/details-readers is attached by `selector` and uses the HTTP attribute `paths` (line 13). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+        suggestions: [
+          {
+            desc: "Replace the selector with `targetRefs` to Service details (apps/details/details.yaml:1; it selects the same pods).",
+            output: swap(DETAILS_POLICY, { app: "details" }, "Service", "", "details"),
+          },
+          {
+            messageId: "useServiceIn",
+            data: { name: "details-grpc", where: "apps/details/details.yaml:16" },
+            output: swap(DETAILS_POLICY, { app: "details" }, "Service", "", "details-grpc"),
+          },
+          { desc: WAYPOINT_MSG("bookinfo-waypoint"), output: swap(DETAILS_POLICY, { app: "details" }, "Gateway", "gateway.networking.k8s.io", "bookinfo-waypoint") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: a Service whose other selector picks the same workloads of the repository is a suggestion, never a fix",
+    code: PRODUCTPAGE_POLICY,
+    ...inRepo(UPGRADES, "policies/productpage-v1-readers.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          {
+            desc: "Replace the selector with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1): its selector app=productpage is not these matchLabels, but it selects the same workloads in this repository (productpage-v1). Check that no other pods carry its labels.",
+            output: swap(PRODUCTPAGE_POLICY, { app: "productpage", version: "v1" }, "Service", "", "productpage"),
+          },
+          {
+            messageId: "useWaypoint",
+            output: swap(PRODUCTPAGE_POLICY, { app: "productpage", version: "v1" }, "Gateway", "gateway.networking.k8s.io", "bookinfo-waypoint"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: no version Service for v3 yet: the base Service selects more pods (suggestion that says so), no guessed name",
+    code: REVIEWS_V3_POLICY,
+    ...inRepo(UPGRADES, "policies/reviews-v3-readers.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          {
+            messageId: "useWiderService",
+            data: { name: "reviews", where: "apps/reviews/reviews.yaml:1", selector: "app=reviews", missing: "version=v3" },
+            output: swap(REVIEWS_V3_POLICY, { app: "reviews", version: "v3" }, "Service", "", "reviews"),
+          },
+          {
+            messageId: "useWaypoint",
+            output: swap(REVIEWS_V3_POLICY, { app: "reviews", version: "v3" }, "Gateway", "gateway.networking.k8s.io", "bookinfo-waypoint"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: two waypoints in the namespace: the Service fix stays, one waypoint suggestion each",
+    code: CHECKOUT_POLICY,
+    ...inRepo(UPGRADES, "policies/checkout-api.yaml"),
+    output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout"),
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          { messageId: "useServiceIn", data: { name: "checkout", where: "apps/checkout/checkout.yaml:1" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout") },
+          { messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Gateway", "gateway.networking.k8s.io", "checkout-orders-waypoint") },
+          { messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Gateway", "gateway.networking.k8s.io", "checkout-payments-waypoint") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: namespace-wide, two waypoints, the one named in settings is the only suggestion",
+    code: CHECKOUT_NS_POLICY,
+    ...inRepo(UPGRADES, "policies/checkout-all.yaml", { waypoint: { checkout: "checkout-payments-waypoint" } }),
+    output: null,
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        line: 6,
+        suggestions: [
+          {
+            messageId: "useWaypoint",
+            data: { name: "checkout-payments-waypoint" },
+            output: CHECKOUT_NS_POLICY + indentedRefs("Gateway", "gateway.networking.k8s.io", "checkout-payments-waypoint"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file (kustomize base): policy and Service both without namespace, in the same render unit: fix",
+    code: disk(KUSTOMIZE, "base/authz.yaml"),
+    ...inRepo(KUSTOMIZE, "base/authz.yaml"),
+    output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings"),
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          { messageId: "useServiceIn", data: { name: "ratings", where: "base/ratings.yaml:1" }, output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings") },
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file (kustomize overlay): a Service of unknown namespace may be deployed elsewhere: suggestion, no fix",
+    code: policyIn("ratings-readers", "bookinfo-dev", { app: "ratings" }).replace("  namespace: bookinfo-dev\n", ""),
+    ...inRepo(KUSTOMIZE, "overlays/dev/ratings-readers.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "AuthorizationPolicy ratings-readers is attached by `selector` and uses the HTTP attribute `paths` (line 12). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+        suggestions: [
+          {
+            messageId: "useServiceIn",
+            data: { name: "ratings", where: "base/ratings.yaml:1" },
+            output: swap(policyIn("ratings-readers", "bookinfo-dev", { app: "ratings" }).replace("  namespace: bookinfo-dev\n", ""), { app: "ratings" }, "Service", "", "ratings"),
+          },
+          {
+            messageId: "useWaypoint",
+            data: { name: "waypoint" },
+            output: swap(policyIn("ratings-readers", "bookinfo-dev", { app: "ratings" }).replace("  namespace: bookinfo-dev\n", ""), { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "inside the root but excluded from the index (settings exclude): single-file behaviour",
+    code: RATINGS_VIEWER,
+    ...inRepo(UPGRADES, "policies/ratings-viewer.yaml", { exclude: ["policies/**"] }),
+    output: null,
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          { messageId: "useGuessedService", data: { name: "ratings" }, output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings") },
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(RATINGS_VIEWER, { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "outside the index root: single-file behaviour (guessed Service, default waypoint)",
+    code: RATINGS_VIEWER,
+    filename: path.join(UPGRADES, "policies/ratings-viewer.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "allowDeniesAll",
+        suggestions: [
+          { messageId: "useGuessedService", data: { name: "ratings" }, output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings") },
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(RATINGS_VIEWER, { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint") },
+        ],
+      },
+    ],
+  },
+);
 
 // Expand the shorthands: "GUESS" = guessed-Service + waypoint suggestions; "SAME_AS_FIX" = the fix output.
 for (const c of cases.invalid) {

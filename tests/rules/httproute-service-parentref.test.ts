@@ -7,8 +7,17 @@
  * pkg__i2gw__providers__istio__fixtures__output__6-virtualservice-http-rewrite.yaml).
  */
 import rule from "../../rules/httproute-service-parentref.js";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RuleTester } from "eslint";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { beforeEach } from "vitest";
+import { clearIndexCache } from "../../lib/index/index.js";
+
+// Each case starts from a fresh index: the index keeps the text of a linted file that is not on disk (an
+// unsaved buffer) after the lint, so without this a case would see the files of the cases before it.
+beforeEach(() => clearIndexCache());
 
 const REVIEWS_SERVICE = `apiVersion: v1
 kind: Service
@@ -611,5 +620,131 @@ spec:
   errors[1].suggestions[0].output = at(second, 9080);
   errors[1].suggestions[1].output = at(second, 9443);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-file: Services and waypoints of the repository (tests/fixtures/repos/upgrades, see its README).
+
+const UPGRADES = fileURLToPath(new URL("../fixtures/repos/upgrades", import.meta.url));
+/** Lint `rel` inside the fixture repository (the file need not exist: the case's code overlays it). */
+const inRepo = (rel: string, own: Record<string, unknown> = {}) => ({
+  filename: path.join(UPGRADES, rel),
+  settings: { "istio-ambient": { root: UPGRADES, ...own } },
+});
+/** A route of the upgrades repository (bookinfo), in its indented-sequence style. */
+const upgradesRoute = (name: string, parent: string, backends: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: ${name}
+  namespace: bookinfo
+spec:
+  parentRefs:
+${parent}  rules:
+    - backendRefs:
+${backends}`;
+const DETAILS_PARENT = (extra: string) => `    - group: ""\n      kind: Service\n      name: details\n${extra}`;
+const DETAILS_BACKEND = "        - name: details\n";
+const DETAILS_ROUTE = upgradesRoute("details", DETAILS_PARENT("      port: 9999\n"), DETAILS_BACKEND);
+
+cases.valid.push(
+  {
+    name: "cross-file: parentRef and backendRef ports of a Service defined in apps/",
+    code: fs.readFileSync(path.join(UPGRADES, "routing/ratings-httproute.yaml"), "utf8"),
+    ...inRepo("routing/ratings-httproute.yaml"),
+  },
+  {
+    name: "cross-file: a port added by a Kustomize patch of the Service (overlays/prod) is not checked against the base",
+    code: upgradesRoute("ratings-grpc", '    - group: ""\n      kind: Service\n      name: ratings\n      port: 9090\n', "        - name: ratings\n          port: 9090\n"),
+    ...inRepo("overlays/prod/ratings-grpc-route.yaml"),
+  },
+  {
+    name: "cross-file: a Service assumed to exist (assumeExists) has unknown ports: nothing to check",
+    code: upgradesRoute("payments", '    - group: ""\n      kind: Service\n      name: payments\n      port: 7070\n', "        - name: payments\n          port: 7070\n"),
+    ...inRepo("routing/payments-route.yaml", { assumeExists: [{ kind: "Service", name: "payments", namespace: "bookinfo" }] }),
+  },
+);
+
+cases.invalid.push(
+  {
+    name: "cross-file: parentRef port not on the Service of another file; backendRef port from that Service",
+    code: DETAILS_ROUTE,
+    ...inRepo("routing/details-route.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "HTTPRoute bookinfo/details: parentRef port 9999 (line 11) is not a port of Service details (apps/details/details.yaml:1; ports: 9080): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
+        line: 11,
+        column: 7,
+        suggestions: [{ messageId: "usePort", data: { port: 9080, portName: " (http)" }, output: DETAILS_ROUTE.replace("port: 9999", "port: 9080") }],
+      },
+      {
+        messageId: "backendPort",
+        line: 14,
+        suggestions: [
+          {
+            messageId: "addPort",
+            data: { port: 9080, why: "the only port of Service details" },
+            output: DETAILS_ROUTE.replace(DETAILS_BACKEND, DETAILS_BACKEND + "          port: 9080\n"),
+          },
+        ],
+      },
+    ],
+    suggestionSafe: [{ remaining: 1 }],
+  },
+  {
+    name: "cross-file: sectionName that names no port of the Service of another file",
+    code: upgradesRoute("details", DETAILS_PARENT("      sectionName: grpc\n"), DETAILS_BACKEND + "          port: 9080\n"),
+    ...inRepo("routing/details-route.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
+        suggestions: [
+          { messageId: "useSection", data: { section: "http", port: 9080 }, output: upgradesRoute("details", DETAILS_PARENT("      sectionName: http\n"), DETAILS_BACKEND + "          port: 9080\n") },
+          { messageId: "dropSection", data: { service: "details" }, output: upgradesRoute("details", DETAILS_PARENT(""), DETAILS_BACKEND + "          port: 9080\n") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: parentRef to the waypoint Gateway of mesh/",
+    code: upgradesRoute("reviews", "    - name: bookinfo-waypoint\n", "        - name: reviews-v1\n          port: 9080\n"),
+    ...inRepo("routing/reviews-route.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "HTTPRoute bookinfo/reviews: the parentRef (line 8) is the waypoint Gateway bookinfo/bookinfo-waypoint. In ambient mode mesh routes attach to the Service they route (GAMMA); the waypoint's HBONE listener accepts no routes, so this route attaches to nothing. Attach it to the Service instead.",
+        suggestions: [
+          {
+            messageId: "parentService",
+            data: { name: "reviews-v1" },
+            output: upgradesRoute("reviews", '    - name: reviews-v1\n      group: ""\n      kind: Service\n', "        - name: reviews-v1\n          port: 9080\n"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "outside the index root: single-file behaviour (Service unknown: no port check; the backendRef port is the parentRef's)",
+    code: DETAILS_ROUTE,
+    filename: path.join(UPGRADES, "routing/details-route.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "backendPort",
+        line: 14,
+        suggestions: [
+          {
+            messageId: "addPort",
+            data: { port: 9999, why: "the port of the route's Service parentRef" },
+            output: DETAILS_ROUTE.replace(DETAILS_BACKEND, DETAILS_BACKEND + "          port: 9999\n"),
+          },
+        ],
+      },
+    ],
+  },
+);
 
 ruleSuite("httproute-service-parentref", rule, cases);

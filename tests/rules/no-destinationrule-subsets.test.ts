@@ -6,8 +6,17 @@
  * Argo Rollouts subset split of corpus argoproj__argo-rollouts/test__e2e__istio__istio-subset-split-single-route.yaml.
  */
 import rule from "../../rules/no-destinationrule-subsets.js";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RuleTester } from "eslint";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { beforeEach } from "vitest";
+import { clearIndexCache } from "../../lib/index/index.js";
+
+// Each case starts from a fresh index: the index keeps the text of a linted file that is not on disk (an
+// unsaved buffer) after the lint, so without this a case would see the files of the cases before it.
+beforeEach(() => clearIndexCache());
 
 const REVIEWS_SERVICE = `apiVersion: v1
 kind: Service
@@ -257,7 +266,7 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods and no VirtualService in this file routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
+          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
           line: 38,
           suggestions: [
             {
@@ -655,5 +664,140 @@ items:
     },
   ],
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-file: base and version Services, VirtualServices of the repository (tests/fixtures/repos/upgrades).
+
+const UPGRADES = fileURLToPath(new URL("../fixtures/repos/upgrades", import.meta.url));
+/** Lint `rel` inside the fixture repository (the file need not exist: the case's code overlays it). */
+const inRepo = (rel: string, own: Record<string, unknown> = {}) => ({
+  filename: path.join(UPGRADES, rel),
+  settings: { "istio-ambient": { root: UPGRADES, ...own } },
+});
+const UPGRADES_DR = fs.readFileSync(path.join(UPGRADES, "routing/reviews-destinationrule.yaml"), "utf8");
+const REVIEWS_V3_SERVICE = `---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-v3
+  namespace: bookinfo
+  labels:
+    app: reviews
+    service: reviews
+    version: v3
+spec:
+  selector:
+    app: reviews
+    version: v3
+  ports:
+    - name: http
+      port: 9080
+`;
+const withoutSubset = (code: string, version: string) => code.replace(`    - name: ${version}\n      labels:\n        version: ${version}\n`, "");
+const RATINGS_DR_PROD = `# No namespace: the overlay's kustomization gives it (bookinfo).
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: ratings
+spec:
+  host: ratings
+  subsets:
+    - name: v1
+      labels:
+        version: v1
+`;
+
+cases.invalid.push(
+  {
+    name: "cross-file: version Services in apps/, a VirtualService in routing/ still using v2, v3 still to create from the base Service in apps/ (outputs re-linted in the next two cases)",
+    code: UPGRADES_DR,
+    ...inRepo("routing/reviews-destinationrule.yaml"),
+    output: null,
+    errors: [
+      {
+        message: `DestinationRule bookinfo/reviews subset v1 (line 9): ${NO_SUBSETS} Service reviews-v1 (apps/reviews/versions.yaml:2) already selects these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
+        line: 9,
+        column: 7,
+        suggestions: [{ messageId: "removeSubset", data: { subset: "v1" }, output: withoutSubset(UPGRADES_DR, "v1") }],
+      },
+      {
+        message: `DestinationRule bookinfo/reviews subset v2 (line 12): ${NO_SUBSETS} Service reviews-v2 (apps/reviews/versions.yaml:18) already selects these pods, but VirtualService bookinfo/reviews still routes to the subset (routing/reviews-virtualservice.yaml:2): replace that route with an HTTPRoute to Service reviews-v2, then remove the subset.`,
+        line: 12,
+        suggestions: [],
+      },
+      {
+        message: `DestinationRule bookinfo/reviews subset v3 (line 15): ${NO_SUBSETS} Create Service reviews-v3 selecting app=reviews, version=v3 and route to it with backendRefs.`,
+        line: 15,
+        suggestions: [
+          {
+            messageId: "addService",
+            data: { service: "reviews-v3", selector: "app=reviews, version=v3", base: "reviews" },
+            output: UPGRADES_DR + REVIEWS_V3_SERVICE,
+          },
+        ],
+      },
+    ],
+    // Suggestion 0 of v1 (removal) and of v3 (add the Service) leave different reports: checked one by one below.
+    suggestionSafe: [{ skip: true }],
+  },
+  {
+    name: "cross-file: removing the subset no route uses",
+    code: withoutSubset(withoutSubset(UPGRADES_DR, "v2"), "v3"),
+    ...inRepo("routing/reviews-destinationrule.yaml"),
+    output: null,
+    errors: [{ messageId: "serviceExistsUnused", suggestions: [{ messageId: "removeSubset", output: UPGRADES_DR.replace(/  subsets:\n[^]*$/, "") }] }],
+  },
+  {
+    name: "cross-file: adding the version Service built from the base Service of another file",
+    code: withoutSubset(withoutSubset(UPGRADES_DR, "v1"), "v2"),
+    ...inRepo("routing/reviews-destinationrule.yaml"),
+    output: null,
+    errors: [{ messageId: "createService", suggestions: [{ messageId: "addService", output: withoutSubset(withoutSubset(UPGRADES_DR, "v1"), "v2") + REVIEWS_V3_SERVICE }] }],
+    // Once added, Service reviews-v3 is in the file and no route uses v3: the removal hint remains.
+    suggestionSafe: [{ remaining: 1 }],
+  },
+  {
+    name: "cross-file: a version Service assumed to exist (assumeExists) counts; the subset no route uses gets the removal hint",
+    code: UPGRADES_DR,
+    ...inRepo("routing/reviews-destinationrule.yaml", { assumeExists: [{ kind: "Service", name: "reviews-v3", namespace: "bookinfo" }] }),
+    output: null,
+    errors: [
+      { messageId: "serviceExistsUnused", line: 9, suggestions: [{ messageId: "removeSubset", output: withoutSubset(UPGRADES_DR, "v1") }] },
+      { messageId: "serviceExistsUsed", line: 12, suggestions: [] },
+      {
+        message: `DestinationRule bookinfo/reviews subset v3 (line 15): ${NO_SUBSETS} Service reviews-v3 (settings \`assumeExists\`) is assumed to select these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v3 with backendRefs and remove the subset.`,
+        suggestions: [{ messageId: "removeSubset", data: { subset: "v3" }, output: withoutSubset(UPGRADES_DR, "v3") }],
+      },
+    ],
+    suggestionSafe: [{ remaining: 2 }],
+  },
+  {
+    name: "cross-file: DestinationRule in a Kustomize overlay (namespace from the kustomization), base Service in apps/",
+    code: RATINGS_DR_PROD,
+    ...inRepo("overlays/prod/ratings-destinationrule.yaml"),
+    output: null,
+    errors: [
+      {
+        message: `DestinationRule ratings subset v1 (line 9): ${NO_SUBSETS} Create Service ratings-v1 selecting app=ratings, version=v1 and route to it with backendRefs.`,
+        suggestions: [
+          {
+            messageId: "addService",
+            output:
+              RATINGS_DR_PROD +
+              "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ratings-v1\n  namespace: bookinfo\n  labels:\n    app: ratings\n    version: v1\nspec:\n  selector:\n    app: ratings\n    version: v1\n  ports:\n    - name: http\n      port: 9080\n",
+          },
+        ],
+      },
+    ],
+    suggestionSafe: [{ remaining: 1 }],
+  },
+  {
+    name: "outside the index root: single-file behaviour (base Service unknown, no suggestion)",
+    code: UPGRADES_DR,
+    filename: path.join(UPGRADES, "routing/reviews-destinationrule.yaml"),
+    output: null,
+    errors: ["v1", "v2", "v3"].map((v) => ({ messageId: "createServiceFromHost", data: { dr: "DestinationRule bookinfo/reviews", subset: v, line: v === "v1" ? 9 : v === "v2" ? 12 : 15, base: "reviews", service: `reviews-${v}`, labels: `version=${v}`, note: "" }, suggestions: [] })),
+  },
+);
 
 ruleSuite("no-destinationrule-subsets", rule, cases);

@@ -9,8 +9,17 @@
  * (corpus: istio__istio/pkg__config__analysis__analyzers__testdata__telemetry-default-selector.yaml).
  */
 import rule from "../../rules/waypoint-policy-targetrefs.js";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RuleTester } from "eslint";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { beforeEach } from "vitest";
+import { clearIndexCache } from "../../lib/index/index.js";
+
+// Each case starts from a fresh index: the index keeps the text of a linted file that is not on disk (an
+// unsaved buffer) after the lint, so without this a case would see the files of the cases before it.
+beforeEach(() => clearIndexCache());
 
 const GW = "gateway.networking.k8s.io";
 const ALL_KINDS = [{ kinds: ["RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"] }];
@@ -680,6 +689,136 @@ spec: {targetRefs: [{kind: Service, group: "", name: httpbin}], jwtRules: [{issu
     },
   ],
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-file: the Services and waypoints of the repository (tests/fixtures/repos/upgrades, see its README).
+
+const UPGRADES = fileURLToPath(new URL("../fixtures/repos/upgrades", import.meta.url));
+/** Lint `rel` inside the fixture repository (the file need not exist: the case's code overlays it). */
+const inRepo = (rel: string, own: Record<string, unknown> = {}) => ({
+  filename: path.join(UPGRADES, rel),
+  settings: { "istio-ambient": { root: UPGRADES, ...own } },
+});
+const disk = (rel: string) => fs.readFileSync(path.join(UPGRADES, rel), "utf8");
+const indentedRefs = (kind: string, group: string, name: string) =>
+  `  targetRefs:\n    - kind: ${kind}\n      group: ${group === "" ? '""' : group}\n      name: ${name}\n`;
+const selectorOf = (labels: Record<string, string>) =>
+  "  selector:\n    matchLabels:\n" + Object.entries(labels).map(([k, v]) => `      ${k}: ${v}\n`).join("");
+const swap = (code: string, labels: Record<string, string>, kind: string, group: string, name: string) =>
+  code.replace(selectorOf(labels), indentedRefs(kind, group, name));
+
+const PRODUCTPAGE_JWT = disk("policies/productpage-jwt.yaml");
+const REVIEWS_V3_JWT = PRODUCTPAGE_JWT.replace("name: productpage-jwt", "name: reviews-v3-jwt").replace(
+  selectorOf({ app: "productpage" }),
+  selectorOf({ app: "reviews", version: "v3" }),
+);
+/** A namespace-wide WasmPlugin. */
+const headersPlugin = (namespace: string) => `apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata:
+  name: request-headers
+  namespace: ${namespace}
+spec:
+  url: oci://ghcr.io/example/header-filter:1.0.0
+  phase: STATS
+`;
+
+cases.valid.push({
+  name: "cross-file: a Kustomize patch without selector changes a selector policy; it is not namespace-wide",
+  code: disk("overlays/prod/productpage-jwt-patch.yaml"),
+  ...inRepo("overlays/prod/productpage-jwt-patch.yaml"),
+});
+
+cases.invalid.push(
+  {
+    name: "cross-file: the Service selecting the same pods (apps/) is the fix before the waypoint (mesh/)",
+    code: PRODUCTPAGE_JWT,
+    ...inRepo("policies/productpage-jwt.yaml"),
+    output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
+    errors: [
+      {
+        message: "RequestAuthentication bookinfo/productpage-jwt is attached by `selector`: " + RA_WHY + " Attach it to the waypoint with `targetRefs`.",
+        line: 7,
+        suggestions: [
+          { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Gateway", GW, "bookinfo-waypoint") },
+          {
+            desc: "Attach it with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1; it selects the same pods).",
+            output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: no Service selects exactly these pods: fix to the namespace's only waypoint; the wider Service is a suggestion",
+    code: REVIEWS_V3_JWT,
+    ...inRepo("policies/reviews-v3-jwt.yaml"),
+    output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Gateway", GW, "bookinfo-waypoint"),
+    errors: [
+      {
+        messageId: "selector",
+        suggestions: [
+          { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Gateway", GW, "bookinfo-waypoint") },
+          {
+            desc: "Attach it with `targetRefs` to Service reviews (apps/reviews/reviews.yaml:1): it selects more pods than this policy (its selector app=reviews does not require version=v3), and the policy would apply to all of them.",
+            output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Service", "", "reviews"),
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: namespace-wide WasmPlugin, the namespace's waypoint is in another file: fix adds targetRefs",
+    code: headersPlugin("bookinfo"),
+    ...inRepo("policies/request-headers.yaml"),
+    output: headersPlugin("bookinfo") + indentedRefs("Gateway", GW, "bookinfo-waypoint"),
+    errors: [{ messageId: "namespaceWide", line: 6, suggestions: [{ messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: "SAME_AS_FIX" }] }],
+  },
+  {
+    name: "cross-file: two waypoints in the namespace: no fix, one suggestion each",
+    code: headersPlugin("checkout"),
+    ...inRepo("policies/checkout-headers.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "namespaceWide",
+        suggestions: [
+          { messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-orders-waypoint") },
+          { messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-payments-waypoint") },
+        ],
+      },
+    ],
+  },
+  {
+    name: "cross-file: two waypoints in the namespace, settings name one of them: fix to it",
+    code: headersPlugin("checkout"),
+    ...inRepo("policies/checkout-headers.yaml", { waypoint: { checkout: "checkout-payments-waypoint" } }),
+    output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-payments-waypoint"),
+    errors: [{ messageId: "namespaceWide", suggestions: [{ messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: "SAME_AS_FIX" }] }],
+  },
+  {
+    name: "cross-file: the namespace's waypoint lives outside the repository (assumeExists): fix",
+    code: headersPlugin("orders"),
+    ...inRepo("policies/orders-headers.yaml", { assumeExists: [{ kind: "Gateway", name: "orders-waypoint", namespace: "orders" }] }),
+    output: headersPlugin("orders") + indentedRefs("Gateway", GW, "orders-waypoint"),
+    errors: [{ messageId: "namespaceWide", suggestions: [{ messageId: "useWaypoint", data: { name: "orders-waypoint" }, output: "SAME_AS_FIX" }] }],
+  },
+  {
+    name: "outside the index root: single-file behaviour (default waypoint and guessed Service, no fix)",
+    code: PRODUCTPAGE_JWT,
+    filename: path.join(UPGRADES, "policies/productpage-jwt.yaml"),
+    output: null,
+    errors: [
+      {
+        messageId: "selector",
+        suggestions: [
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Gateway", GW, "waypoint") },
+          { messageId: "useGuessedService", data: { name: "productpage" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage") },
+        ],
+      },
+    ],
+  },
+);
 
 // Expand the shorthands: "SAME_AS_FIX" = the fix output; "SELECTOR:<Kind>" = the selector of `code` replaced by a
 // targetRefs entry to the default waypoint Gateway, or to the Service named by the `app` label.

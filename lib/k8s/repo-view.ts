@@ -1,0 +1,252 @@
+/**
+ * What a single-file rule sees of the repository: the linted file's own resources (with their AST, for
+ * reports, lines and edits) plus the records of every other file from the repository index.
+ *
+ * - The linted file's records in the index are the same objects as its resources (its text overlays its disk
+ *   copy), so they are left out of the index part: each object appears once, as a `Resource` when it is in
+ *   the linted file and as a record otherwise.
+ * - When the file is not covered by the index (outside the root, excluded by the settings, or not parsed by
+ *   it), the view holds the file's resources only: rules keep their single-file behaviour.
+ * - Kustomize patch records (`partial`) are not Services or waypoints of their own; they are listed apart
+ *   (`patchedServices`) because a patch may change what a rule reads (a Service's ports).
+ * - `assumeExists` Services and Gateways join the lists (`assumed: true`; their selector and ports are unknown).
+ */
+import path from "node:path";
+import type { Resource } from "../yaml/documents.js";
+import type { GatewayRecord, RepoIndex, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "../index/index.js";
+import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "./resource.js";
+import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "./service.js";
+import type { Labels } from "./selector.js";
+
+/** The part of a rule's context the view needs (a `CheckContext` fits). */
+export interface ViewContext {
+  resources: readonly Resource[];
+  repo(): RepoIndex;
+  recordOf(resource: Resource): ResourceRecord | undefined;
+  namespaceOf(resource: Resource): string | undefined;
+}
+
+/** Where an object is defined: a resource of the linted file, or an index record (another file, or assumed). */
+export interface Origin {
+  resource?: Resource;
+  record?: ResourceRecord;
+  /** True for `assumeExists` pseudo-records. */
+  assumed: boolean;
+}
+
+export type ServiceView = ServiceInfo & Origin & { type?: string };
+
+export interface WaypointView extends Origin {
+  name: string;
+  namespace: string | undefined;
+  serviceAccount: string;
+  /** `istio.io/waypoint-for` (default `service`). */
+  waypointFor: string;
+}
+
+export interface WorkloadView {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  podLabels: Labels;
+}
+
+export interface ServicePatch {
+  name: string;
+  namespace: string | undefined;
+  file: string;
+  line: number;
+}
+
+export interface RepoView {
+  /** True when the linted file is covered by the index (cross-file lookups are on). */
+  readonly inRepo: boolean;
+  /** Root of the index (meaningful when `inRepo`). */
+  readonly root: string;
+  /** Core Services: the file's (namespace from `namespaceOf`), then the other files', then `assumeExists` ones. */
+  services(): ServiceView[];
+  /** Waypoint Gateways (`gatewayClassName: istio-waypoint`): the file's, the other files', `assumeExists` ones. */
+  waypoints(): WaypointView[];
+  /** Gateway API Gateways of another class (name, namespace): ingress/egress Gateways. */
+  otherGateways(): { name: string; namespace: string | undefined }[];
+  /** Workloads (pod templates and Pods) of the whole repository, this file included; [] outside the index. */
+  workloads(): WorkloadView[];
+  /** Kustomize patches of Services anywhere in the repository (this file included). */
+  patchedServices(): ServicePatch[];
+  /** Istio VirtualServices of the other files. */
+  virtualServicesElsewhere(): VirtualServiceRecord[];
+  /** `spec.hosts` of the Istio ServiceEntries of the other files. */
+  serviceEntryHostsElsewhere(): string[];
+  /** `line 12` (this file), `apps/reviews/service.yaml:3` (another file) or ``settings `assumeExists` ``. */
+  where(origin: Origin, lineOf: (resource: Resource) => number): string;
+}
+
+const EMPTY: never[] = [];
+
+export function repoView(ctx: ViewContext): RepoView {
+  const own = new Map<Resource, ResourceRecord>();
+  for (const r of ctx.resources) {
+    const rec = ctx.recordOf(r);
+    if (rec) own.set(r, rec);
+  }
+  const inRepo = own.size > 0;
+  const index = inRepo ? ctx.repo() : undefined;
+  const thisFile = inRepo ? [...own.values()][0].file : "";
+  const elsewhere = (r: ResourceRecord) => r.file !== thisFile;
+  const partial = (r: Resource) => own.get(r)?.partial === true;
+
+  let services: ServiceView[] | undefined;
+  let waypoints: WaypointView[] | undefined;
+
+  return {
+    inRepo,
+    root: index?.root ?? "",
+    services() {
+      if (services) return services;
+      const out: ServiceView[] = [];
+      for (const resource of ctx.resources) {
+        if (partial(resource)) continue;
+        const info = serviceInfo(resource);
+        if (!info) continue;
+        const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+        const view: ServiceView = { ...info, namespace: ctx.namespaceOf(resource), resource, assumed: false };
+        if (typeof spec.type === "string") view.type = spec.type;
+        out.push(view);
+      }
+      if (index) {
+        for (const rec of index.services()) {
+          if (!rec.assumed && !elsewhere(rec)) continue;
+          out.push(serviceView(rec));
+        }
+      }
+      return (services = out);
+    },
+    waypoints() {
+      if (waypoints) return waypoints;
+      const out: WaypointView[] = [];
+      for (const resource of ctx.resources) {
+        if (partial(resource)) continue;
+        const info = waypointInfo(resource);
+        if (info) out.push({ ...info, namespace: ctx.namespaceOf(resource), resource, assumed: false });
+      }
+      if (index) {
+        for (const rec of index.waypoints()) {
+          if (!rec.assumed && !elsewhere(rec)) continue;
+          out.push(waypointView(rec));
+        }
+      }
+      return (waypoints = out);
+    },
+    otherGateways() {
+      const out: { name: string; namespace: string | undefined }[] = [];
+      for (const resource of ctx.resources) {
+        if (resource.kind !== "Gateway" || resource.group !== GATEWAY_API_GROUP || !resource.name || partial(resource)) continue;
+        const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+        if (spec.gatewayClassName !== WAYPOINT_CLASS) out.push({ name: resource.name, namespace: ctx.namespaceOf(resource) });
+      }
+      if (index) {
+        for (const rec of index.byKind("Gateway", GATEWAY_API_GROUP)) {
+          if (rec.partial || !elsewhere(rec) || rec.gatewayClassName === WAYPOINT_CLASS) continue;
+          out.push({ name: rec.name, namespace: rec.namespace });
+        }
+      }
+      return out;
+    },
+    workloads() {
+      if (!index) return EMPTY;
+      return index.workloads().map((w: WorkloadRecord) => ({ kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
+    },
+    patchedServices() {
+      if (!index) return EMPTY;
+      return index
+        .byKind("Service", "")
+        .filter((r) => r.partial)
+        .map((r) => ({ name: r.name, namespace: r.namespace, file: r.file, line: r.line }));
+    },
+    virtualServicesElsewhere() {
+      if (!index) return EMPTY;
+      return index
+        .byKind("VirtualService")
+        .filter((r): r is VirtualServiceRecord => !r.partial && isIstioGroup(r.group) && elsewhere(r) && Array.isArray(r.subsetsUsed));
+    },
+    serviceEntryHostsElsewhere() {
+      if (!index) return EMPTY;
+      return index
+        .byKind("ServiceEntry")
+        .filter((r) => !r.partial && isIstioGroup(r.group) && elsewhere(r))
+        .flatMap((r) => r.hosts ?? []);
+    },
+    where(origin, lineOf) {
+      if (origin.resource) return `line ${lineOf(origin.resource)}`;
+      const rec = origin.record;
+      if (!rec || rec.assumed) return "settings `assumeExists`";
+      return `${relativeTo(index?.root ?? "", rec.file)}:${rec.line}`;
+    },
+  };
+}
+
+function serviceView(rec: ServiceRecord): ServiceView {
+  const view: ServiceView = {
+    name: rec.name,
+    namespace: rec.namespace,
+    selector: rec.selector ?? null,
+    labels: rec.labels,
+    ports: rec.ports ?? [],
+    record: rec,
+    assumed: rec.assumed === true,
+  };
+  if (rec.serviceType !== undefined) view.type = rec.serviceType;
+  return view;
+}
+
+function waypointView(rec: GatewayRecord): WaypointView {
+  return {
+    name: rec.name,
+    namespace: rec.namespace,
+    serviceAccount: rec.serviceAccount,
+    waypointFor: rec.waypointFor ?? "service",
+    record: rec,
+    assumed: rec.assumed === true,
+  };
+}
+
+/** `file` relative to `root`, with `/` separators (the absolute path when it is outside). */
+export function relativeTo(root: string, file: string): string {
+  if (!root) return file;
+  const rel = path.relative(root, file);
+  if (!rel || rel.startsWith("..") || path.isAbsolute(rel)) return file;
+  return rel.split(path.sep).join("/");
+}
+
+/**
+ * Namespace pairing for a policy's candidate targets: an object of unknown namespace may live in the policy's
+ * namespace (the index convention), but a policy of unknown namespace pairs only with objects of unknown
+ * namespace (a Service of a named namespace may be anywhere else).
+ */
+export function inNamespaceOf(objectNamespace: string | undefined, policyNamespace: string | undefined): boolean {
+  return (objectNamespace ?? policyNamespace) === policyNamespace;
+}
+
+/**
+ * The distinct waypoint names a policy of `namespace` can target (never `istio.io/waypoint-for: none` ones):
+ * `same` = waypoints of exactly that namespace (both unknown counts as the same); `unknownNamespace` = waypoints
+ * whose namespace is unknown, for a policy whose namespace is known (they may or may not be deployed there).
+ */
+export function waypointNames(waypoints: readonly WaypointView[], namespace: string | undefined): { same: string[]; unknownNamespace: string[] } {
+  const same: string[] = [];
+  const unknownNamespace: string[] = [];
+  for (const w of waypoints) {
+    if (w.waypointFor === "none") continue;
+    const list = w.namespace === namespace ? same : namespace !== undefined && w.namespace === undefined ? unknownNamespace : null;
+    if (list && !list.includes(w.name)) list.push(w.name);
+  }
+  return { same, unknownNamespace };
+}
+
+/**
+ * True when a Service stands in the policy's namespace for sure: same resolved namespace (both unknown counts),
+ * or — in the linted file itself — no namespace of its own (it is applied together with the policy).
+ */
+export function surelyInNamespaceOf(service: Origin & { namespace: string | undefined }, namespace: string | undefined): boolean {
+  return service.resource ? inNamespaceOf(service.namespace, namespace) : !service.assumed && service.namespace === namespace;
+}
