@@ -13,6 +13,8 @@ import {
   waypointClassRef,
 } from "../lib/convert/selector-to-targetrefs.js";
 import { waypointFor } from "../lib/settings.js";
+import { bypassDeny } from "../lib/istio/bypass.js";
+import { knownWaypointPrincipals } from "../lib/istio/waypoint.js";
 
 type MessageIds =
   | "allowDropped"
@@ -105,6 +107,8 @@ export default createRule<MessageIds, Options>({
       if (!outcome) continue;
       // A Kustomize patch without `selector` is a fragment of a policy defined elsewhere: it is not namespace-wide.
       if (how !== "selector" && ctx.recordOf(resource)?.partial) continue;
+      // A waypoint-bypass DENY must stay on ztunnel (selector): require-bypass-prevention reports its HTTP attributes.
+      if (outcome.kind !== "unsupported-action" && bypassDeny(policy, knownWaypointPrincipals(ctx.repo(), settings, ctx.namespaceOf(resource)))) continue;
 
       const trigger = outcome.kind === "unsupported-action" ? null : l7Attributes(policy)[0];
       const triggerPath = trigger ? trigger.path : (["spec", "action"] as const);

@@ -7,6 +7,7 @@ import { appliesToServicePods, bypassDeny, exemptPrincipals, isDryRun, DRY_RUN_A
 import { canonicalGroup, targetRefEntries } from "../lib/istio/targetrefs.js";
 import {
   gatewayIdentity,
+  knownWaypointPrincipals,
   namesWaypoint,
   principalOf,
   servesServices,
@@ -14,9 +15,8 @@ import {
   type WaypointIdentity,
 } from "../lib/istio/waypoint.js";
 import { bypassPolicy, bypassPolicyName, freePolicyName } from "../lib/convert/bypass-prevention.js";
-import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, type RepoIndex, type ResourceRecord, type ServiceRecord } from "../lib/index/index.js";
-import { assemble, RepoIndexSnapshot } from "../lib/index/repo-index.js";
-import { parseFile } from "../lib/index/extract.js";
+import type { RepoIndex, ResourceRecord, ServiceRecord } from "../lib/index/index.js";
+import { fileScope } from "../lib/k8s/file-index.js";
 import { waypointFor, type PluginSettings } from "../lib/settings.js";
 import type { Resource } from "../lib/yaml/documents.js";
 
@@ -245,8 +245,7 @@ class World {
   constructor(private readonly ctx: CheckContext<MessageIds, Options>) {
     const eslint = ctx.eslint;
     this.file = path.resolve(eslint.cwd, eslint.physicalFilename);
-    const repo = ctx.repo();
-    this.repo = repo.inFile(this.file).length ? repo : fileIndex(this.file, eslint.sourceCode.text, ctx.settings);
+    this.repo = fileScope(ctx).repo;
   }
 
   private get settings(): PluginSettings {
@@ -324,27 +323,11 @@ class World {
    */
   waypointPrincipals(namespace: string | undefined): string[] {
     const key = namespace ?? "\0";
-    const cached = this.principalCache.get(key);
-    if (cached) return cached;
-    const td = this.settings.trustDomain;
-    const out = new Set<string>();
-    const gateways = this.repo.waypoints();
-    for (const g of gateways) {
-      const p = gatewayIdentity(g, td, namespace).principal;
-      if (p) out.add(p);
+    let list = this.principalCache.get(key);
+    if (!list) {
+      list = knownWaypointPrincipals(this.repo, this.settings, namespace);
+      this.principalCache.set(key, list);
     }
-    for (const holder of [...this.repo.byKind("Namespace", ""), ...this.repo.byKind("Service", "")]) {
-      const value = holder.labels[USE_WAYPOINT]?.trim();
-      if (!value || value === "none") continue;
-      const ns = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || (holder.kind === "Namespace" ? holder.name : holder.namespace);
-      if (!ns || this.repo.waypoint(value, ns)) continue;
-      out.add(principalOf(td, ns, value));
-    }
-    if (namespace && !gateways.some((g) => g.namespace === namespace)) {
-      out.add(principalOf(td, namespace, waypointFor(this.settings, namespace).name));
-    }
-    const list = [...out];
-    this.principalCache.set(key, list);
     return list;
   }
 
@@ -396,12 +379,4 @@ function resourceView(resource: Resource, namespace: string | undefined, rootNam
 
 function sortLabels(labels: Labels | null): [string, string][] | null {
   return labels ? Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null;
-}
-
-/** An index of one file (the linted file is outside the index root): the rule then works on this file alone. */
-function fileIndex(file: string, text: string, settings: PluginSettings): RepoIndex {
-  const root = path.dirname(file);
-  const records = assemble(root, settings, [[file, parseFile(file, text)]]);
-  const counters = { builds: 0, revalidations: 0, parsed: 1, reparsed: 0, lastReparsed: [], statCalls: 0, overlays: 0 };
-  return new RepoIndexSnapshot(root, settings, records, counters, 1);
 }

@@ -10,7 +10,7 @@ import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/sel
 import { isClusterScoped } from "../k8s/namespace.js";
 import { l7Attributes } from "../istio/authorization.js";
 import { exemptPrincipals } from "../istio/bypass.js";
-import type { Listener, ObjectRef, ResourceRecord, ServicePort, Subset, SubsetUse } from "./types.js";
+import type { Listener, ObjectRef, ResourceRecord, ServicePort, Subset } from "./types.js";
 
 /** What the index keeps of one file. */
 export type ParsedFile =

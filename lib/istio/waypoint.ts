@@ -14,6 +14,9 @@
  * Pure: no ESLint, no file system.
  */
 import type { GatewayRecord, WaypointBinding } from "../index/types.js";
+import type { RepoIndex } from "../index/repo-index.js";
+import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE } from "../index/repo-index.js";
+import { waypointFor, type PluginSettings } from "../settings.js";
 
 export const SERVICE_ACCOUNT_ANNOTATION = "gateway.istio.io/service-account";
 /** `istio.io/waypoint-for` values that let Services use the waypoint (unset = `service`). */
@@ -122,4 +125,30 @@ export function serviceWaypointIdentity(
     principal: serviceNamespace ? principalOf(trustDomain, serviceNamespace, settingName) : undefined,
     source: "setting",
   };
+}
+
+/**
+ * Principals that identify a waypoint for a policy in `namespace`: every waypoint Gateway of the repository
+ * (its service account), the waypoints named by `istio.io/use-waypoint` labels when their Gateway is not in
+ * the repository, and the `waypoint` setting when the namespace has no waypoint Gateway in the repository.
+ */
+export function knownWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, namespace: string | undefined): string[] {
+  const td = settings.trustDomain;
+  const out = new Set<string>();
+  const gateways = repo.waypoints();
+  for (const g of gateways) {
+    const p = gatewayIdentity(g, td, namespace).principal;
+    if (p) out.add(p);
+  }
+  for (const holder of [...repo.byKind("Namespace", ""), ...repo.byKind("Service", "")]) {
+    const value = holder.labels[USE_WAYPOINT]?.trim();
+    if (!value || value === "none") continue;
+    const ns = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || (holder.kind === "Namespace" ? holder.name : holder.namespace);
+    if (!ns || repo.waypoint(value, ns)) continue;
+    out.add(principalOf(td, ns, value));
+  }
+  if (namespace && !gateways.some((g) => g.namespace === namespace)) {
+    out.add(principalOf(td, namespace, waypointFor(settings, namespace).name));
+  }
+  return [...out];
 }

@@ -107,6 +107,13 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   valid: [
     { name: "L4-only policy (principals + ports) stays on ztunnel", code: ALLOW_FRONTEND },
     { name: "waypoint bypass DENY (selector, notPrincipals)", code: DENY_WAYPOINT_BYPASS },
+    {
+      name: "a waypoint-bypass DENY with an HTTP attribute is left to require-bypass-prevention (it must stay on ztunnel)",
+      code: DENY_WAYPOINT_BYPASS.replace(
+        '        notPrincipals: ["cluster.local/ns/bookinfo/sa/waypoint"]\n',
+        '        notPrincipals: ["cluster.local/ns/bookinfo/sa/waypoint"]\n    to:\n    - operation:\n        methods: ["POST"]\n',
+      ),
+    },
     { name: "already attached with targetRefs", code: ALLOW_GET_REVIEWS_TARGETREFS },
     {
       name: "singular targetRef also counts as waypoint-attached",
