@@ -22,19 +22,15 @@
  */
 
 import { versionService, versionServiceName } from "./subset-to-service.js";
+import type { ServicePort } from "../k8s/service.js";
 
 export { versionServiceName };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Public types
 
-export interface ServicePortInfo {
-  name?: string;
-  port: number;
-  targetPort?: number | string;
-  protocol?: string;
-  appProtocol?: string;
-}
+/** A Service port as the converter reads it (the shape lib/k8s/service.ts extracts). */
+export type ServicePortInfo = ServicePort;
 
 export interface ServiceInfo {
   name: string;

@@ -103,13 +103,8 @@ export interface ResourceRecord {
   serviceAccountName?: string;
 }
 
-export interface ServicePort {
-  name?: string;
-  port: number;
-  targetPort?: number | string;
-  protocol?: string;
-  appProtocol?: string;
-}
+export type { ServicePort } from "../k8s/service.js";
+import type { ServicePort } from "../k8s/service.js";
 
 export interface Listener {
   name?: string;
