@@ -6,6 +6,9 @@ import fs from "node:fs";
 import type { RuleTester } from "eslint";
 import rule from "../../rules/prefer-httproute.js";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
+import { lint } from "../helpers/lint.js";
+import noMixedRouteApis from "../../rules/no-mixed-route-apis.js";
+import { describe, expect, it } from "vitest";
 
 const fixture = (name: string) => fs.readFileSync(new URL(`../fixtures/convert/${name}`, import.meta.url), "utf8");
 
@@ -259,3 +262,14 @@ spec:
 };
 
 ruleSuite("prefer-httproute", rule, cases);
+
+describe("converted output", () => {
+  it("re-lints clean for prefer-httproute and no-mixed-route-apis (the VirtualService is gone, one API remains)", () => {
+    const output = TC1.replace(TC1_VS, TC1_CONVERTED);
+    expect(lint(output, "prefer-httproute", rule)).toEqual([]);
+    expect(lint(output, "no-mixed-route-apis", noMixedRouteApis)).toEqual([]);
+    // Before the conversion, adding the HTTPRoute next to the VirtualService is exactly what the other rule reports.
+    const both = TC1 + "---\n" + TC1_CONVERTED.split("---\n")[0];
+    expect(lint(both, "no-mixed-route-apis", noMixedRouteApis).length).toBeGreaterThan(0);
+  });
+});
