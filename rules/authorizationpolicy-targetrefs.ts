@@ -128,7 +128,7 @@ export default createRule<MessageIds, Options>({
       let fix = null;
       if (hasSelector) {
         const v = repo();
-        const services = v.services();
+        const services = v.services(namespace);
         const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
         const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads());
@@ -142,7 +142,7 @@ export default createRule<MessageIds, Options>({
         suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
       } else {
         // The namespace's waypoints (this file, the repository, assumeExists); the configured one among several.
-        const choice = chooseWaypoint(waypointNames(repo().waypoints(), namespace), waypointFor(settings, namespace));
+        const choice = chooseWaypoint(waypointNames(repo().waypoints(namespace), namespace), waypointFor(settings, namespace));
         for (const name of choice.suggest) {
           suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
         }

@@ -8,7 +8,7 @@ import {
   type ConvertProblem,
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
-import { routeContext } from "../lib/convert/route-context.js";
+import { routeContext, serviceNamesOf } from "../lib/convert/route-context.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 
 type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert";
@@ -81,7 +81,6 @@ export default createRule<MessageIds, Options>({
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService") && isMeshVirtualService(r.value));
     if (!virtualServices.length) return;
     const currentFile = path.resolve(eslint.cwd, eslint.physicalFilename ?? filename);
-    const context = routeContext(resources, namespaceOf, repo(), currentFile);
     for (const resource of virtualServices) {
       const namespace = namespaceOf(resource);
       const convertOptions = { gatewayApi: options.gatewayApi, acceptPathSegmentPrefix: options.acceptPathSegmentPrefix, ...(namespace ? { defaultNamespace: namespace } : {}) };
@@ -94,6 +93,8 @@ export default createRule<MessageIds, Options>({
           data: { resource: displayName(resource, namespace), key: keyOf(f), line: line(resource, f.path), reason: f.message },
         });
       }
+      // Only the Services and subsets this VirtualService names (the converter scans what it is given).
+      const context = routeContext(resources, namespaceOf, repo(), currentFile, serviceNamesOf(resource.value));
       const converted = convertVirtualService(resource.value, { ...context, ...convertOptions });
       const data = { resource: displayName(resource, namespace) };
       if (!converted.result) {

@@ -129,7 +129,7 @@ export default createRule<MessageIds, Options>({
 
       // The waypoint: the one waypoint Gateway of this namespace (this file, the repository or assumeExists),
       // or among several the one named in settings; with none, the one named in settings.
-      const names = waypointNames(v.waypoints(), namespace);
+      const names = waypointNames(v.waypoints(namespace), namespace);
       const choice = chooseWaypoint(names, waypointFor(settings, namespace));
       // A root-namespace policy applies to pods of every namespace: a waypoint of the root namespace is no
       // equivalent, so it is only ever suggested (and no name is made up there).
@@ -141,7 +141,7 @@ export default createRule<MessageIds, Options>({
       } else {
         // A Service that selects exactly these pods keeps the policy's reach; the waypoint widens it to every
         // Service behind the waypoint, so it is the fix only when no such Service is in the repository.
-        const services = v.services();
+        const services = v.services(namespace);
         const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const found =
           hasSelector && !inRoot

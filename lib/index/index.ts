@@ -65,6 +65,8 @@ interface CacheEntry {
   overlays: Map<string, Overlay>;
   lastOverlay: { file: string; text: string } | undefined;
   lastValidated: number;
+  /** How this process lints (see `revalidating`). */
+  session: { interactive: boolean; seen: Set<string>; lastFile: string | undefined; lastText: string | undefined };
   counters: MutableCounters;
   snapshot: RepoIndexSnapshot;
 }
@@ -85,7 +87,8 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
     if (!entry) {
       entry = build(root, opts.settings);
       cache.set(key, entry);
-    } else if (due(entry, opts.settings.revalidateMs)) {
+      revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs);
+    } else if (revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs) && due(entry, opts.settings.revalidateMs)) {
       revalidate(entry);
     }
     if (typeof opts.currentText === "string") overlay(entry, filename, opts.currentText);
@@ -93,6 +96,25 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
   } catch {
     return new RepoIndexSnapshot(root, opts.settings, [], newCounters(), 0);
   }
+}
+
+/**
+ * Does this process re-check the files? A CLI run lints each file once (plus `--fix` passes, which lint the
+ * same file again at once with new text): after the first build the repository does not change under it, so
+ * it never re-walks the tree. A long-lived process (an editor) lints a file again after others, or again with
+ * the same text (on save, on focus): from then on it re-checks every `revalidateMs`. `revalidateMs: 0` always
+ * re-checks (tools that know they are long-lived).
+ */
+function revalidating(entry: CacheEntry, file: string, text: string | undefined, revalidateMs: number): boolean {
+  const session = entry.session;
+  if (revalidateMs === 0) session.interactive = true;
+  if (!session.interactive && session.seen.has(file) && (session.lastFile !== file || session.lastText === text)) {
+    session.interactive = true;
+  }
+  session.seen.add(file);
+  session.lastFile = file;
+  session.lastText = text;
+  return session.interactive;
 }
 
 let totalBuilds = 0;
@@ -210,6 +232,7 @@ function build(root: string, settings: PluginSettings): CacheEntry {
     overlays: new Map(),
     lastOverlay: undefined,
     lastValidated: Date.now(),
+    session: { interactive: false, seen: new Set(), lastFile: undefined, lastText: undefined },
     counters,
     snapshot: undefined as unknown as RepoIndexSnapshot,
   };

@@ -215,6 +215,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   private position: Map<ResourceRecord, number> | undefined;
   /** Full (non-patch) records of one category, partitioned by namespace; built on first use. */
   private partitions = new Map<string, Partition>();
+  private nameMaps = new Map<string, Map<string, ResourceRecord[]>>();
 
   constructor(
     readonly root: string,
@@ -389,12 +390,8 @@ export class RepoIndexSnapshot implements RepoIndex {
 
   routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[] {
     const out: ServiceRouteRecord[] = [];
-    const candidates = this.select(
-      "routes",
-      () => this.resources.filter((r) => r.kind === "VirtualService" || ROUTE_KINDS.has(r.kind)),
-      undefined,
-    );
-    for (const r of candidates) {
+    // Only routes naming this Service (by a host's or parentRef's first label) are examined: no scan of the repo.
+    for (const r of this.byServiceName("routes", serviceName)) {
       if (r.kind === "VirtualService" && isIstioGroup(r.group)) {
         const vs = r as VirtualServiceRecord;
         if (vs.mesh && vs.hosts.some((h) => hostNamesService(h, vs.namespace, serviceName, namespace))) out.push(vs);
@@ -415,12 +412,41 @@ export class RepoIndexSnapshot implements RepoIndex {
 
   destinationRules(host: string, namespace: string | undefined): DestinationRuleRecord[] {
     const target = hostService(host, namespace);
-    return this.byKind("DestinationRule").filter((r): r is DestinationRuleRecord => {
+    const candidates = target ? this.byServiceName("destinationRules", target.name) : this.byKind("DestinationRule");
+    return candidates.filter((r): r is DestinationRuleRecord => {
       if (r.partial || !isIstioGroup(r.group) || typeof r.host !== "string") return false;
       if (!target) return r.host.trim().toLowerCase() === host.trim().toLowerCase();
       const ref = hostService(r.host, r.namespace);
       return !!ref && ref.name === target.name && namespacesMatch(ref.namespace, target.namespace);
     });
+  }
+
+  /**
+   * Full records of a category keyed by the Service name they may refer to (the first DNS label of a host, or a
+   * parentRef name), in file order. Built once per snapshot; lookups then cost no scan of the repository.
+   */
+  private byServiceName(category: "routes" | "destinationRules", serviceName: string): ResourceRecord[] {
+    let map = this.nameMaps.get(category);
+    if (!map) {
+      map = new Map();
+      const add = (key: string, r: ResourceRecord) => {
+        const list = map!.get(key);
+        if (!list) map!.set(key, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      };
+      const firstLabel = (host: string) => host.trim().toLowerCase().split(".")[0];
+      for (const r of this.resources) {
+        if (r.partial) continue;
+        if (category === "routes") {
+          if (r.kind === "VirtualService") for (const h of r.hosts ?? []) add(firstLabel(h), r);
+          else if (ROUTE_KINDS.has(r.kind)) for (const p of r.parentRefs ?? []) add(p.name, r);
+        } else if (r.kind === "DestinationRule" && typeof r.host === "string") {
+          add(firstLabel(r.host), r);
+        }
+      }
+      this.nameMaps.set(category, map);
+    }
+    return map.get(serviceName.toLowerCase()) ?? map.get(serviceName) ?? [];
   }
 
   assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined {

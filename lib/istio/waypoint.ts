@@ -133,6 +133,20 @@ export function serviceWaypointIdentity(
  * the repository, and the `waypoint` setting when the namespace has no waypoint Gateway in the repository.
  */
 export function knownWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, namespace: string | undefined): string[] {
+  // Once per index snapshot, settings and namespace: rules ask for every policy of every file.
+  let bySettings = principalCache.get(repo);
+  if (!bySettings) principalCache.set(repo, (bySettings = new WeakMap()));
+  let byNamespace = bySettings.get(settings);
+  if (!byNamespace) bySettings.set(settings, (byNamespace = new Map()));
+  const key = namespace ?? "\0";
+  let list = byNamespace.get(key);
+  if (!list) byNamespace.set(key, (list = computeWaypointPrincipals(repo, settings, namespace)));
+  return list;
+}
+
+const principalCache = new WeakMap<RepoIndex, WeakMap<PluginSettings, Map<string, string[]>>>();
+
+function computeWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, namespace: string | undefined): string[] {
   const td = settings.trustDomain;
   const out = new Set<string>();
   const gateways = repo.waypoints();

@@ -63,10 +63,13 @@ export interface RepoView {
   readonly inRepo: boolean;
   /** Root of the index (meaningful when `inRepo`). */
   readonly root: string;
-  /** Core Services: the file's (namespace from `namespaceOf`), then the other files', then `assumeExists` ones. */
-  services(): ServiceView[];
+  /**
+   * Core Services: the file's (namespace from `namespaceOf`), then the other files', then `assumeExists` ones.
+   * With a namespace: only those that may be in it (that namespace, or unknown).
+   */
+  services(namespace?: string): ServiceView[];
   /** Waypoint Gateways (`gatewayClassName: istio-waypoint`): the file's, the other files', `assumeExists` ones. */
-  waypoints(): WaypointView[];
+  waypoints(namespace?: string): WaypointView[];
   /** Gateway API Gateways of another class (name, namespace): ingress/egress Gateways. */
   otherGateways(): { name: string; namespace: string | undefined }[];
   /** Workloads (pod templates and Pods) of the whole repository, this file included; [] outside the index. */
@@ -82,6 +85,7 @@ export interface RepoView {
 }
 
 const EMPTY: never[] = [];
+const workloadViews = new WeakMap<RepoIndex, WorkloadView[]>();
 
 export function repoView(ctx: ViewContext): RepoView {
   const own = new Map<Resource, ResourceRecord>();
@@ -95,47 +99,57 @@ export function repoView(ctx: ViewContext): RepoView {
   const elsewhere = (r: ResourceRecord) => r.file !== thisFile;
   const partial = (r: Resource) => own.get(r)?.partial === true;
 
-  let services: ServiceView[] | undefined;
-  let waypoints: WaypointView[] | undefined;
+  const services = new Map<string, ServiceView[]>();
+  const waypoints = new Map<string, WaypointView[]>();
+  const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
 
   return {
     inRepo,
     root: index?.root ?? "",
-    services() {
-      if (services) return services;
-      const out: ServiceView[] = [];
+    services(namespace) {
+      const key = namespace ?? "\0";
+      let out = services.get(key);
+      if (out) return out;
+      out = [];
       for (const resource of ctx.resources) {
         if (partial(resource)) continue;
         const info = serviceInfo(resource);
         if (!info) continue;
+        const ns = ctx.namespaceOf(resource);
+        if (!mayBeIn(ns, namespace)) continue;
         const spec = isObject(resource.value.spec) ? resource.value.spec : {};
-        const view: ServiceView = { ...info, namespace: ctx.namespaceOf(resource), resource, assumed: false };
+        const view: ServiceView = { ...info, namespace: ns, resource, assumed: false };
         if (typeof spec.type === "string") view.type = spec.type;
         out.push(view);
       }
       if (index) {
-        for (const rec of index.services()) {
+        for (const rec of index.services(namespace)) {
           if (!rec.assumed && !elsewhere(rec)) continue;
           out.push(serviceView(rec));
         }
       }
-      return (services = out);
+      services.set(key, out);
+      return out;
     },
-    waypoints() {
-      if (waypoints) return waypoints;
-      const out: WaypointView[] = [];
+    waypoints(namespace) {
+      const key = namespace ?? "\0";
+      let out = waypoints.get(key);
+      if (out) return out;
+      out = [];
       for (const resource of ctx.resources) {
         if (partial(resource)) continue;
         const info = waypointInfo(resource);
-        if (info) out.push({ ...info, namespace: ctx.namespaceOf(resource), resource, assumed: false });
+        const ns = ctx.namespaceOf(resource);
+        if (info && mayBeIn(ns, namespace)) out.push({ ...info, namespace: ns, resource, assumed: false });
       }
       if (index) {
-        for (const rec of index.waypoints()) {
+        for (const rec of index.waypoints(namespace)) {
           if (!rec.assumed && !elsewhere(rec)) continue;
           out.push(waypointView(rec));
         }
       }
-      return (waypoints = out);
+      waypoints.set(key, out);
+      return out;
     },
     otherGateways() {
       const out: { name: string; namespace: string | undefined }[] = [];
@@ -154,7 +168,12 @@ export function repoView(ctx: ViewContext): RepoView {
     },
     workloads() {
       if (!index) return EMPTY;
-      return index.workloads().map((w: WorkloadRecord) => ({ kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
+      let views = workloadViews.get(index);
+      if (!views) {
+        views = index.workloads().map((w: WorkloadRecord) => ({ kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
+        workloadViews.set(index, views);
+      }
+      return views;
     },
     patchedServices() {
       if (!index) return EMPTY;
@@ -185,7 +204,13 @@ export function repoView(ctx: ViewContext): RepoView {
   };
 }
 
+/** Views of index records are made once per record (records are immutable within a snapshot). */
+const serviceViews = new WeakMap<ServiceRecord, ServiceView>();
+const waypointViews = new WeakMap<GatewayRecord, WaypointView>();
+
 function serviceView(rec: ServiceRecord): ServiceView {
+  const cached = serviceViews.get(rec);
+  if (cached) return cached;
   const view: ServiceView = {
     name: rec.name,
     namespace: rec.namespace,
@@ -196,18 +221,24 @@ function serviceView(rec: ServiceRecord): ServiceView {
     assumed: rec.assumed === true,
   };
   if (rec.serviceType !== undefined) view.type = rec.serviceType;
+  serviceViews.set(rec, view);
   return view;
 }
 
 function waypointView(rec: GatewayRecord): WaypointView {
-  return {
-    name: rec.name,
-    namespace: rec.namespace,
-    serviceAccount: rec.serviceAccount,
-    waypointFor: rec.waypointFor ?? "service",
-    record: rec,
-    assumed: rec.assumed === true,
-  };
+  let view = waypointViews.get(rec);
+  if (!view) {
+    view = {
+      name: rec.name,
+      namespace: rec.namespace,
+      serviceAccount: rec.serviceAccount,
+      waypointFor: rec.waypointFor ?? "service",
+      record: rec,
+      assumed: rec.assumed === true,
+    };
+    waypointViews.set(rec, view);
+  }
+  return view;
 }
 
 /** `file` relative to `root`, with `/` separators (the absolute path when it is outside). */

@@ -193,3 +193,42 @@ describe("clearIndexCache", () => {
     expect(second.resources).toEqual(first.resources);
   });
 });
+
+describe("CLI runs versus long-lived processes (default revalidateMs)", () => {
+  const sleep = (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      // busy wait: the index reads Date.now()
+    }
+  };
+
+  it("a CLI-like run (each file once, --fix passes on the same file) never re-walks the tree after the build", () => {
+    const { at, get } = setup({ "apps/a.yaml": service("a", "ns"), "apps/b.yaml": service("b", "ns") }, { revalidateMs: 1 });
+    get("apps/a.yaml", service("a", "ns"));
+    get("apps/a.yaml", service("a-fixed", "ns")); // a --fix pass: same file, new text
+    fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
+    sleep(5);
+    const later = get("apps/b.yaml", service("b", "ns"));
+    expect(later.stats.revalidations).toBe(0);
+    expect(names(later.resources)).not.toContain("new");
+  });
+
+  it("an editor-like process (a file linted again after another) re-checks the files", () => {
+    const { at, get } = setup({ "apps/a.yaml": service("a", "ns"), "apps/b.yaml": service("b", "ns") }, { revalidateMs: 1 });
+    get("apps/a.yaml", service("a", "ns"));
+    get("apps/b.yaml", service("b", "ns"));
+    fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
+    sleep(5);
+    const again = get("apps/a.yaml", service("a", "ns"));
+    expect(again.stats.revalidations).toBe(1);
+    expect(names(again.resources)).toContain("new");
+  });
+
+  it("re-linting the same file with the same text (save, focus) also marks the process long-lived", () => {
+    const { at, get } = setup({ "apps/a.yaml": service("a", "ns") }, { revalidateMs: 1 });
+    get("apps/a.yaml", service("a", "ns"));
+    fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
+    sleep(5);
+    expect(names(get("apps/a.yaml", service("a", "ns")).resources)).toContain("new");
+  });
+});
