@@ -242,7 +242,7 @@ function firstUse(
       if (sameServiceHost(resolveHost(use.host, namespaceOf(vs), hostOptions), target)) return { name: displayName(vs), vs, path: use.path };
     }
   }
-  for (const record of view.virtualServicesElsewhere()) {
+  for (const record of view.virtualServicesElsewhere(target.kind === "service" ? target.name : undefined)) {
     for (const use of record.subsetsUsed) {
       if (use.subset !== subset.name) continue;
       if (sameServiceHost(resolveHost(use.host, record.namespace, hostOptions), target)) {

@@ -76,8 +76,8 @@ export interface RepoView {
   workloads(): WorkloadView[];
   /** Kustomize patches of Services anywhere in the repository (this file included). */
   patchedServices(): ServicePatch[];
-  /** Istio VirtualServices of the other files. */
-  virtualServicesElsewhere(): VirtualServiceRecord[];
+  /** Istio VirtualServices of the other files (with a Service name: those routing to a subset of that host). */
+  virtualServicesElsewhere(serviceName?: string): VirtualServiceRecord[];
   /** `spec.hosts` of the Istio ServiceEntries of the other files. */
   serviceEntryHostsElsewhere(): string[];
   /** `line 12` (this file), `apps/reviews/service.yaml:3` (another file) or ``settings `assumeExists` ``. */
@@ -85,6 +85,38 @@ export interface RepoView {
 }
 
 const EMPTY: never[] = [];
+
+/** Lookups made once per index snapshot (not once per linted file). */
+interface PerIndex {
+  /** VirtualServices that route to subsets, by the first DNS label of the subset's host. */
+  virtualServices: Map<string, VirtualServiceRecord[]>;
+  serviceEntries: ResourceRecord[];
+}
+const perIndexCache = new WeakMap<RepoIndex, PerIndex>();
+
+function firstLabel(host: string): string {
+  return host.trim().toLowerCase().split(".")[0];
+}
+
+function perIndex(index: RepoIndex): PerIndex {
+  let cached = perIndexCache.get(index);
+  if (!cached) {
+    const virtualServices = new Map<string, VirtualServiceRecord[]>();
+    for (const r of index.byKind("VirtualService")) {
+      if (r.partial || !isIstioGroup(r.group) || !Array.isArray(r.subsetsUsed)) continue;
+      for (const use of r.subsetsUsed) {
+        const key = firstLabel(use.host);
+        const list = virtualServices.get(key);
+        if (!list) virtualServices.set(key, [r as VirtualServiceRecord]);
+        else if (list[list.length - 1] !== r) list.push(r as VirtualServiceRecord);
+      }
+    }
+    const serviceEntries = index.byKind("ServiceEntry").filter((r) => !r.partial && isIstioGroup(r.group));
+    cached = { virtualServices, serviceEntries };
+    perIndexCache.set(index, cached);
+  }
+  return cached;
+}
 const workloadViews = new WeakMap<RepoIndex, WorkloadView[]>();
 
 export function repoView(ctx: ViewContext): RepoView {
@@ -182,18 +214,15 @@ export function repoView(ctx: ViewContext): RepoView {
         .filter((r) => r.partial)
         .map((r) => ({ name: r.name, namespace: r.namespace, file: r.file, line: r.line }));
     },
-    virtualServicesElsewhere() {
+    virtualServicesElsewhere(serviceName) {
       if (!index) return EMPTY;
-      return index
-        .byKind("VirtualService")
-        .filter((r): r is VirtualServiceRecord => !r.partial && isIstioGroup(r.group) && elsewhere(r) && Array.isArray(r.subsetsUsed));
+      const all = perIndex(index).virtualServices;
+      const list = serviceName === undefined ? [...all.values()].flat() : (all.get(firstLabel(serviceName)) ?? EMPTY);
+      return [...new Set(list)].filter(elsewhere);
     },
     serviceEntryHostsElsewhere() {
       if (!index) return EMPTY;
-      return index
-        .byKind("ServiceEntry")
-        .filter((r) => !r.partial && isIstioGroup(r.group) && elsewhere(r))
-        .flatMap((r) => r.hosts ?? []);
+      return perIndex(index).serviceEntries.filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
     },
     where(origin, lineOf) {
       if (origin.resource) return `line ${lineOf(origin.resource)}`;
