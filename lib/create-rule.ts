@@ -11,7 +11,7 @@ import { resourcesOf, nodeFor, type Resource } from "./yaml/documents.js";
 import { computeEdits, type EditOp, type EditableFile } from "./yaml/edit.js";
 import type { Path } from "./yaml/ast.js";
 import { readSettings, type PluginSettings } from "./settings.js";
-import { DOCS_BASE, namespace } from "./meta.js";
+import { DOCS_BASE } from "./meta.js";
 import { isObject } from "./k8s/resource.js";
 import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
 
@@ -125,9 +125,10 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
           let repo: RepoIndex | undefined;
           const index = (): RepoIndex =>
             (repo ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
+          let ownRecords: ResourceRecord[] | undefined;
           const recordOf = (resource: Resource): ResourceRecord | undefined => {
-            const file = index().inFile(path.resolve(context.cwd, context.physicalFilename));
-            return file.find(
+            ownRecords ??= index().inFile(path.resolve(context.cwd, context.physicalFilename));
+            return ownRecords.find(
               (r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex,
             );
           };
@@ -169,4 +170,3 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
   };
 }
 
-export const PLUGIN_NAMESPACE = namespace;

@@ -85,7 +85,7 @@ describe("robustness", () => {
 
   function replaced(doc: unknown, at: (string | number)[], by: unknown): unknown {
     if (!at.length) return by;
-    const copy: Record<string | number, unknown> = Array.isArray(doc) ? [...doc] : { ...(doc as object) };
+    const copy = (Array.isArray(doc) ? [...doc] : { ...(doc as object) }) as Record<string | number, unknown>;
     copy[at[0]] = replaced(copy[at[0]], at.slice(1), by);
     return copy;
   }
