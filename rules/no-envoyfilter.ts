@@ -1,3 +1,4 @@
+import { GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { createRule } from "../lib/create-rule.js";
 import { isIstioKind, displayName } from "../lib/k8s/resource.js";
 import { waypointsIn } from "../lib/k8s/service.js";
@@ -53,7 +54,7 @@ export default createRule<MessageIds, Options>({
       {
         type: "object",
         properties: {
-          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+          gatewaySelectors: GATEWAY_SELECTORS_SCHEMA,
         },
         additionalProperties: false,
       },

@@ -1,3 +1,4 @@
+import { GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { createRule } from "../lib/create-rule.js";
 import { isIstioKind, displayName } from "../lib/k8s/resource.js";
 import { peerAuthenticationFindings, type PeerAuthnFinding } from "../lib/istio/peerauthentication.js";
@@ -36,7 +37,7 @@ export default createRule<MessageIds, Options>({
       {
         type: "object",
         properties: {
-          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+          gatewaySelectors: GATEWAY_SELECTORS_SCHEMA,
         },
         additionalProperties: false,
       },

@@ -2,7 +2,7 @@ import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
 import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/k8s/repo-view.js";
-import { selectsGatewayPods } from "../lib/istio/authorization.js";
+import { selectsGatewayPods, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { hasTargetRefs } from "../lib/istio/targetrefs.js";
 import {
   chooseWaypoint,
@@ -78,7 +78,7 @@ export default createRule<MessageIds, Options>({
         type: "object",
         properties: {
           kinds: { type: "array", items: { type: "string", enum: [...WAYPOINT_POLICY_KINDS] }, uniqueItems: true },
-          gatewaySelectors: { type: "array", items: { type: "object", additionalProperties: { type: "string" } } },
+          gatewaySelectors: GATEWAY_SELECTORS_SCHEMA,
         },
         additionalProperties: false,
       },

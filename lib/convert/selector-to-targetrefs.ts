@@ -32,16 +32,6 @@ export function waypointClassRef(): TargetRef {
   return { kind: "GatewayClass", group: GATEWAY_API_GROUP, name: "istio-waypoint" };
 }
 
-/** Services (in the policy's namespace) whose selector equals the policy's matchLabels: they select the same pods. */
-export function servicesSelectingSamePods(
-  matchLabels: Labels,
-  namespace: string | undefined,
-  services: readonly ServiceCandidate[],
-): ServiceCandidate[] {
-  if (!Object.keys(matchLabels).length) return [];
-  return services.filter((s) => s.selector && sameLabels(s.selector, matchLabels) && (s.namespace ?? namespace) === namespace);
-}
-
 export interface WorkloadCandidate {
   name: string;
   namespace: string | undefined;

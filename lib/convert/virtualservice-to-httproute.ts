@@ -22,7 +22,7 @@
  */
 
 import { versionService, versionServiceName } from "./subset-to-service.js";
-import type { ServicePort } from "../k8s/service.js";
+import { servicePorts, type ServicePort } from "../k8s/service.js";
 
 export { versionServiceName };
 
@@ -1517,16 +1517,7 @@ export function contextFromManifests(docs: unknown[]): { services: ServiceInfo[]
     const spec = isObj(d.spec) ? d.spec : {};
     if (d.apiVersion === "v1" && d.kind === "Service" && typeof md.name === "string") {
       const sel = isObj(spec.selector) ? (Object.fromEntries(Object.entries(spec.selector).map(([k, v]) => [k, String(v)])) as Record<string, string>) : null;
-      const ports: ServicePortInfo[] = [];
-      for (const p of Array.isArray(spec.ports) ? spec.ports : []) {
-        if (!isObj(p) || typeof p.port !== "number") continue;
-        const port: ServicePortInfo = { port: p.port };
-        if (typeof p.name === "string") port.name = p.name;
-        if (typeof p.targetPort === "number" || typeof p.targetPort === "string") port.targetPort = p.targetPort;
-        if (typeof p.protocol === "string") port.protocol = p.protocol;
-        if (typeof p.appProtocol === "string") port.appProtocol = p.appProtocol;
-        ports.push(port);
-      }
+      const ports = servicePorts(spec);
       const info: ServiceInfo = { name: md.name, selector: sel && Object.keys(sel).length ? sel : null, ports };
       if (typeof md.namespace === "string") info.namespace = md.namespace;
       if (typeof spec.type === "string") info.type = spec.type;

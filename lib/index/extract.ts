@@ -8,9 +8,10 @@ import { asArray, asString, isIstioGroup, isObject, labelsOf, readHeader, string
 import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
 import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
 import { isClusterScoped } from "../k8s/namespace.js";
+import { servicePorts } from "../k8s/service.js";
 import { l7Attributes } from "../istio/authorization.js";
 import { exemptPrincipals } from "../istio/bypass.js";
-import type { Listener, ObjectRef, ResourceRecord, ServicePort, Subset } from "./types.js";
+import type { Listener, ObjectRef, ResourceRecord, Subset } from "./types.js";
 
 /** What the index keeps of one file. */
 export type ParsedFile =
@@ -146,7 +147,7 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
 
   if (kind === "Service" && group === "") {
     rec.selector = serviceSelector(spec);
-    rec.ports = asArray(spec.ports).filter(isObject).map(servicePort).filter((p): p is ServicePort => !!p);
+    rec.ports = servicePorts(spec);
     if (typeof spec.type === "string") rec.serviceType = spec.type;
   } else if (kind === "Gateway" && group === GATEWAY_API_GROUP) {
     rec.gatewayClassName = asString(spec.gatewayClassName);
@@ -229,17 +230,6 @@ function strings(value: unknown): string[] {
 
 function num(value: unknown): number | undefined {
   return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-
-function servicePort(p: PlainObject): ServicePort | null {
-  const port = num(p.port);
-  if (port === undefined) return null;
-  const out: ServicePort = { port };
-  if (typeof p.name === "string") out.name = p.name;
-  if (typeof p.targetPort === "number" || typeof p.targetPort === "string") out.targetPort = p.targetPort;
-  if (typeof p.protocol === "string") out.protocol = p.protocol;
-  if (typeof p.appProtocol === "string") out.appProtocol = p.appProtocol;
-  return out;
 }
 
 function listener(l: PlainObject): Listener {

@@ -131,6 +131,12 @@ export function ztunnelOutcome(policy: PlainObject): ZtunnelOutcome | null {
   return { kind: "allow-dropped", droppedRules: l7Rules.size, totalRules: rules.length };
 }
 
+/** The `gatewaySelectors` option of the rules that skip Envoy gateway pods (see `selectsGatewayPods`). */
+export const GATEWAY_SELECTORS_SCHEMA = {
+  type: "array",
+  items: { type: "object", additionalProperties: { type: "string" } },
+} as const;
+
 /** Labels that select Istio/Gateway API gateway pods: those are Envoy gateways, which keep honouring selectors. */
 export function selectsGatewayPods(matchLabels: Record<string, string>, extra: Record<string, string>[] = []): boolean {
   for (const [k, v] of Object.entries(matchLabels)) {

@@ -26,19 +26,23 @@ export function isService(r: ResourceHeader): boolean {
   return r.kind === "Service" && r.group === "";
 }
 
+/** One `spec.ports` entry; null when it has no numeric `port`. */
+export function servicePort(p: unknown): ServicePort | null {
+  if (!isObject(p) || typeof p.port !== "number" || !Number.isFinite(p.port)) return null;
+  const port: ServicePort = { port: p.port };
+  if (typeof p.name === "string") port.name = p.name;
+  if (typeof p.targetPort === "number" || typeof p.targetPort === "string") port.targetPort = p.targetPort;
+  if (typeof p.protocol === "string") port.protocol = p.protocol;
+  if (typeof p.appProtocol === "string") port.appProtocol = p.appProtocol;
+  return port;
+}
+
 export function servicePorts(spec: unknown): ServicePort[] {
   if (!isObject(spec)) return [];
-  const out: ServicePort[] = [];
-  for (const p of asArray(spec.ports)) {
-    if (!isObject(p) || typeof p.port !== "number") continue;
-    const port: ServicePort = { port: p.port };
-    if (typeof p.name === "string") port.name = p.name;
-    if (typeof p.targetPort === "number" || typeof p.targetPort === "string") port.targetPort = p.targetPort;
-    if (typeof p.protocol === "string") port.protocol = p.protocol;
-    if (typeof p.appProtocol === "string") port.appProtocol = p.appProtocol;
-    out.push(port);
-  }
-  return out;
+  return asArray(spec.ports).flatMap((p) => {
+    const port = servicePort(p);
+    return port ? [port] : [];
+  });
 }
 
 export function serviceInfo(r: Res): ServiceInfo | null {
