@@ -5,6 +5,7 @@
 import type { RepoIndex, ServiceRecord, DestinationRuleRecord } from "../index/index.js";
 import { asArray, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
 import { servicesIn } from "../k8s/service.js";
+import { hostShortName } from "../k8s/hosts.js";
 import type { ServiceInfo, SubsetInfo } from "./virtualservice-to-httproute.js";
 
 type Res = ResourceHeader & { value: PlainObject };
@@ -61,7 +62,7 @@ export function routeContext<R extends Res>(
   currentFile: string,
   names?: Set<string>,
 ): { services: ServiceInfo[]; subsets: SubsetInfo[] } {
-  const wanted = (name: string) => !names || names.has(firstLabel(name));
+  const wanted = (name: string) => !names || names.has(hostShortName(name));
   const services: ServiceInfo[] = [];
   for (const s of servicesIn(resources)) {
     if (!wanted(s.name)) continue;
@@ -85,9 +86,6 @@ export function routeContext<R extends Res>(
   return { services, subsets };
 }
 
-function firstLabel(host: string): string {
-  return host.trim().toLowerCase().split(".")[0];
-}
 
 interface RepoPart {
   /** By Service name (lower case). */
@@ -108,10 +106,10 @@ function repoPart(repo: RepoIndex): RepoPart {
       else map.set(key, [value]);
     };
     part = { services: new Map(), subsets: new Map() };
-    for (const s of repo.services()) if (!s.assumed) push(part.services, firstLabel(s.name), { file: s.file, info: fromRecord(s) });
+    for (const s of repo.services()) if (!s.assumed) push(part.services, hostShortName(s.name), { file: s.file, info: fromRecord(s) });
     for (const dr of repo.byKind("DestinationRule") as DestinationRuleRecord[]) {
       if (dr.partial || !dr.host) continue;
-      for (const info of subsetsFromRecord(dr)) push(part.subsets, firstLabel(dr.host), { file: dr.file, info });
+      for (const info of subsetsFromRecord(dr)) push(part.subsets, hostShortName(dr.host), { file: dr.file, info });
     }
     repoParts.set(repo, part);
   }
@@ -122,7 +120,7 @@ function repoPart(repo: RepoIndex): RepoPart {
 export function serviceNamesOf(vs: PlainObject): Set<string> {
   const names = new Set<string>();
   const add = (h: unknown) => {
-    if (typeof h === "string" && h) names.add(h.trim().toLowerCase().split(".")[0]);
+    if (typeof h === "string" && h) names.add(hostShortName(h));
   };
   const spec = isObject(vs.spec) ? vs.spec : {};
   asArray(spec.hosts).forEach(add);

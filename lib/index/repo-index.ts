@@ -14,7 +14,7 @@
 import path from "node:path";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject, stringMap } from "../k8s/resource.js";
 import { sameLabels, selectorMatches, type Labels } from "../k8s/selector.js";
-import { hostNamesService, hostService, namespacesMatch } from "../k8s/hosts.js";
+import { hostNamesService, hostService, hostShortName, namespacesMatch } from "../k8s/hosts.js";
 import type { AssumedResource, PluginSettings } from "../settings.js";
 import { globMatch } from "./glob.js";
 import type { KustomizationInfo, ParsedFile } from "./extract.js";
@@ -434,14 +434,13 @@ export class RepoIndexSnapshot implements RepoIndex {
         if (!list) map!.set(key, [r]);
         else if (list[list.length - 1] !== r) list.push(r);
       };
-      const firstLabel = (host: string) => host.trim().toLowerCase().split(".")[0];
       for (const r of this.resources) {
         if (r.partial) continue;
         if (category === "routes") {
-          if (r.kind === "VirtualService") for (const h of r.hosts ?? []) add(firstLabel(h), r);
+          if (r.kind === "VirtualService") for (const h of r.hosts ?? []) add(hostShortName(h), r);
           else if (ROUTE_KINDS.has(r.kind)) for (const p of r.parentRefs ?? []) add(p.name, r);
         } else if (r.kind === "DestinationRule" && typeof r.host === "string") {
-          add(firstLabel(r.host), r);
+          add(hostShortName(r.host), r);
         }
       }
       this.nameMaps.set(category, map);

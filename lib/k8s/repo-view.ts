@@ -15,6 +15,7 @@ import path from "node:path";
 import type { Resource } from "../yaml/documents.js";
 import type { GatewayRecord, RepoIndex, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "../index/index.js";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "./resource.js";
+import { hostShortName } from "./hosts.js";
 import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "./service.js";
 import type { Labels } from "./selector.js";
 
@@ -94,9 +95,6 @@ interface PerIndex {
 }
 const perIndexCache = new WeakMap<RepoIndex, PerIndex>();
 
-function firstLabel(host: string): string {
-  return host.trim().toLowerCase().split(".")[0];
-}
 
 function perIndex(index: RepoIndex): PerIndex {
   let cached = perIndexCache.get(index);
@@ -105,7 +103,7 @@ function perIndex(index: RepoIndex): PerIndex {
     for (const r of index.byKind("VirtualService")) {
       if (r.partial || !isIstioGroup(r.group) || !Array.isArray(r.subsetsUsed)) continue;
       for (const use of r.subsetsUsed) {
-        const key = firstLabel(use.host);
+        const key = hostShortName(use.host);
         const list = virtualServices.get(key);
         if (!list) virtualServices.set(key, [r as VirtualServiceRecord]);
         else if (list[list.length - 1] !== r) list.push(r as VirtualServiceRecord);
@@ -217,7 +215,7 @@ export function repoView(ctx: ViewContext): RepoView {
     virtualServicesElsewhere(serviceName) {
       if (!index) return EMPTY;
       const all = perIndex(index).virtualServices;
-      const list = serviceName === undefined ? [...all.values()].flat() : (all.get(firstLabel(serviceName)) ?? EMPTY);
+      const list = serviceName === undefined ? [...all.values()].flat() : (all.get(hostShortName(serviceName)) ?? EMPTY);
       return [...new Set(list)].filter(elsewhere);
     },
     serviceEntryHostsElsewhere() {
