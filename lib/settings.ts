@@ -23,6 +23,17 @@ export interface PluginSettings {
   istioVersion: string;
   assumeExists: AssumedResource[];
   revalidateMs: number;
+  /**
+   * Globs (root-relative) of directories that are deployment units of their own, for layouts that no
+   * kustomization, Argo CD Application or Flux Kustomization describes (e.g. `["clusters/*", "apps/*"]`).
+   */
+  units: string[];
+  /** At most this many files are walked by the index (then it stops with one note). */
+  maxFiles: number;
+  /** At most this many bytes are read by the index in all (then it stops with one note). */
+  maxBytes: number;
+  /** Files larger than this are skipped by the index (with a note). */
+  maxFileBytes: number;
 }
 
 export const SETTINGS_KEY = "istio-ambient";
@@ -59,9 +70,17 @@ export function readSettings(settings: unknown): PluginSettings {
         )
       : [],
     revalidateMs: typeof raw.revalidateMs === "number" ? raw.revalidateMs : 1000,
+    units: strings(raw.units, []),
+    maxFiles: positive(raw.maxFiles, 50_000),
+    maxBytes: positive(raw.maxBytes, 256 * 1024 * 1024),
+    maxFileBytes: positive(raw.maxFileBytes, 8 * 1024 * 1024),
   };
   cache.set(raw, out);
   return out;
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === "number" && value > 0 ? value : fallback;
 }
 
 /** The configured waypoint name for a namespace, and whether the user configured it explicitly. */
