@@ -15,7 +15,10 @@ const CORE_RULES_OFF: Linter.RulesRecord = {
   "spaced-comment": "off",
 };
 
-export function buildConfigs(plugin: ESLint.Plugin, rules: Record<string, IstioAmbientRule>) {
+export function buildConfigs(
+  plugin: ESLint.Plugin,
+  rules: Record<string, IstioAmbientRule>,
+): { recommended: Linter.Config; strict: Linter.Config } {
   const base = (name: string, ruleEntries: Linter.RulesRecord): Linter.Config => ({
     name: `${namespace}/${name}`,
     files: YAML_FILES,

@@ -6,7 +6,6 @@
 import type { Rule } from "eslint";
 import path from "node:path";
 import type { AST } from "yaml-eslint-parser";
-import type { JSONSchema4 } from "@typescript-eslint/utils/json-schema";
 import { resourcesOf, nodeFor, type Resource } from "./yaml/documents.js";
 import { computeEdits, type EditOp, type EditableFile } from "./yaml/edit.js";
 import type { Path } from "./yaml/ast.js";
@@ -16,6 +15,9 @@ import { isObject } from "./k8s/resource.js";
 import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
 
 export type Severity = "error" | "warn";
+
+/** One rule-option JSON Schema: ESLint's own type, so the shipped `.d.ts` needs no dev dependency. */
+export type OptionSchema = Exclude<NonNullable<Rule.RuleMetaData["schema"]>, false | unknown[]>;
 
 export interface RuleDocs {
   description: string;
@@ -73,7 +75,7 @@ export interface RuleDefinition<M extends string, O extends object> {
     messages: Record<M, string>;
     fixable?: "code";
     hasSuggestions?: boolean;
-    schema?: JSONSchema4[];
+    schema?: OptionSchema[];
   };
   defaultOptions: O;
   check(context: CheckContext<M, O>): void;
@@ -85,6 +87,20 @@ export interface IstioAmbientRule extends Rule.RuleModule {
 
 /** Errors inside rules are swallowed for users (a rule must never break a lint run) but surface in our tests. */
 const rethrow = () => !!process.env.VITEST || !!process.env.ISTIO_AMBIENT_DEBUG;
+
+let warnedNotYaml = false;
+
+/** A rule run on a file some other parser or language read reports nothing: say so, once per process. */
+function warnNotYamlOnce(context: Rule.RuleContext): void {
+  if (warnedNotYaml) return;
+  warnedNotYaml = true;
+  process.emitWarning(
+    `rule "${context.id}" ran on ${context.filename}, which was not parsed by yaml-eslint-parser, so the istio-ambient rules ` +
+      "check nothing there. If a config after the istio-ambient one sets another parser or language for all files, " +
+      "give that config `files` (e.g. [\"**/*.ts\"]) or put the istio-ambient config last.",
+    { type: "IstioAmbientWarning", code: "ISTIO_AMBIENT_NOT_YAML" },
+  );
+}
 
 function mergeOptions<O extends object>(defaults: O, given: unknown): O {
   if (!isObject(given)) return defaults;
@@ -108,7 +124,10 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
     meta,
     create(context: Rule.RuleContext): Rule.RuleListener {
       const sourceCode = context.sourceCode;
-      if (!(sourceCode.parserServices as { isYAML?: boolean } | undefined)?.isYAML) return {};
+      if (!(sourceCode.parserServices as { isYAML?: boolean } | undefined)?.isYAML) {
+        warnNotYamlOnce(context);
+        return {};
+      }
       return {
         Program(node) {
           const program = node as unknown as AST.YAMLProgram;
