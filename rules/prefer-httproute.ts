@@ -14,8 +14,8 @@ import type { EditOp } from "../lib/yaml/edit.js";
 type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert";
 
 interface Options {
-  /** Gateway API channel and version the clusters run (decides retries, CORS, mirror percent…). */
-  gatewayApi: GatewayApiTarget;
+  /** Gateway API channel and version the clusters run (decides retries, CORS, mirror percent…); default: the `gatewayApi` setting. */
+  gatewayApi?: GatewayApiTarget;
   /** Convert `uri.prefix` matches other than `/` to PathPrefix (segment semantics: `/api` no longer matches `/apix`). */
   acceptPathSegmentPrefix: boolean;
 }
@@ -76,14 +76,14 @@ export default createRule<MessageIds, Options>({
       convert: "Replace with HTTPRoute {{route}}{{services}}{{keep}}, keeping the routing order and behaviour.",
     },
   },
-  defaultOptions: { gatewayApi: { channel: "standard", version: "1.3" }, acceptPathSegmentPrefix: false },
-  check({ resources, options, report, line, namespaceOf, repo, filename, eslint }) {
+  defaultOptions: { acceptPathSegmentPrefix: false },
+  check({ resources, options, settings, report, line, namespaceOf, repo, filename, eslint }) {
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService") && isMeshVirtualService(r.value));
     if (!virtualServices.length) return;
     const currentFile = path.resolve(eslint.cwd, eslint.physicalFilename ?? filename);
     for (const resource of virtualServices) {
       const namespace = namespaceOf(resource);
-      const convertOptions = { gatewayApi: options.gatewayApi, acceptPathSegmentPrefix: options.acceptPathSegmentPrefix, ...(namespace ? { defaultNamespace: namespace } : {}) };
+      const convertOptions = { gatewayApi: options.gatewayApi ?? settings.gatewayApi, acceptPathSegmentPrefix: options.acceptPathSegmentPrefix, ...(namespace ? { defaultNamespace: namespace } : {}) };
       const features = unconvertibleFeatures(resource.value, convertOptions).filter((f) => NO_EQUIVALENT.has(f.code));
       for (const f of features) {
         report({

@@ -522,7 +522,8 @@ describe("unconvertible features", () => {
 
   it("gates CORS, retries and mirror percentages on the Gateway API channel/version", () => {
     const cors = vs({ http: [{ route: [{ destination: { host: "reviews", subset: "v1" } }], corsPolicy: { allowOrigins: [{ exact: "https://example.com" }], allowMethods: ["GET"], maxAge: "24h" } }] });
-    expect(codes(unconvertibleFeatures(cors))).toEqual(["unsupported-in-channel"]);
+    expect(codes(unconvertibleFeatures(cors, { gatewayApi: { channel: "standard", version: "1.4" } }))).toEqual(["unsupported-in-channel"]);
+    expect(codes(unconvertibleFeatures(cors))).toEqual([]); // the default target, standard v1.6, has the CORS filter
     const { route } = convertOk(cors, { ...bookinfo, gatewayApi: { channel: "standard", version: "1.5" } });
     expect(route.spec.rules[0].filters).toEqual([{ type: "CORS", cors: { allowOrigins: ["https://example.com"], allowMethods: ["GET"], maxAge: 86400 } }]);
     expect(codes(unconvertibleFeatures(cors, { gatewayApi: { channel: "experimental", version: "1.3" } }))).toEqual([]);

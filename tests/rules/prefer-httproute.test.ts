@@ -6,7 +6,7 @@ import fs from "node:fs";
 import type { RuleTester } from "eslint";
 import rule from "../../rules/prefer-httproute.js";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
-import { lint } from "../helpers/lint.js";
+import { applySuggestion, lint } from "../helpers/lint.js";
 import noMixedRouteApis from "../../rules/no-mixed-route-apis.js";
 import { describe, expect, it } from "vitest";
 
@@ -271,5 +271,55 @@ describe("converted output", () => {
     // Before the conversion, adding the HTTPRoute next to the VirtualService is exactly what the other rule reports.
     const both = TC1 + "---\n" + TC1_CONVERTED.split("---\n")[0];
     expect(lint(both, "no-mixed-route-apis", noMixedRouteApis).length).toBeGreaterThan(0);
+  });
+});
+
+describe("Gateway API target: the `gatewayApi` setting, overridden by the rule option", () => {
+  const CORS = `${REVIEWS_SERVICE}---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+  - reviews
+  http:
+  - corsPolicy:
+      allowOrigins:
+      - exact: https://example.com
+      maxAge: 24h
+    route:
+    - destination:
+        host: reviews
+`;
+  const ids = (messages: { messageId?: string }[]) => messages.map((m) => m.messageId);
+
+  it("default (standard v1.6, the current standard release): CORS converts", () => {
+    const messages = lint(CORS, "prefer-httproute", rule);
+    expect(ids(messages)).toEqual(["preferHttpRoute"]);
+    expect(applySuggestion(CORS, messages[0])).toContain("type: CORS");
+  });
+
+  it("a setting for an older standard release refuses CORS at its key, naming the release that has it", () => {
+    const settings = { "istio-ambient": { gatewayApi: { channel: "standard", version: "1.4" } } };
+    const messages = lint(CORS, "prefer-httproute", rule, { settings });
+    expect(ids(messages)).toEqual(["notConvertible", "noEquivalent"]);
+    expect(messages[1].message).toContain("standard channel >= v1.5 or experimental channel >= v1.3");
+    expect(messages[1].line).toBe(CORS.split("\n").findIndex((l) => l.includes("corsPolicy")) + 1);
+  });
+
+  it("the rule option wins over the setting", () => {
+    const settings = { "istio-ambient": { gatewayApi: { channel: "standard", version: "1.4" } } };
+    const messages = lint(CORS, "prefer-httproute", rule, { settings, options: [{ gatewayApi: { channel: "experimental", version: "1.3" } }] });
+    expect(ids(messages)).toEqual(["preferHttpRoute"]);
+  });
+
+  it("retries stay refused on every standard release read so far (experimental only through v1.6)", () => {
+    const retries = CORS.replace(/  - corsPolicy:\n(.*\n){2}      maxAge: 24h\n    route:/, "  - retries:\n      attempts: 3\n    route:");
+    expect(retries).toContain("retries:");
+    expect(ids(lint(retries, "prefer-httproute", rule))).toEqual(["notConvertible", "noEquivalent"]);
+    const experimental = { "istio-ambient": { gatewayApi: { channel: "experimental", version: "1.6" } } };
+    expect(ids(lint(retries, "prefer-httproute", rule, { settings: experimental }))).toEqual(["preferHttpRoute"]);
   });
 });

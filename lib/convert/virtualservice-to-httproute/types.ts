@@ -40,7 +40,7 @@ export interface GatewayApiTarget {
 
 /** Options that change what can be converted (usable without Services/subsets, e.g. by a lint rule). */
 export interface ConvertOptions {
-  /** Gateway API channel/version the cluster runs; default standard 1.3. */
+  /** Gateway API channel/version the cluster runs; default DEFAULT_GATEWAY_API (standard 1.6, the current standard release). */
   gatewayApi?: GatewayApiTarget;
   /** Namespace of the VirtualService when `metadata.namespace` is absent (e.g. from kustomization.yaml). */
   defaultNamespace?: string;
