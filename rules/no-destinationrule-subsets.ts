@@ -1,6 +1,6 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { repoView, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
+import { repoView, type Origin, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
 import { namespacesMatch, resolveHost, sameServiceHost, type HostOptions } from "../lib/k8s/hosts.js";
 import {
   destinationRuleHost,
@@ -33,7 +33,9 @@ type MessageIds =
   | "selectsNothing"
   | "rolloutManaged"
   | "addService"
-  | "removeSubset";
+  | "removeSubset"
+  | "serviceEntrySubset"
+  | "serviceEntryWholeHost";
 
 const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets in ambient mode";
 
@@ -59,6 +61,8 @@ export default createRule<MessageIds, Record<string, never>>({
         "{{dr}} subset {{subset}} (line {{line}}): its label {{key}}={{subsetValue}} contradicts the selector of Service {{base}} ({{key}}={{serviceValue}}), so the subset has no endpoints, and HTTPRoute cannot route to subsets in ambient mode anyway. Fix the labels, then replace the subset with a version Service.",
       rolloutManaged:
         "{{dr}} subset {{subset}} (line {{line}}) is managed by Argo Rollouts ({{rollout}}), which rewrites its labels at run time. HTTPRoute cannot route to DestinationRule subsets in ambient mode: switch the Rollout to traffic splitting between a canary and a stable Service (canaryService/stableService).",
+      serviceEntrySubset: `{{dr}} subset {{subset}} (line {{line}}): HTTPRoute cannot route to subsets of {{se}} ({{seAt}}). Split it into one ServiceEntry (or Service) per version ({{labels}}), or keep the routes of {{host}} on a VirtualService.`,
+      serviceEntryWholeHost: `{{dr}} subset {{subset}} (line {{line}}) has no labels, so it selects every endpoint of {{se}} ({{seAt}}). ${NO_SUBSETS}: route to host {{host}} itself.`,
       addService: "Add Service {{service}} (selector {{selector}}, the ports of Service {{base}}) after this DestinationRule.",
       removeSubset: "Remove subset {{subset}} from this DestinationRule.",
     },
@@ -81,6 +85,23 @@ export default createRule<MessageIds, Record<string, never>>({
       const hostOptions: HostOptions = { clusterDomain: settings.trustDomain, externalHosts };
       const drNamespace = ctx.namespaceOf(resource);
       const target = resolveHost(host, drNamespace, hostOptions);
+      // A ServiceEntry host: no version Service of the base can replace its subsets; the replacement is one
+      // ServiceEntry (or Service) per version, or keeping the route on a VirtualService.
+      const entry = target.kind === "external" ? serviceEntryFor(host, resources, v, ctx.namespaceOf) : null;
+      if (entry) {
+        const seAt = v.where(entry.origin, (r) => line(r, ["metadata", "name"]));
+        for (const subset of subsets) {
+          const data: MessageData = { dr: displayName(resource), subset: subset.name, line: line(resource, subset.path), host, se: entry.name, seAt };
+          const noLabels = !Object.keys(subset.labels).length;
+          report({
+            resource,
+            path: subset.path,
+            messageId: noLabels ? "serviceEntryWholeHost" : "serviceEntrySubset",
+            data: noLabels ? data : { ...data, labels: formatLabels(subset.labels) },
+          });
+        }
+        continue;
+      }
       // Hosts that are not Kubernetes Services (ServiceEntry hosts, public names, wildcards, IPs): no version
       // Service can replace their subsets, so the rule has nothing to say (see the docs).
       if (target.kind !== "service") continue;
@@ -195,6 +216,34 @@ export default createRule<MessageIds, Record<string, never>>({
     }
   },
 });
+
+/**
+ * The ServiceEntry that declares `host` (hosts compared case-insensitively, without a trailing dot): one of this
+ * file, else one of another file of the repository. ServiceEntries are exported to every namespace by default,
+ * so any namespace counts.
+ */
+function serviceEntryFor(
+  host: string,
+  resources: readonly Resource[],
+  view: RepoView,
+  namespaceOf: (r: Resource) => string | undefined,
+): { name: string; origin: Origin } | null {
+  const norm = (h: unknown) => (typeof h === "string" ? h.trim().toLowerCase().replace(/\.$/, "") : "");
+  const wanted = norm(host);
+  for (const r of resources) {
+    if (!isIstioKind(r, "ServiceEntry")) continue;
+    const spec = isObject(r.value.spec) ? r.value.spec : {};
+    if (Array.isArray(spec.hosts) && spec.hosts.some((h) => norm(h) === wanted)) {
+      return { name: displayName(r, namespaceOf(r)), origin: { resource: r, assumed: false } };
+    }
+  }
+  for (const record of view.serviceEntriesElsewhere()) {
+    if ((record.hosts ?? []).some((h) => norm(h) === wanted)) {
+      return { name: `ServiceEntry ${record.namespace ? `${record.namespace}/` : ""}${record.name}`, origin: { record, assumed: false } };
+    }
+  }
+  return null;
+}
 
 /**
  * The namespace to write on a version Service added next to the DestinationRule: the base Service's

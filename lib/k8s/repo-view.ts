@@ -81,6 +81,8 @@ export interface RepoView {
   virtualServicesElsewhere(serviceName?: string): VirtualServiceRecord[];
   /** `spec.hosts` of the Istio ServiceEntries of the other files. */
   serviceEntryHostsElsewhere(): string[];
+  /** The Istio ServiceEntry records of the other files (name, namespace, `hosts`, file and line). */
+  serviceEntriesElsewhere(): ResourceRecord[];
   /** `line 12` (this file), `apps/reviews/service.yaml:3` (another file) or ``settings `assumeExists` ``. */
   where(origin: Origin, lineOf: (resource: Resource) => number): string;
 }
@@ -221,6 +223,10 @@ export function repoView(ctx: ViewContext): RepoView {
     serviceEntryHostsElsewhere() {
       if (!index) return EMPTY;
       return perIndex(index).serviceEntries.filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
+    },
+    serviceEntriesElsewhere() {
+      if (!index) return EMPTY;
+      return perIndex(index).serviceEntries.filter(elsewhere);
     },
     where(origin, lineOf) {
       if (origin.resource) return `line ${lineOf(origin.resource)}`;

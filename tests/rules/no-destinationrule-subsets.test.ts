@@ -120,28 +120,6 @@ spec:
 `,
     },
     {
-      name: "host of a ServiceEntry in the same file: no version Service can replace the subset",
-      code: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata:
-  name: api
-spec:
-  hosts: [api.internal]
-  resolution: DNS
-  ports: [{number: 443, name: https, protocol: TLS}]
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: api
-spec:
-  host: api.internal
-  subsets:
-  - name: eu
-    labels: {region: eu}
-`,
-    },
-    {
       name: "public DNS names and wildcards are not Kubernetes Services",
       code: `apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -797,6 +775,77 @@ cases.invalid.push(
     filename: path.join(UPGRADES, "routing/reviews-destinationrule.yaml"),
     output: null,
     errors: ["v1", "v2", "v3"].map((v) => ({ messageId: "createServiceFromHost", data: { dr: "DestinationRule bookinfo/reviews", subset: v, line: v === "v1" ? 9 : v === "v2" ? 12 : 15, base: "reviews", service: `reviews-${v}`, labels: `version=${v}`, note: "" }, suggestions: [] })),
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// ServiceEntry hosts: no version Service of a base Service; one ServiceEntry (or Service) per version instead.
+
+const SE_SAME_FILE = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: api
+spec:
+  hosts: [api.internal]
+  resolution: DNS
+  ports: [{number: 443, name: https, protocol: TLS}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: api
+spec:
+  host: api.internal
+  subsets:
+  - name: eu
+    labels: {region: eu}
+`;
+const SE_REPO = fileURLToPath(new URL("../fixtures/repos/service-entries", import.meta.url));
+const PAYMENTS_DR = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: payments-api
+  namespace: payments
+spec:
+  host: payments.internal.example
+  subsets:
+    - name: eu
+      labels:
+        region: eu
+    - name: all
+`;
+
+cases.invalid.push(
+  {
+    name: "subset of a ServiceEntry host in the same file: its own advice (one ServiceEntry or Service per version, or keep the VirtualService)",
+    code: SE_SAME_FILE,
+    output: null,
+    errors: [
+      {
+        message:
+          "DestinationRule api subset eu (line 17): HTTPRoute cannot route to subsets of ServiceEntry api (line 4). Split it into one ServiceEntry (or Service) per version (region=eu), or keep the routes of api.internal on a VirtualService.",
+        line: 17,
+        suggestions: [],
+      },
+    ],
+  },
+  {
+    name: "cross-file: the ServiceEntry is in another file of the repository (named with file:line); a label-less subset is the whole host",
+    code: PAYMENTS_DR,
+    filename: path.join(SE_REPO, "routing/payments-destinationrule.yaml"),
+    settings: { "istio-ambient": { root: SE_REPO } },
+    output: null,
+    errors: [
+      {
+        message:
+          "DestinationRule payments/payments-api subset eu (line 9): HTTPRoute cannot route to subsets of ServiceEntry payments/payments-api (egress/payments-api.yaml:2). Split it into one ServiceEntry (or Service) per version (region=eu), or keep the routes of payments.internal.example on a VirtualService.",
+        line: 9,
+      },
+      {
+        message: `DestinationRule payments/payments-api subset all (line 12) has no labels, so it selects every endpoint of ServiceEntry payments/payments-api (egress/payments-api.yaml:2). HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to host payments.internal.example itself.`,
+        line: 12,
+      },
+    ],
   },
 );
 
