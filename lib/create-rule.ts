@@ -13,6 +13,8 @@ import { readSettings, type PluginSettings } from "./settings.js";
 import { DOCS_BASE } from "./meta.js";
 import { isObject } from "./k8s/resource.js";
 import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
+import { aboutTemplate, fileProblems, hasTemplates, UNREADABLE, UNREADABLE_MESSAGE } from "./yaml/file-problems.js";
+import { scopedIndex } from "./index/scope.js";
 
 export type Severity = "error" | "warn";
 
@@ -102,6 +104,12 @@ function warnNotYamlOnce(context: Rule.RuleContext): void {
   );
 }
 
+/** ESLint's own message interpolation (`{{ name }}` from `data`; unknown placeholders stay). */
+function interpolate(text: string, data: MessageData | undefined): string {
+  if (!data) return text;
+  return text.replace(/\{\{([^{}]+?)\}\}/g, (m, key: string) => (key.trim() in data ? String(data[key.trim()]) : m));
+}
+
 function mergeOptions<O extends object>(defaults: O, given: unknown): O {
   if (!isObject(given)) return defaults;
   const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
@@ -116,6 +124,8 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
   const meta = {
     ...def.meta,
     docs: { ...def.meta.docs, url: `${DOCS_BASE}${def.name}.md` },
+    // File-level messages (not UTF-8 text, a document not read): said once per file, by the first rule to run.
+    messages: { ...def.meta.messages, [UNREADABLE]: UNREADABLE_MESSAGE },
     schema: (def.meta.schema ?? []) as Rule.RuleMetaData["schema"],
     // ESLint validates defaultOptions against the schema: only rules with options declare them.
     ...(def.meta.schema?.length ? { defaultOptions: [def.defaultOptions] } : {}),
@@ -131,6 +141,9 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
       return {
         Program(node) {
           const program = node as unknown as AST.YAMLProgram;
+          const problems = fileProblems(program, sourceCode.text);
+          for (const p of problems.reports) context.report({ loc: p.loc, messageId: UNREADABLE, data: { message: p.message } });
+          if (problems.skip) return;
           let file: EditableFile | undefined;
           const editable = (): EditableFile =>
             (file ??= {
@@ -141,47 +154,95 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             });
           const options = mergeOptions(def.defaultOptions, context.options[0]);
           const settings = readSettings(context.settings);
-          let repo: RepoIndex | undefined;
-          const index = (): RepoIndex =>
-            (repo ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
-          let ownRecords: ResourceRecord[] | undefined;
-          const recordOf = (resource: Resource): ResourceRecord | undefined => {
-            ownRecords ??= index().inFile(path.resolve(context.cwd, context.physicalFilename));
-            return ownRecords.find(
-              (r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex,
-            );
+          const filePath = path.resolve(context.cwd, context.physicalFilename);
+          const resources = resourcesOf(program);
+          let base: RepoIndex | undefined;
+          const baseIndex = (): RepoIndex =>
+            (base ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
+          // The deployment units that apply this file: the check runs once per unit (lazily: only when it asks
+          // the repository), and findings that hold in some units only name them.
+          let fileUnits: (string | undefined)[] | undefined;
+          const unitsOfFile = (): (string | undefined)[] => {
+            if (!fileUnits) {
+              const ids = [...new Set(baseIndex().inFile(filePath).filter((r) => !r.synthetic && r.unit).map((r) => r.unit))];
+              fileUnits = ids.length ? ids : [undefined];
+            }
+            return fileUnits;
           };
-          const check: CheckContext<M, O> = {
-            options,
-            settings,
-            repo: index,
-            recordOf,
-            namespaceOf: (resource) => resource.namespace ?? recordOf(resource)?.namespace ?? settings.defaultNamespace,
-            filename: context.filename,
-            resources: resourcesOf(program),
-            eslint: context,
-            line: (resource, path) => nodeFor(resource, path).loc.start.line,
-            report(r) {
-              const target = nodeFor(r.resource, r.path);
-              const edited = r.fixResource ?? r.resource;
-              const edits = r.fix ? computeEdits(editable(), edited, r.fix) : null;
-              const suggest = (r.suggest ?? []).flatMap((s) => {
-                const e = computeEdits(editable(), edited, s.ops);
-                return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
-              });
-              context.report({
-                loc: target.loc,
-                messageId: r.messageId,
-                data: r.data,
-                fix: edits ? (f) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null,
-                suggest,
-              });
-            },
+          let asked = false;
+          const runs: { unit: string | undefined; reports: Report<M>[] }[] = [];
+          const contextFor = (pick: () => string | undefined, sink: Report<M>[]): CheckContext<M, O> => {
+            let scoped: RepoIndex | undefined;
+            const repo = (): RepoIndex => {
+              asked = true;
+              return (scoped ??= scopedIndex(baseIndex(), pick()));
+            };
+            let ownRecords: ResourceRecord[] | undefined;
+            const recordOf = (resource: Resource): ResourceRecord | undefined => {
+              ownRecords ??= repo().inFile(filePath).filter((r) => !r.synthetic);
+              return ownRecords.find((r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex);
+            };
+            return {
+              options,
+              settings,
+              repo,
+              recordOf,
+              // The unit's namespace wins over `metadata.namespace` (Kustomize `namespace`, Flux `targetNamespace`).
+              namespaceOf: (resource) => {
+                const rec = recordOf(resource);
+                return rec ? rec.namespace : (resource.namespace ?? settings.defaultNamespace);
+              },
+              filename: context.filename,
+              resources,
+              eslint: context,
+              line: (resource, path) => nodeFor(resource, path).loc.start.line,
+              report: (r) => void sink.push(r),
+            };
           };
-          try {
-            def.check(check);
-          } catch (error) {
-            if (rethrow()) throw error;
+          const run = (pick: () => string | undefined) => {
+            const reports: Report<M>[] = [];
+            const entry = { unit: undefined as string | undefined, reports };
+            try {
+              def.check(contextFor(() => (entry.unit = pick()), reports));
+            } catch (error) {
+              if (rethrow()) throw error;
+            }
+            runs.push(entry);
+          };
+          run(() => unitsOfFile()[0]);
+          if (asked) for (const unit of unitsOfFile().slice(1)) run(() => unit);
+
+          const emit = (r: Report<M>, units: string | null) => {
+            const target = nodeFor(r.resource, r.path);
+            const edited = r.fixResource ?? r.resource;
+            // Templated values (`{{ … }}`) are unknown: no finding about them, no edit of a resource holding one.
+            if (aboutTemplate(r.resource, r.path)) return;
+            const frozen = hasTemplates(edited) || hasTemplates(r.resource);
+            // A fix edits every unit that applies the file: only a finding that holds in all of them may fix.
+            const edits = r.fix && units === null && !frozen ? computeEdits(editable(), edited, r.fix) : null;
+            const suggest = (frozen ? [] : (r.suggest ?? [])).flatMap((s) => {
+              const e = computeEdits(editable(), edited, s.ops);
+              return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
+            });
+            const fix = edits ? (f: Rule.RuleFixer) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null;
+            if (units === null) context.report({ loc: target.loc, messageId: r.messageId, data: r.data, fix, suggest });
+            else context.report({ loc: target.loc, message: `${interpolate(def.meta.messages[r.messageId], r.data)} (in ${units})`, fix, suggest });
+          };
+          if (runs.length === 1) {
+            for (const r of runs[0].reports) emit(r, null);
+          } else {
+            const labelOf = (id: string | undefined) => (id ? (baseIndex().units.find((u) => u.id === id)?.label ?? id) : "the repository");
+            const seen = new Map<string, { report: Report<M>; units: string[] }>();
+            for (const { unit, reports } of runs) {
+              for (const r of reports) {
+                const target = nodeFor(r.resource, r.path);
+                const key = `${target.range[0]}\0${r.messageId}\0${JSON.stringify(r.data ?? {})}`;
+                const found = seen.get(key);
+                if (!found) seen.set(key, { report: r, units: [labelOf(unit)] });
+                else if (!found.units.includes(labelOf(unit))) found.units.push(labelOf(unit));
+              }
+            }
+            for (const { report, units } of seen.values()) emit(report, units.length === runs.length ? null : units.join(", "));
           }
         },
       };

@@ -2,7 +2,7 @@ import { createRule } from "../lib/create-rule.js";
 import { GATEWAY_API_GROUP, displayName, isIstioGroup, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { fileScope, recordName, recordWhere } from "../lib/k8s/file-index.js";
 import { MIXED_ROUTE_KINDS, isMeshGateways, mixedPairs, serviceHosts, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
-import { sameEnvironment } from "../lib/istio/waypoint-binding.js";
+import { sameUnit } from "../lib/istio/waypoint-binding.js";
 import type { ResourceRecord } from "../lib/index/index.js";
 
 type MessageIds = "virtualService" | "route";
@@ -40,7 +40,7 @@ export default createRule<MessageIds, Record<string, never>>({
       if (isIstioKind(resource, "VirtualService")) {
         if (!isMeshGateways(spec.gateways)) continue;
         for (const host of serviceHosts(spec.hosts, namespace)) {
-          const routes = repo.routesFor(host.name, host.namespace).filter((r) => isRoute(r) && sameEnvironment(repo, self, r));
+          const routes = repo.routesFor(host.name, host.namespace).filter((r) => isRoute(r) && sameUnit(self, r));
           for (const route of routes) {
             const parents = serviceParents(route.parentRefs, route.namespace);
             if (!mixedPairs([host], parents).length) continue;
@@ -67,7 +67,7 @@ export default createRule<MessageIds, Record<string, never>>({
           .filter((r) => isIstioGroup(r.group) && !r.partial && r.mesh === true && Array.isArray(r.hosts));
         for (const parent of parents) {
           for (const vs of meshVirtualServices) {
-            if (!sameEnvironment(repo, self, vs)) continue;
+            if (!sameUnit(self, vs)) continue;
             const pairs = mixedPairs(serviceHosts(vs.hosts, vs.namespace), [parent]);
             if (!pairs.length) continue;
             ctx.report({

@@ -95,7 +95,7 @@ export default createRule<MessageIds, Options>({
                 ? "ServiceEntry"
                 : null;
           if (!targetKind) continue;
-          const verdict = targetState(repo, targetRecords(repo, targetKind, ref.name, namespace, self));
+          const verdict = targetState(repo, targetRecords(repo, targetKind, ref.name, namespace));
           if (!verdict) continue;
           const { record, state } = verdict;
           report(ctx, scope, {
@@ -122,7 +122,7 @@ export default createRule<MessageIds, Options>({
       if (resource.group === GATEWAY_API_GROUP && MIXED_ROUTE_KINDS.has(resource.kind)) {
         if (self?.partial) continue;
         for (const parent of serviceParents(spec.parentRefs, namespace)) {
-          const verdict = targetState(repo, targetRecords(repo, "Service", parent.name, parent.namespace, self));
+          const verdict = targetState(repo, targetRecords(repo, "Service", parent.name, parent.namespace));
           if (!verdict) continue;
           const { record, state } = verdict;
           report(ctx, scope, {

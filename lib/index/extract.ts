@@ -9,8 +9,8 @@ import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
 import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
 import { isClusterScoped } from "../k8s/namespace.js";
 import { servicePorts } from "../k8s/service.js";
-import { l7Attributes } from "../istio/authorization.js";
-import { exemptPrincipals } from "../istio/bypass.js";
+import { readKustomization, type KustomizationInfo } from "./kustomize.js";
+import { appSpecs } from "./units.js";
 import type { Listener, ObjectRef, ResourceRecord, Subset } from "./types.js";
 
 /** What the index keeps of one file. */
@@ -19,13 +19,7 @@ export type ParsedFile =
   | { type: "kustomization"; kustomization: KustomizationInfo }
   | { type: "none" };
 
-export interface KustomizationInfo {
-  /** Directory of the kustomization file (absolute). */
-  dir: string;
-  namespace: string | undefined;
-  /** Absolute paths of the patch files it lists (`patches[].path`, `patchesStrategicMerge[]`, `patchesJson6902[].path`). */
-  patches: string[];
-}
+export type { KustomizationInfo } from "./kustomize.js";
 
 const KUSTOMIZATION_NAMES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 
@@ -99,16 +93,19 @@ function parseKustomization(file: string, text: string): ParsedFile {
   const value: unknown = parsed.docs[0].toJS({ maxAliasCount: 1000 });
   if (!isObject(value)) return NONE;
   const dir = path.dirname(file);
-  const patches: string[] = [];
-  const addPath = (p: unknown) => {
-    // A `patchesStrategicMerge` entry may be an inline patch (multi-line YAML), not a path.
-    if (typeof p === "string" && p.trim() && !p.includes("\n")) patches.push(path.resolve(dir, p.trim()));
-  };
-  for (const entry of asArray(value.patches)) if (isObject(entry)) addPath(entry.path);
-  for (const entry of asArray(value.patchesStrategicMerge)) addPath(entry);
-  for (const entry of asArray(value.patchesJson6902)) if (isObject(entry)) addPath(entry.path);
-  const namespace = asString(value.namespace)?.trim() || undefined;
-  return { type: "kustomization", kustomization: { dir, namespace, patches } };
+  const info = readKustomization(value, dir, (p) => path.resolve(dir, p), plainDocuments);
+  return { type: "kustomization", kustomization: info };
+}
+
+/** The plain values of the documents of a YAML (or JSON) text; [] when it does not parse. Never throws. */
+export function plainDocuments(text: string): unknown[] {
+  try {
+    const parsed = parseDocs(text);
+    if (!parsed) return [];
+    return parsed.docs.map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown).filter((v) => v !== null && v !== undefined);
+  } catch {
+    return [];
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -144,6 +141,10 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
   };
   const spec = isObject(value.spec) ? value.spec : {};
   const { kind, group } = header;
+  if (group === "argoproj.io" || group === "kustomize.toolkit.fluxcd.io") {
+    const deploys = appSpecs(kind, group, rec.name, value);
+    if (deploys) rec.deploys = deploys;
+  }
 
   if (kind === "Service" && group === "") {
     rec.selector = serviceSelector(spec);
@@ -183,11 +184,7 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
   } else if (POLICY_KINDS.has(kind) && isIstioGroup(group)) {
     rec.selector = workloadSelectorLabels(spec.selector);
     rec.targetRefs = [...(isObject(spec.targetRef) ? refs([spec.targetRef]) : []), ...refs(spec.targetRefs)];
-    if (kind === "AuthorizationPolicy") {
-      rec.action = asString(spec.action) ?? "ALLOW";
-      rec.hasL7 = l7Attributes(value).length > 0;
-      rec.notPrincipals = exemptPrincipals(value).map((e) => e.value);
-    }
+    if (kind === "AuthorizationPolicy") rec.action = asString(spec.action) ?? "ALLOW";
     if (kind === "PeerAuthentication" && isObject(spec.mtls) && typeof spec.mtls.mode === "string") rec.mtlsMode = spec.mtls.mode;
   } else if (kind === "EnvoyFilter" && isIstioGroup(group)) {
     rec.selector = isObject(spec.workloadSelector) ? stringMap(spec.workloadSelector.labels) : null;

@@ -45,7 +45,19 @@ export function makeFilter(include: readonly string[], exclude: readonly string[
 export interface ListResult {
   files: ListedFile[];
   statCalls: number;
+  /** Set when a cap stopped the walk: what was hit. */
+  capped?: string;
 }
+
+export interface ListLimits {
+  /** Stop after this many files. */
+  maxFiles?: number;
+  /** Stop once the listed files add up to this many bytes. */
+  maxBytes?: number;
+}
+
+/** Pseudo and device file systems: never walked, wherever the root is. */
+const SYSTEM_DIRS = new Set(["/proc", "/sys", "/dev"]);
 
 function toPosix(p: string): string {
   return path.sep === "/" ? p : p.split(path.sep).join("/");
@@ -65,16 +77,20 @@ function isInside(child: string, parent: string): boolean {
 }
 
 /** Lists the manifest and kustomization files below `root`, with mtime and size. */
-export function listFiles(root: string, filter: FileFilter): ListResult {
+export function listFiles(root: string, filter: FileFilter, limits: ListLimits = {}): ListResult {
   const files: ListedFile[] = [];
   let statCalls = 0;
+  let bytes = 0;
+  let capped: string | undefined;
+  const maxFiles = limits.maxFiles ?? Infinity;
+  const maxBytes = limits.maxBytes ?? Infinity;
   const realRoot = realpathOrNull(root);
   if (!realRoot) return { files, statCalls };
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
 
   const visit = (dir: string, realDir: string, relDir: string) => {
-    if (seenDirs.has(realDir)) return;
+    if (capped || seenDirs.has(realDir) || SYSTEM_DIRS.has(realDir)) return;
     seenDirs.add(realDir);
     let entries: fs.Dirent[];
     try {
@@ -115,9 +131,18 @@ export function listFiles(root: string, filter: FileFilter): ListResult {
         if (kustomization ? filter.excludes(rel) : !filter.includes(rel)) continue;
         if (seenFiles.has(real)) continue;
         seenFiles.add(real);
+        if (files.length >= maxFiles) {
+          capped = `stopped after maxFiles (${maxFiles}) files`;
+          return;
+        }
         try {
           statCalls++;
           const st = fs.statSync(abs);
+          if (bytes + st.size > maxBytes) {
+            capped = `stopped after maxBytes (${maxBytes}) bytes`;
+            return;
+          }
+          bytes += Math.min(st.size, maxBytes);
           files.push({ file: abs, mtimeMs: st.mtimeMs, size: st.size });
         } catch {
           // vanished between readdir and stat
@@ -127,7 +152,7 @@ export function listFiles(root: string, filter: FileFilter): ListResult {
     for (const [abs, real, rel] of subdirs) visit(abs, real, rel);
   };
   visit(root, realRoot, "");
-  return { files, statCalls };
+  return capped ? { files, statCalls, capped } : { files, statCalls };
 }
 
 /**

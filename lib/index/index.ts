@@ -23,11 +23,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { PluginSettings } from "../settings.js";
-import { parseFile, type ParsedFile } from "./extract.js";
+import { parseFile, plainDocuments, type ParsedFile } from "./extract.js";
 import { listFiles, makeFilter, wouldList, type FileFilter } from "./files.js";
 import { assemble, RepoIndexSnapshot, type MutableCounters, type RepoIndex } from "./repo-index.js";
 
 export type { RepoIndex } from "./repo-index.js";
+export type { Unit, UnitOrigin } from "./units.js";
 export { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, WAYPOINT_CLASS } from "./repo-index.js";
 export type * from "./types.js";
 export { globMatch, globMatcher, globToRegExp } from "./glob.js";
@@ -42,9 +43,6 @@ export interface GetIndexOptions {
   currentText?: string;
 }
 
-/** Files larger than this are not parsed (generated bundles; nothing a rule needs lives there). */
-const MAX_FILE_BYTES = 8 * 1024 * 1024;
-
 interface FileState {
   mtimeMs: number;
   size: number;
@@ -55,11 +53,16 @@ interface FileState {
 interface Overlay {
   hash: string;
   parsed: ParsedFile;
+  text: string;
+  /** The file is not on disk (stdin text, a new unsaved buffer): a unit of its own. */
+  virtual: boolean;
 }
 
 interface CacheEntry {
   root: string;
   settings: PluginSettings;
+  /** `.json` files are read only once a JSON file is linted (no config lints JSON by default). */
+  json: boolean;
   filter: FileFilter;
   files: Map<string, FileState>;
   overlays: Map<string, Overlay>;
@@ -84,8 +87,13 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
     root = resolveRoot(filename, cwd, opts.settings);
     const key = `${root}\0${settingsHash(opts.settings)}`;
     let entry = cache.get(key);
+    const json = /\.json$/i.test(filename);
+    if (entry && json && !entry.json) {
+      // The first JSON file linted: from now on the index reads JSON manifests too.
+      entry = undefined;
+    }
     if (!entry) {
-      entry = build(root, opts.settings);
+      entry = build(root, opts.settings, json);
       cache.set(key, entry);
       revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs);
     } else if (revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs) && due(entry, opts.settings.revalidateMs)) {
@@ -108,7 +116,9 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
 function revalidating(entry: CacheEntry, file: string, text: string | undefined, revalidateMs: number): boolean {
   const session = entry.session;
   if (revalidateMs === 0) session.interactive = true;
-  if (!session.interactive && session.seen.has(file) && (session.lastFile !== file || session.lastText === text)) {
+  // Every rule of one lint asks for the index with the same file and text: that is one visit, not a re-lint.
+  if (session.lastFile === file && session.lastText === text) return session.interactive;
+  if (!session.interactive && !singleRun() && session.seen.has(file) && session.lastFile !== file) {
     session.interactive = true;
   }
   session.seen.add(file);
@@ -118,6 +128,19 @@ function revalidating(entry: CacheEntry, file: string, text: string | undefined,
 }
 
 let totalBuilds = 0;
+
+let singleRunMemo: boolean | undefined;
+/**
+ * True when this process is one ESLint run (as typescript-eslint's `inferSingleRun`): the `eslint` binary in
+ * `process.argv`, or `ISTIO_AMBIENT_SINGLE_RUN=true`; `ISTIO_AMBIENT_SINGLE_RUN=false` says it is not.
+ */
+export function singleRun(): boolean {
+  if (singleRunMemo !== undefined) return singleRunMemo;
+  const env = process.env.ISTIO_AMBIENT_SINGLE_RUN;
+  if (env === "true" || env === "false") return (singleRunMemo = env === "true");
+  const bin = process.argv[1] ?? "";
+  return (singleRunMemo = /(^|[\\/])eslint(\.js|\.cjs|\.mjs)?$/.test(bin) || /[\\/]eslint[\\/]bin[\\/]eslint\.js$/.test(bin));
+}
 
 /** Forgets every index and every root lookup (tests, tools, "restart" commands). */
 export function clearIndexCache(): void {
@@ -131,8 +154,21 @@ export function indexCacheStats(): { entries: number; builds: number } {
 }
 
 /**
+ * Without a `.git` ancestor: ESLint's cwd when the file is below it and the cwd is a project folder (not
+ * `/`, not the home directory, not a system folder); else the file's own folder. Never the whole disk.
+ */
+function fallbackRoot(fileDir: string, cwd: string): string {
+  const home = process.env.HOME ? path.resolve(process.env.HOME) : undefined;
+  const broad = cwd === path.parse(cwd).root || cwd === home || /^\/(proc|sys|dev)(\/|$)/.test(cwd);
+  const rel = path.relative(cwd, fileDir);
+  const inside = rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  return !broad && inside ? cwd : fileDir;
+}
+
+/**
  * The root for a file: `settings.root` (resolved against `cwd`), else the nearest ancestor directory of the
- * file holding `.git` (directory, or file as in worktrees and submodules), else `cwd`.
+ * file holding `.git` (directory, or file as in worktrees and submodules), else ESLint's cwd when the file is
+ * below it and the cwd is not `/` or the home directory, else the file's folder.
  */
 export function resolveRoot(filename: string, cwd: string, settings: Pick<PluginSettings, "root">): string {
   if (settings.root) return path.resolve(cwd, settings.root);
@@ -157,8 +193,8 @@ export function resolveRoot(filename: string, cwd: string, settings: Pick<Plugin
     if (parent === dir) break;
     dir = parent;
   }
-  const root = found ?? path.resolve(cwd);
-  // Only cache directories below a found root: the cwd fallback depends on the caller.
+  const root = found ?? fallbackRoot(start, path.resolve(cwd));
+  // Only cache directories below a found root: the fallback depends on the caller.
   if (found) for (const d of visited) rootCache.set(d, root);
   return root;
 }
@@ -166,7 +202,7 @@ export function resolveRoot(filename: string, cwd: string, settings: Pick<Plugin
 // ---------------------------------------------------------------------------------------------------------
 
 function newCounters(): MutableCounters {
-  return { builds: 0, revalidations: 0, parsed: 0, reparsed: 0, lastReparsed: [], statCalls: 0, overlays: 0 };
+  return { builds: 0, revalidations: 0, parsed: 0, reparsed: 0, lastReparsed: [], statCalls: 0, overlays: 0, notes: [] };
 }
 
 /** Stable hash of the settings that shape the index (everything but `revalidateMs`). */
@@ -200,8 +236,8 @@ function due(entry: CacheEntry, revalidateMs: number): boolean {
   return Date.now() - entry.lastValidated >= revalidateMs;
 }
 
-function readFile(file: string, size: number): { text: string; hash: string } | null {
-  if (size > MAX_FILE_BYTES) return { text: "", hash: `too-large:${size}` };
+function readFile(file: string, size: number, maxFileBytes: number): { text: string; hash: string } | null {
+  if (size > maxFileBytes) return { text: "", hash: `too-large:${size}` };
   try {
     const text = fs.readFileSync(file, "utf8");
     return { text, hash: hashText(text) };
@@ -210,16 +246,38 @@ function readFile(file: string, size: number): { text: string; hash: string } | 
   }
 }
 
-function build(root: string, settings: PluginSettings): CacheEntry {
+function jsonGate(filter: FileFilter, json: boolean): FileFilter {
+  if (json) return filter;
+  return { includes: (rel) => !/\.json$/i.test(rel) && filter.includes(rel), excludes: filter.excludes };
+}
+
+function listBounded(root: string, filter: FileFilter, settings: PluginSettings, counters: MutableCounters) {
+  const listed = listFiles(root, filter, { maxFiles: settings.maxFiles, maxBytes: settings.maxBytes });
+  counters.statCalls += listed.statCalls;
+  const notes: string[] = [];
+  if (listed.capped) notes.push(listed.capped);
+  const tooLarge = listed.files.filter((f) => f.size > settings.maxFileBytes);
+  if (tooLarge.length) {
+    notes.push(`${tooLarge.length} file(s) over maxFileBytes (${settings.maxFileBytes} bytes) not read: ${tooLarge.slice(0, 3).map((f) => path.relative(root, f.file)).join(", ")}${tooLarge.length > 3 ? ", …" : ""}`);
+  }
+  counters.notes = notes;
+  if (notes.length && !warned.has(root)) {
+    warned.add(root);
+    process.emitWarning(`eslint-plugin-istio-ambient: the repository index of ${root}: ${notes.join("; ")}`, { code: "ISTIO_AMBIENT_INDEX" });
+  }
+  return listed;
+}
+const warned = new Set<string>();
+
+function build(root: string, settings: PluginSettings, json = false): CacheEntry {
   const counters = newCounters();
   counters.builds = 1;
   totalBuilds++;
-  const filter = makeFilter(settings.include, settings.exclude);
+  const filter = jsonGate(makeFilter(settings.include, settings.exclude), json);
   const files = new Map<string, FileState>();
-  const listed = listFiles(root, filter);
-  counters.statCalls += listed.statCalls;
+  const listed = listBounded(root, filter, settings, counters);
   for (const f of listed.files) {
-    const read = readFile(f.file, f.size);
+    const read = readFile(f.file, f.size, settings.maxFileBytes);
     if (!read) continue;
     counters.parsed++;
     files.set(f.file, { mtimeMs: f.mtimeMs, size: f.size, hash: read.hash, parsed: parseFile(f.file, read.text) });
@@ -227,6 +285,7 @@ function build(root: string, settings: PluginSettings): CacheEntry {
   const entry: CacheEntry = {
     root,
     settings,
+    json,
     filter,
     files,
     overlays: new Map(),
@@ -243,8 +302,7 @@ function build(root: string, settings: PluginSettings): CacheEntry {
 function revalidate(entry: CacheEntry): void {
   const { counters } = entry;
   counters.revalidations++;
-  const listed = listFiles(entry.root, entry.filter);
-  counters.statCalls += listed.statCalls;
+  const listed = listBounded(entry.root, entry.filter, entry.settings, counters);
   const reparsed: string[] = [];
   let changed = false;
   const present = new Set<string>();
@@ -252,7 +310,7 @@ function revalidate(entry: CacheEntry): void {
     present.add(f.file);
     const prev = entry.files.get(f.file);
     if (prev && prev.mtimeMs === f.mtimeMs && prev.size === f.size) continue;
-    const read = readFile(f.file, f.size);
+    const read = readFile(f.file, f.size, entry.settings.maxFileBytes);
     if (!read) continue;
     if (prev && prev.hash === read.hash) {
       // touched, same content: nothing to re-parse
@@ -311,14 +369,26 @@ function overlay(entry: CacheEntry, file: string, text: string): void {
     return;
   }
   entry.counters.overlays++;
-  entry.overlays.set(file, { hash, parsed: parseFile(file, text) });
+  entry.overlays.set(file, { hash, parsed: parseFile(file, text), text, virtual: !disk && !fs.existsSync(file) });
   entry.snapshot = snapshot(entry);
 }
 
 function snapshot(entry: CacheEntry): RepoIndexSnapshot {
   const effective = new Map<string, ParsedFile>();
   for (const [file, state] of entry.files) effective.set(file, state.parsed);
-  for (const [file, o] of entry.overlays) effective.set(file, o.parsed);
-  const records = assemble(entry.root, entry.settings, effective);
-  return new RepoIndexSnapshot(entry.root, entry.settings, records, entry.counters, effective.size);
+  const ownUnitFiles = new Set<string>();
+  for (const [file, o] of entry.overlays) {
+    effective.set(file, o.parsed);
+    if (o.virtual) ownUnitFiles.add(file);
+  }
+  const readPlain = (file: string): unknown[] | undefined => {
+    const o = entry.overlays.get(file);
+    if (o) return plainDocuments(o.text);
+    const state = entry.files.get(file);
+    if (!state) return undefined;
+    const read = readFile(file, state.size, entry.settings.maxFileBytes);
+    return read ? plainDocuments(read.text) : undefined;
+  };
+  const { records, units } = assemble(entry.root, entry.settings, effective, { readPlain, ownUnitFiles });
+  return new RepoIndexSnapshot(entry.root, entry.settings, records, entry.counters, effective.size, units);
 }

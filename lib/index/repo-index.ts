@@ -18,6 +18,7 @@ import { hostNamesService, hostService, hostShortName, namespacesMatch } from ".
 import type { AssumedResource, PluginSettings } from "../settings.js";
 import { globMatch } from "./glob.js";
 import type { KustomizationInfo, ParsedFile } from "./extract.js";
+import { buildModel, type ModelInput, type Unit } from "./units.js";
 import type {
   DestinationRuleRecord,
   GatewayRecord,
@@ -91,8 +92,12 @@ export interface RepoIndex {
    * `namespace` may be globs (`payments-*`); an entry without namespace matches every namespace.
    */
   assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined;
-  /** Directory of the kustomization nearest to the record's file (its render unit); undefined outside any. */
-  overlayOf(record: ResourceRecord): string | undefined;
+  /** The deployment units of the repository (see ./units.ts). */
+  readonly units: readonly Unit[];
+  /** The unit of an instance (undefined for patch and `assumeExists` records). */
+  unitOf(record: ResourceRecord): Unit | undefined;
+  /** Every instance of the document at `documentIndex` (and `listIndex`) of a file: one per unit that applies it. */
+  instancesAt(file: string, documentIndex: number, listIndex?: number): ResourceRecord[];
 }
 
 export interface MutableCounters {
@@ -103,69 +108,69 @@ export interface MutableCounters {
   lastReparsed: string[];
   statCalls: number;
   overlays: number;
+  /** Limits hit while walking (caps on files and bytes, files too large): one line each. */
+  notes?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Assembly: per-file parse results → records with resolved namespaces, patch flags and render units.
+// Assembly: per-file parse results → the deployment model (units and instances, see ./units.ts).
 
 const KUSTOMIZATION_PRIORITY = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-/**
- * Resolves namespaces and patch flags over all files. Namespace: `metadata.namespace`, else the nearest
- * kustomization (file's directory, then its ancestors up to the root) that sets `namespace:`, else
- * `settings.defaultNamespace`, else unknown.
- */
-export function assemble(root: string, settings: PluginSettings, files: Iterable<[string, ParsedFile]>): ResourceRecord[] {
+export interface AssembleOptions {
+  /** Plain documents of a patch file (the index reads it from disk or from the linted buffer). */
+  readPlain?(file: string): unknown[] | undefined;
+  /** Files that are a unit of their own (unsaved buffers / stdin text not on disk). */
+  ownUnitFiles?: ReadonlySet<string>;
+}
+
+export interface Assembled {
+  records: ResourceRecord[];
+  units: Unit[];
+}
+
+/** Parsed files → the input of the deployment model (kustomizations by directory, records by file). */
+export function modelInput(root: string, settings: PluginSettings, files: Iterable<[string, ParsedFile]>, options: AssembleOptions = {}): ModelInput {
   const kustByDir = new Map<string, { info: KustomizationInfo; priority: number }>();
-  const resourceFiles: [string, ResourceRecord[]][] = [];
+  const records = new Map<string, ResourceRecord[]>();
+  const known = new Set<string>();
   for (const [file, parsed] of files) {
+    known.add(file);
     if (parsed.type === "kustomization") {
       const priority = KUSTOMIZATION_PRIORITY.indexOf(path.basename(file));
       const dir = parsed.kustomization.dir;
       const prev = kustByDir.get(dir);
       if (!prev || priority < prev.priority) kustByDir.set(dir, { info: parsed.kustomization, priority });
     } else if (parsed.type === "resources") {
-      resourceFiles.push([file, parsed.records]);
+      records.set(file, parsed.records);
     }
   }
-  const patchFiles = new Set<string>();
-  for (const { info } of kustByDir.values()) for (const p of info.patches) patchFiles.add(p);
-
-  const unitMemo = new Map<string, { unit: string | undefined; namespace: string | undefined }>();
-  const unitOf = (dir: string): { unit: string | undefined; namespace: string | undefined } => {
-    const memo = unitMemo.get(dir);
-    if (memo) return memo;
-    let result: { unit: string | undefined; namespace: string | undefined };
-    const here = kustByDir.get(dir)?.info;
-    const parent = path.dirname(dir);
-    const atTop = dir === root || parent === dir || !isInsideDir(parent, root);
-    const above = atTop ? { unit: undefined, namespace: undefined } : unitOf(parent);
-    if (here) result = { unit: dir, namespace: here.namespace ?? above.namespace };
-    else result = above;
-    unitMemo.set(dir, result);
-    return result;
+  return {
+    root,
+    records,
+    kustomizations: new Map([...kustByDir].map(([d, k]) => [d, k.info])),
+    files: known,
+    readPlain: options.readPlain ?? (() => undefined),
+    unitGlobs: settings.units ?? [],
+    ownUnitFiles: options.ownUnitFiles,
   };
+}
 
-  const out: ResourceRecord[] = [];
-  for (const [file, records] of resourceFiles) {
-    const { unit, namespace: kustNamespace } = unitOf(path.dirname(file));
-    const partial = patchFiles.has(file);
-    for (const raw of records) {
-      const rec: ResourceRecord = { ...raw, partial };
-      if (unit !== undefined) rec.overlay = unit;
-      if (raw.namespaceSource === "unknown") {
-        if (kustNamespace) {
-          rec.namespace = kustNamespace;
-          rec.namespaceSource = "kustomization";
-        } else if (settings.defaultNamespace) {
-          rec.namespace = settings.defaultNamespace;
-          rec.namespaceSource = "default";
-        }
-      }
-      out.push(rec);
+/**
+ * Files → units and instances. Namespace of an instance: its unit's (Kustomize `namespace`, Flux
+ * `targetNamespace` override `metadata.namespace`; Argo CD `destination.namespace` fills it), else
+ * `metadata.namespace`, else `settings.defaultNamespace`, else unknown.
+ */
+export function assemble(root: string, settings: PluginSettings, files: Iterable<[string, ParsedFile]>, options: AssembleOptions = {}): Assembled {
+  const model = buildModel(modelInput(root, settings, files, options));
+  if (settings.defaultNamespace) {
+    for (const rec of model.records) {
+      if (rec.namespaceSource !== "unknown") continue;
+      rec.namespace = settings.defaultNamespace;
+      rec.namespaceSource = "default";
     }
   }
-  return out;
+  return { records: model.records, units: model.units };
 }
 
 function isInsideDir(child: string, parent: string): boolean {
@@ -216,6 +221,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   /** Full (non-patch) records of one category, partitioned by namespace; built on first use. */
   private partitions = new Map<string, Partition>();
   private nameMaps = new Map<string, Map<string, ResourceRecord[]>>();
+  private unitMap: Map<string, Unit> | undefined;
 
   constructor(
     readonly root: string,
@@ -223,6 +229,7 @@ export class RepoIndexSnapshot implements RepoIndex {
     readonly resources: readonly ResourceRecord[],
     private readonly counters: MutableCounters,
     private readonly fileCount: number,
+    readonly units: readonly Unit[] = [],
   ) {}
 
   get stats(): IndexStats {
@@ -238,6 +245,8 @@ export class RepoIndexSnapshot implements RepoIndex {
       lastReparsed: [...c.lastReparsed],
       statCalls: c.statCalls,
       overlays: c.overlays,
+      notes: [...(c.notes ?? [])],
+      units: this.units.length,
     };
   }
 
@@ -312,19 +321,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
     // An empty selector means "every workload of the namespace", which no single Service stands for.
     if (Object.keys(labels).length === 0) return [];
-    const candidates = this.full("Service", namespace).filter(isCoreService).filter((s) => s.selector);
-    const exact = candidates.filter((s) => sameLabels(s.selector!, labels));
-    const workloads = this.workloads(namespace);
-    const selected = (sel: Labels) => new Set(workloads.filter((w) => selectorMatches(sel, w.podLabels)));
-    const wanted = selected(labels);
-    const samePods = wanted.size
-      ? candidates.filter((s) => {
-          if (exact.includes(s)) return false;
-          const got = selected(s.selector!);
-          return got.size === wanted.size && [...got].every((w) => wanted.has(w));
-        })
-      : [];
-    return [...exact, ...samePods];
+    return sameSelection(this.full("Service", namespace).filter(isCoreService), this.workloads(namespace), labels);
   }
 
   servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[] {
@@ -360,32 +357,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   }
 
   waypointBinding(service: ResourceRecord): WaypointBinding | undefined {
-    let source: "service" | "namespace" | undefined;
-    let holder: ResourceRecord | undefined;
-    if (service.labels[USE_WAYPOINT]?.trim()) {
-      source = "service";
-      holder = service;
-    } else if (service.namespace) {
-      const ns = this.namespaceRecord(service.namespace);
-      if (ns && ns.labels[USE_WAYPOINT]?.trim()) {
-        source = "namespace";
-        holder = ns;
-      }
-    }
-    if (!source || !holder) return undefined;
-    const value = holder.labels[USE_WAYPOINT].trim();
-    if (value === "none") {
-      return { source, labelledBy: holder, optedOut: true, name: undefined, namespace: undefined, gateway: undefined };
-    }
-    const namespace = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || service.namespace;
-    return {
-      source,
-      labelledBy: holder,
-      optedOut: false,
-      name: value,
-      namespace,
-      gateway: this.waypoint(value, namespace),
-    };
+    return bindingOf(this, service);
   }
 
   routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[] {
@@ -458,8 +430,14 @@ export class RepoIndexSnapshot implements RepoIndex {
     return undefined;
   }
 
-  overlayOf(record: ResourceRecord): string | undefined {
-    return record.overlay;
+  unitOf(record: ResourceRecord): Unit | undefined {
+    if (!record.unit) return undefined;
+    if (!this.unitMap) this.unitMap = new Map(this.units.map((u) => [u.id, u]));
+    return this.unitMap.get(record.unit);
+  }
+
+  instancesAt(file: string, documentIndex: number, listIndex?: number): ResourceRecord[] {
+    return this.inFile(file).filter((r) => r.documentIndex === documentIndex && (r.listIndex ?? undefined) === listIndex && !r.synthetic);
   }
 
   /** `assumeExists` entries of a kind with a literal name, as pseudo-records, in a namespace (any when undefined). */
@@ -514,4 +492,51 @@ function makeAssumed(entry: AssumedResource, name: string, namespace: string | u
     rec.serviceAccount = typeof extra.serviceAccount === "string" ? extra.serviceAccount : name;
   }
   return rec;
+}
+
+/** `RepoIndex.waypointBinding` over any index (the lookups it makes are the index's own, scoped or not). */
+export function bindingOf(index: Pick<RepoIndex, "namespaceRecord" | "waypoint">, service: ResourceRecord): WaypointBinding | undefined {
+  let source: "service" | "namespace" | undefined;
+  let holder: ResourceRecord | undefined;
+  if (service.labels[USE_WAYPOINT]?.trim()) {
+    source = "service";
+    holder = service;
+  } else if (service.namespace) {
+    const ns = index.namespaceRecord(service.namespace);
+    if (ns && ns.labels[USE_WAYPOINT]?.trim()) {
+      source = "namespace";
+      holder = ns;
+    }
+  }
+  if (!source || !holder) return undefined;
+  const value = holder.labels[USE_WAYPOINT].trim();
+  if (value === "none") {
+    return { source, labelledBy: holder, optedOut: true, name: undefined, namespace: undefined, gateway: undefined };
+  }
+  const namespace = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || service.namespace;
+  return {
+    source,
+    labelledBy: holder,
+    optedOut: false,
+    name: value,
+    namespace,
+    gateway: index.waypoint(value, namespace),
+  };
+}
+
+/** Services among `candidates` that select the same pods as `labels` (exact selector first, then by workloads). */
+export function sameSelection(candidates: ServiceRecord[], workloads: WorkloadRecord[], labels: Labels): ServiceRecord[] {
+  if (Object.keys(labels).length === 0) return [];
+  const withSelector = candidates.filter((s) => s.selector);
+  const exact = withSelector.filter((s) => sameLabels(s.selector!, labels));
+  const selected = (sel: Labels) => new Set(workloads.filter((w) => selectorMatches(sel, w.podLabels)));
+  const wanted = selected(labels);
+  const samePods = wanted.size
+    ? withSelector.filter((s) => {
+        if (exact.includes(s)) return false;
+        const got = selected(s.selector!);
+        return got.size === wanted.size && [...got].every((w) => wanted.has(w));
+      })
+    : [];
+  return [...exact, ...samePods];
 }

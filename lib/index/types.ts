@@ -7,7 +7,8 @@ import type { Labels } from "../k8s/selector.js";
 /**
  * Where a record's namespace came from:
  * - `metadata`: `metadata.namespace` in the manifest;
- * - `kustomization`: `namespace:` of the nearest kustomization file (see `RepoIndex.overlayOf`);
+ * - `kustomization`: set by the deployment unit (Kustomize `namespace`, Flux `targetNamespace`, Argo CD
+ *   `destination.namespace`): it overrides `metadata.namespace` as those tools do;
  * - `default`: the `defaultNamespace` setting;
  * - `unknown`: none of these; `namespace` is undefined and matches every namespace;
  * - `cluster`: a cluster-scoped kind (Namespace, GatewayClass, ClusterRole, …); `namespace` is undefined.
@@ -38,8 +39,15 @@ export interface ResourceRecord {
   annotations: Labels;
   /** True for Kustomize patch files (`patches`, `patchesStrategicMerge`, `patchesJson6902`): fields may be missing. */
   partial: boolean;
-  /** Directory of the nearest kustomization (the render unit), or undefined when there is none. */
-  overlay?: string;
+  /**
+   * The deployment unit that applies this instance (`Unit.id`, see `RepoIndex.units`). A manifest applied by
+   * several units has one record per unit; patch records (`partial`) have none.
+   */
+  unit?: string;
+  /** A record the model made (the Namespace an Argo CD Application creates); `file`/`line` are its declarer's. */
+  synthetic?: boolean;
+  /** Argo CD Application / ApplicationSet, Flux Kustomization: what it deploys. */
+  deploys?: AppSpec[];
   /** True for pseudo-records made from `settings.assumeExists`. */
   assumed?: boolean;
 
@@ -88,13 +96,6 @@ export interface ResourceRecord {
   targetRefs?: ObjectRef[];
   /** AuthorizationPolicy: `spec.action` (Istio's default `ALLOW` when absent). */
   action?: string;
-  /** AuthorizationPolicy: it uses attributes ztunnel cannot enforce (lib/istio/authorization.ts `l7Attributes`). */
-  hasL7?: boolean;
-  /**
-   * AuthorizationPolicy: principals its rules exempt (`from.source.notPrincipals` and `source.principal`
-   * `notValues`), for the waypoint-bypass check.
-   */
-  notPrincipals?: string[];
   /** PeerAuthentication: `spec.mtls.mode` when written. */
   mtlsMode?: string;
   /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout: pod template labels; Pod: its labels. */
@@ -105,6 +106,26 @@ export interface ResourceRecord {
 
 export type { ServicePort } from "../k8s/service.js";
 import type { ServicePort } from "../k8s/service.js";
+
+/** What an Argo CD Application or a Flux Kustomization deploys (paths relative to the repository root). */
+export interface AppSpec {
+  origin: "argocd" | "flux";
+  name: string;
+  paths: string[];
+  /** Argo CD `destination.namespace` (fills objects without one) / Flux `targetNamespace` (overrides). */
+  namespace?: string;
+  /** True for Flux `targetNamespace`. */
+  override: boolean;
+  /** Argo CD `directory.recurse` (Flux always recurses). */
+  recurse: boolean;
+  /** Argo CD `managedNamespaceMetadata.labels` with `CreateNamespace=true`. */
+  namespaceLabels?: Labels;
+  /** Flux `commonMetadata`. */
+  labels?: Labels;
+  annotations?: Labels;
+  /** A Helm chart source (outside the repository). */
+  helm?: string;
+}
 
 export interface Listener {
   name?: string;
@@ -204,4 +225,8 @@ export interface IndexStats {
   statCalls: number;
   /** Times an in-memory text (`currentText`) was parsed as an overlay of its file. */
   overlays: number;
+  /** Limits hit while walking (caps on files and bytes, files too large). */
+  notes: string[];
+  /** Deployment units in this snapshot. */
+  units: number;
 }

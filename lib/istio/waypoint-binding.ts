@@ -43,12 +43,13 @@ export function servesServices(gateway: Pick<GatewayRecord, "waypointFor">): boo
   return v === undefined || v === "" || v === "service" || v === "all";
 }
 
-/** False when two records come from different Kustomize render units (different environments). */
-export function sameEnvironment(repo: RepoIndex, a: ResourceRecord | undefined, b: ResourceRecord | undefined): boolean {
-  if (!a || !b) return true;
-  const oa = repo.overlayOf(a);
-  const ob = repo.overlayOf(b);
-  return !(oa && ob && oa !== ob);
+/**
+ * True when two instances are applied together: the same deployment unit (or either has none: a patch, an
+ * `assumeExists` entry, a file outside the index). Conflicts between two objects need this evidence.
+ */
+export function sameUnit(a: ResourceRecord | undefined, b: ResourceRecord | undefined): boolean {
+  if (!a || !b || a.unit === undefined || b.unit === undefined) return true;
+  return a.unit === b.unit;
 }
 
 /**
@@ -96,16 +97,12 @@ export function resolveLabel(
 /** Whether a Service / ServiceEntry record is served by a waypoint (see module doc). */
 export function waypointState(repo: RepoIndex, service: ResourceRecord): BindingState {
   if (!labelsKnown(repo.settings, service)) return { type: "unknown" };
-  // A Kustomize patch of this object that sets the label: the rendered object may be bound.
-  const patched = repo
-    .byKind(service.kind, service.group)
-    .some((r) => r.partial && r.name === service.name && namespacesMatch(r.namespace, service.namespace) && r.labels[USE_WAYPOINT] !== undefined);
-  if (patched) return { type: "unknown" };
   if (service.labels[USE_WAYPOINT]?.trim()) return resolveLabel(repo, service, service.namespace, "service");
 
   const ns = service.namespace;
   if (ns === undefined) return { type: "unknown" };
-  const inRepo = repo.byKind("Namespace", "").filter((r) => r.name === ns && sameEnvironment(repo, r, service));
+  // The Namespace as the Service's unit sees it (same unit, else a unique one; `repo` is scoped by the caller).
+  const inRepo = repo.byKind("Namespace", "").filter((r) => r.name === ns && !r.partial);
   if (!inRepo.length) {
     const assumed = repo.assumed("Namespace", ns);
     if (!assumed || !labelsKnown(repo.settings, assumed)) return { type: "unknown" };
@@ -119,7 +116,7 @@ export function waypointState(repo: RepoIndex, service: ResourceRecord): Binding
 
 /**
  * The records a policy `targetRef` or route `parentRef` names: core Services (or Istio ServiceEntries) called
- * `name` in `namespace`, from the same Kustomize environment as `referrer`; exact-namespace records before
+ * `name` in `namespace` (in the unit of the index passed, else unique in the repository); exact-namespace records before
  * unknown-namespace ones; an `assumeExists` entry when the repository has none.
  */
 export function targetRecords(
@@ -127,7 +124,6 @@ export function targetRecords(
   kind: "Service" | "ServiceEntry",
   name: string,
   namespace: string | undefined,
-  referrer: ResourceRecord | undefined,
 ): ResourceRecord[] {
   const found =
     kind === "Service"
@@ -135,10 +131,10 @@ export function targetRecords(
       : repo
           .byKind("ServiceEntry")
           .filter((r) => isIstioGroup(r.group) && !r.partial && r.name === name && namespacesMatch(r.namespace, namespace));
-  const same = found.filter((r) => sameEnvironment(repo, r, referrer));
-  const exact = namespace === undefined ? [] : same.filter((r) => r.namespace === namespace);
+  // Pass the referrer's unit's view (lib/index/scope.ts): same-unit records first, else unique ones.
+  const exact = namespace === undefined ? [] : found.filter((r) => r.namespace === namespace);
   if (exact.length) return exact;
-  if (same.length) return same;
+  if (found.length) return found;
   const assumed = repo.assumed(kind, name, namespace);
   return assumed ? [assumed] : [];
 }
@@ -170,7 +166,7 @@ export function waypointCandidates(
   const names = repo
     .waypoints(ns)
     .filter((g) => (ns === undefined ? g.namespace === undefined : true))
-    .filter((g) => servesServices(g) && sameEnvironment(repo, g, service))
+    .filter((g) => servesServices(g))
     .map((g) => g.name);
   if (configured) names.push(configured);
   return [...new Set(names)];

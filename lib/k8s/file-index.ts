@@ -14,9 +14,9 @@ import type { RepoIndex, ResourceRecord } from "../index/index.js";
 /** A RepoIndex over one file's text (its directory as root; namespaces from metadata or `defaultNamespace`). */
 export function singleFileIndex(file: string, text: string, settings: PluginSettings): RepoIndex {
   const root = path.dirname(file);
-  const records = assemble(root, settings, [[file, parseFile(file, text)]]);
+  const { records, units } = assemble(root, settings, [[file, parseFile(file, text)]], { ownUnitFiles: new Set([file]) });
   const counters = { builds: 0, revalidations: 0, parsed: 1, reparsed: 0, lastReparsed: [], statCalls: 0, overlays: 0 };
-  return new RepoIndexSnapshot(root, settings, records, counters, 1);
+  return new RepoIndexSnapshot(root, settings, records, counters, 1, units);
 }
 
 export interface FileScope {

@@ -44,8 +44,11 @@ describe("which files are indexed", () => {
       "legacy/e.yaml": service("e", "ns"),
       "apps/legacy/f.yaml": service("f", "ns"),
     });
-    expect(names(indexOf(root).resources)).toEqual(["a", "b", "c", "e", "f"]);
-    expect(names(indexOf(root, { exclude: ["**/legacy/**"] }).resources)).toEqual(["a", "b", "c"]);
+    const jsonIndexOf = (raw: Record<string, unknown> = {}) =>
+      getIndex({ filename: path.join(root, "apps/c.json"), cwd: root, settings: settings({ root, revalidateMs: -1, ...raw }) });
+    expect(names(indexOf(root).resources)).toEqual(["a", "b", "e", "f"]);
+    expect(names(jsonIndexOf().resources)).toEqual(["a", "b", "c", "e", "f"]);
+    expect(names(jsonIndexOf({ exclude: ["**/legacy/**"] }).resources)).toEqual(["a", "b", "c"]);
     expect(names(indexOf(root, { include: ["apps/**/*.yaml"] }).resources)).toEqual(["a", "f"]);
     expect(names(indexOf(root, { include: ["**/*.{yaml,yml}"], exclude: ["legacy"] }).resources)).toEqual(["a", "b", "f"]);
   });
@@ -70,7 +73,9 @@ describe("which files are indexed", () => {
       ),
       "list.yaml": "apiVersion: v1\nkind: ServiceList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: three\n",
     });
-    const idx = indexOf(root);
+    // JSON is read only once a JSON file is linted (no config lints JSON by default).
+    expect(indexOf(root).resources.map((r) => r.name)).toEqual(["three"]);
+    const idx = getIndex({ filename: path.join(root, "list.json"), cwd: root, settings: settings({ root, revalidateMs: -1 }) });
     expect(idx.resources.map((r) => [r.name, r.documentIndex, r.listIndex, r.line])).toEqual([
       ["one", 0, 0, 5],
       ["two", 0, 1, 18],

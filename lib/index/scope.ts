@@ -1,0 +1,149 @@
+/**
+ * The repository as one deployment unit sees it: lookups resolve in the same unit first; outside it, only a
+ * unique match counts (an object that exists once in the repository, in the asked namespace). Copies of one
+ * object in different units (the same app in `clusters/east` and `clusters/west`) are never merged: from a
+ * third unit they are ambiguous and not returned.
+ *
+ * Within the unit, a record of unknown namespace may be in any namespace (it is applied with the others);
+ * outside it, only records of the asked namespace count.
+ */
+import type { Labels } from "../k8s/selector.js";
+import { bindingOf, sameSelection, type RepoIndex } from "./repo-index.js";
+import type {
+  DestinationRuleRecord,
+  GatewayRecord,
+  IndexStats,
+  NamespaceRecord,
+  ResourceRecord,
+  ServiceRecord,
+  ServiceRouteRecord,
+  WaypointBinding,
+  WorkloadRecord,
+} from "./types.js";
+import type { Unit } from "./units.js";
+
+const scopes = new WeakMap<RepoIndex, Map<string, RepoIndex>>();
+
+/** The index as `unit` sees it (the index itself when `unit` is undefined). Cached per snapshot and unit. */
+export function scopedIndex(index: RepoIndex, unit: string | undefined): RepoIndex {
+  if (!unit) return index;
+  let byUnit = scopes.get(index);
+  if (!byUnit) scopes.set(index, (byUnit = new Map()));
+  let scoped = byUnit.get(unit);
+  if (!scoped) byUnit.set(unit, (scoped = new ScopedIndex(index, unit)));
+  return scoped;
+}
+
+function identity(r: ResourceRecord): string {
+  return `${r.kind}\0${r.group}\0${r.namespace ?? ""}\0${r.name}`;
+}
+
+class ScopedIndex implements RepoIndex {
+  constructor(
+    private readonly base: RepoIndex,
+    readonly unit: string,
+  ) {}
+
+  get root(): string {
+    return this.base.root;
+  }
+  get settings() {
+    return this.base.settings;
+  }
+  get resources(): readonly ResourceRecord[] {
+    return this.base.resources;
+  }
+  get stats(): IndexStats {
+    return this.base.stats;
+  }
+  get units(): readonly Unit[] {
+    return this.base.units;
+  }
+
+  /** Same-unit records (and assumed ones) as they are; others only when unique and of the asked namespace. */
+  private scope<T extends ResourceRecord>(list: readonly T[], namespace: string | undefined): T[] {
+    const sameKeys = new Set<string>();
+    for (const r of list) if (!r.assumed && r.unit === this.unit) sameKeys.add(identity(r));
+    return list.filter((r) => {
+      if (r.assumed || r.unit === this.unit) return true;
+      if (r.partial) return false;
+      const key = identity(r);
+      if (sameKeys.has(key)) return false;
+      if (namespace !== undefined && r.namespace !== namespace) return false;
+      return instanceCount(this.base, key) === 1;
+    });
+  }
+
+  byKind(kind: string, group?: string): ResourceRecord[] {
+    return this.scope(this.base.byKind(kind, group), undefined);
+  }
+  inFile(file: string): ResourceRecord[] {
+    const all = this.base.inFile(file);
+    const mine = new Set(all.filter((r) => r.unit === this.unit).map((r) => `${r.documentIndex}\0${r.listIndex ?? ""}`));
+    return all.filter((r) => r.unit === this.unit || !mine.has(`${r.documentIndex}\0${r.listIndex ?? ""}`));
+  }
+  instancesAt(file: string, documentIndex: number, listIndex?: number): ResourceRecord[] {
+    return this.base.instancesAt(file, documentIndex, listIndex);
+  }
+  unitOf(record: ResourceRecord): Unit | undefined {
+    return this.base.unitOf(record);
+  }
+  services(namespace?: string): ServiceRecord[] {
+    return this.scope(this.base.services(namespace), namespace);
+  }
+  servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
+    return sameSelection(this.services(namespace).filter((s) => !s.assumed), this.workloads(namespace), labels);
+  }
+  servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[] {
+    return this.scope(this.base.servicesForPod(podLabels, namespace), namespace);
+  }
+  workloads(namespace?: string): WorkloadRecord[] {
+    return this.scope(this.base.workloads(namespace), namespace);
+  }
+  waypoints(namespace?: string): GatewayRecord[] {
+    return this.scope(this.base.waypoints(namespace), namespace);
+  }
+  waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined {
+    const inRepo = this.waypoints(namespace).filter((g) => g.name === name && !g.assumed);
+    const exact = inRepo.find((g) => g.namespace !== undefined && g.namespace === namespace);
+    if (exact) return exact;
+    if (inRepo.length) return inRepo[0];
+    const assumed = this.base.waypoint(name, namespace);
+    return assumed?.assumed ? assumed : undefined;
+  }
+  namespaceRecord(name: string): NamespaceRecord | undefined {
+    const all = this.scope(
+      this.base.byKind("Namespace", "").filter((r) => r.name === name),
+      undefined,
+    ) as NamespaceRecord[];
+    return all.find((r) => !r.partial) ?? all[0] ?? (this.base.assumed("Namespace", name) as NamespaceRecord | undefined);
+  }
+  waypointBinding(service: ResourceRecord): WaypointBinding | undefined {
+    return bindingOf(this, service);
+  }
+  routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[] {
+    return this.scope(this.base.routesFor(serviceName, namespace), undefined);
+  }
+  destinationRules(host: string, namespace: string | undefined): DestinationRuleRecord[] {
+    return this.scope(this.base.destinationRules(host, namespace), undefined);
+  }
+  assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined {
+    return this.base.assumed(kind, name, namespace);
+  }
+}
+
+/** Instances of one identity across the repository (counted once per snapshot). */
+const identityCounts = new WeakMap<RepoIndex, Map<string, number>>();
+function instanceCount(index: RepoIndex, key: string): number {
+  let counts = identityCounts.get(index);
+  if (!counts) {
+    counts = new Map();
+    for (const x of index.resources) {
+      if (x.partial) continue;
+      const k = identity(x);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    identityCounts.set(index, counts);
+  }
+  return counts.get(key) ?? 0;
+}
