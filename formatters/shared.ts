@@ -9,6 +9,8 @@ import type { ESLint } from "eslint";
 import { toFindings, type Finding } from "../lib/report/findings.js";
 import { getIndex } from "../lib/index/index.js";
 import { readSettings, type PluginSettings } from "../lib/settings.js";
+import type { SarifRuleInfo } from "../lib/report/sarif.js";
+import plugin from "../index.js";
 
 export function findingsOf(results: ESLint.LintResult[], context: { cwd: string; rulesMeta?: ESLint.LintResultData["rulesMeta"] }, settings?: PluginSettings): Finding[] {
   const cwd = context.cwd;
@@ -33,4 +35,30 @@ export function findingsOf(results: ESLint.LintResult[], context: { cwd: string;
       }
     },
   });
+}
+
+/** The text of a rule's docs page (shipped in the package under docs/rules), from sources or from dist/. */
+export function docsPage(ruleId: string): string | undefined {
+  for (const rel of ["../docs/rules/", "../../docs/rules/"]) {
+    try {
+      return fs.readFileSync(new URL(`${rel}${ruleId}.md`, import.meta.url), "utf8");
+    } catch {
+      // try the next candidate
+    }
+  }
+  return undefined;
+}
+
+/** Rule metadata for SARIF: description, docs URL and page, severity, fix and suggestion support. */
+export function sarifRules(): SarifRuleInfo[] {
+  return Object.entries(plugin.rules).map(([id, rule]) => ({
+    id: `${plugin.meta.namespace}/${id}`,
+    description: rule.meta.docs.description,
+    url: rule.meta.docs.url,
+    type: rule.meta.type,
+    recommended: rule.meta.docs.recommended,
+    fixable: !!rule.meta.fixable,
+    hasSuggestions: !!rule.meta.hasSuggestions,
+    docsMarkdown: docsPage(id),
+  }));
 }
