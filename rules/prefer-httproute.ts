@@ -8,7 +8,7 @@ import {
   type ConvertProblem,
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
-import { routeContext, serviceNamesOf } from "../lib/convert/route-context.js";
+import { routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 
 type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert";
@@ -73,7 +73,7 @@ export default createRule<MessageIds, Options>({
       preferHttpRoute: `{{resource}} routes mesh traffic. ${WHY} (a suggestion converts it{{services}}).`,
       notConvertible: `{{resource}} routes mesh traffic. ${WHY}. It cannot be converted automatically: {{reason}} (line {{line}}).`,
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
-      convert: "Replace with HTTPRoute {{route}}{{services}}{{keep}}, keeping the routing order and behaviour.",
+      convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}, keeping the routing order and behaviour{{together}}.",
     },
   },
   defaultOptions: { acceptPathSegmentPrefix: false },
@@ -94,7 +94,8 @@ export default createRule<MessageIds, Options>({
         });
       }
       // Only the Services and subsets this VirtualService names (the converter scans what it is given).
-      const context = routeContext(resources, namespaceOf, repo(), currentFile, serviceNamesOf(resource.value));
+      const lineOfName = (r: (typeof resources)[number]) => line(r, ["metadata", "name"]);
+      const context = routeContext(resources, namespaceOf, repo(), currentFile, serviceNamesOf(resource.value), lineOfName);
       const converted = convertVirtualService(resource.value, { ...context, ...convertOptions });
       const data = { resource: displayName(resource, namespace) };
       if (!converted.result) {
@@ -110,6 +111,16 @@ export default createRule<MessageIds, Options>({
       const routes = httpRoutes as Record<string, unknown>[];
       const names = (list: Record<string, unknown>[]) => list.map((r) => (isObject(r.metadata) ? String(r.metadata.name) : "")).join(", ");
       const servicesText = added.length ? ` and version Service${added.length > 1 ? "s" : ""} ${names(added)}` : "";
+      // Existing Services that stand in for subsets (any name, same selector): named with where they are.
+      const reused = converted.result.reusedServices;
+      const reusedText = reused.length
+        ? `, reusing ${reused.map((u) => `Service ${u.name}${u.where ? ` (${u.where})` : ""} for subset ${u.subset}`).join(", ")}`
+        : "";
+      // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute: name them.
+      const others = sameServiceRoutes(resource, resources, namespaceOf, repo(), currentFile, lineOfName);
+      const togetherText = others.length
+        ? `; ${others.map((o) => `${o.label} (${o.where})`).join(", ")} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")}: convert ${others.length === 1 ? "it" : "them"} in the same change`
+        : "";
       let ops: EditOp[];
       if (remainingVirtualService) {
         // Also bound to an ingress gateway: keep the VirtualService for it, without `mesh`.
@@ -120,7 +131,19 @@ export default createRule<MessageIds, Options>({
         ops = [{ op: "replaceResource", value: [...routes, ...added] }];
       }
       const suggest: Suggestion<MessageIds>[] = ops.length
-        ? [{ messageId: "convert", data: { route: names(routes), services: servicesText, keep: remainingVirtualService ? " (the VirtualService stays for the ingress gateway, without `mesh`)" : "" }, ops }]
+        ? [
+            {
+              messageId: "convert",
+              data: {
+                route: names(routes),
+                services: servicesText,
+                reused: reusedText,
+                keep: remainingVirtualService ? " (the VirtualService stays for the ingress gateway, without `mesh`)" : "",
+                together: togetherText,
+              },
+              ops,
+            },
+          ]
         : [];
       report({ resource, path: ["kind"], messageId: "preferHttpRoute", data: { ...data, services: servicesText ? ` to an HTTPRoute${servicesText}` : "" }, suggest });
     }

@@ -5,13 +5,14 @@
 import type { RepoIndex, ServiceRecord, DestinationRuleRecord } from "../index/index.js";
 import { asArray, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
 import { servicesIn } from "../k8s/service.js";
-import { hostShortName } from "../k8s/hosts.js";
+import { hostService, hostShortName, sameServiceHost } from "../k8s/hosts.js";
+import { relativeTo } from "../k8s/repo-view.js";
 import type { ServiceInfo, SubsetInfo } from "./virtualservice-to-httproute.js";
 
 type Res = ResourceHeader & { value: PlainObject };
 
-function fromRecord(s: ServiceRecord): ServiceInfo {
-  const info: ServiceInfo = { name: s.name, selector: s.selector, ports: s.ports ?? [], labels: s.labels };
+function fromRecord(s: ServiceRecord, root: string): ServiceInfo {
+  const info: ServiceInfo = { name: s.name, selector: s.selector, ports: s.ports ?? [], labels: s.labels, where: `${relativeTo(root, s.file)}:${s.line}` };
   if (s.namespace) info.namespace = s.namespace;
   if (s.serviceType) info.type = s.serviceType;
   return info;
@@ -53,7 +54,9 @@ function subsetsFromFile<R extends Res>(resources: readonly R[], namespaceOf: (r
 
 /**
  * Converter context: this file's Services and subsets first (its current text), then those of other files of
- * the repository. With `names`, only Services and subsets of those Service names (see `serviceNamesOf`).
+ * the repository. With `names`, only Services and subsets of those Service names (see `serviceNamesOf`), plus
+ * every Service whose selector extends the selector of one of those Services: a version Service of any name
+ * the converter may reuse for a subset. `lineOf` gives this file's Services a location (`line 12`).
  */
 export function routeContext<R extends Res>(
   resources: readonly R[],
@@ -61,26 +64,44 @@ export function routeContext<R extends Res>(
   repo: RepoIndex | null,
   currentFile: string,
   names?: Set<string>,
+  lineOf?: (r: R) => number,
 ): { services: ServiceInfo[]; subsets: SubsetInfo[] } {
   const wanted = (name: string) => !names || names.has(hostShortName(name));
-  const services: ServiceInfo[] = [];
+  const fileServices: ServiceInfo[] = [];
   for (const s of servicesIn(resources)) {
-    if (!wanted(s.name)) continue;
     const r = resources.find((x) => x.kind === "Service" && x.name === s.name && x.namespace === s.namespace);
     const ns = r ? namespaceOf(r) : s.namespace;
     const info: ServiceInfo = { name: s.name, selector: s.selector, ports: s.ports, labels: s.labels };
     if (ns) info.namespace = ns;
     const type = r && isObject(r.value.spec) ? r.value.spec.type : undefined;
     if (typeof type === "string") info.type = type;
-    services.push(info);
+    if (r && lineOf) info.where = `line ${lineOf(r)}`;
+    fileServices.push(info);
   }
+  const services = fileServices.filter((s) => wanted(s.name));
   const subsets = subsetsFromFile(resources, namespaceOf).filter((s) => wanted(s.host));
-  if (repo) {
-    const part = repoPart(repo);
+  const part = repo ? repoPart(repo) : null;
+  if (part) {
     const keys = names ? [...names] : [...new Set([...part.services.keys(), ...part.subsets.keys()])];
     for (const key of keys) {
       for (const s of part.services.get(key) ?? []) if (s.file !== currentFile) services.push(s.info);
       for (const s of part.subsets.get(key) ?? []) if (s.file !== currentFile) subsets.push(s.info);
+    }
+  }
+  if (names) {
+    // Candidate version Services: a selector that strictly extends a base Service's selector.
+    const seen = new Set<ServiceInfo>(services);
+    const bases = services.filter((s) => s.selector && Object.keys(s.selector).length > 0);
+    const extendsBase = (c: ServiceInfo) =>
+      !!c.selector && bases.some((b) => Object.keys(c.selector!).length > Object.keys(b.selector!).length && Object.entries(b.selector!).every(([k, v]) => c.selector![k] === v));
+    for (const c of fileServices) if (!seen.has(c) && extendsBase(c)) (seen.add(c), services.push(c));
+    if (part) {
+      for (const b of bases) {
+        const [k, v] = Object.entries(b.selector!)[0];
+        for (const c of part.bySelectorLabel.get(`${k}=${v}`) ?? []) {
+          if (c.file !== currentFile && !seen.has(c.info) && extendsBase(c.info)) (seen.add(c.info), services.push(c.info));
+        }
+      }
     }
   }
   return { services, subsets };
@@ -92,6 +113,8 @@ interface RepoPart {
   services: Map<string, { file: string; info: ServiceInfo }[]>;
   /** By the first DNS label of the DestinationRule host. */
   subsets: Map<string, { file: string; info: SubsetInfo }[]>;
+  /** Services by each `key=value` of their selector (to find version Services of any name). */
+  bySelectorLabel: Map<string, { file: string; info: ServiceInfo }[]>;
 }
 
 /** The repository's Services and subsets in converter form, computed once per index snapshot (not per file). */
@@ -105,8 +128,13 @@ function repoPart(repo: RepoIndex): RepoPart {
       if (list) list.push(value);
       else map.set(key, [value]);
     };
-    part = { services: new Map(), subsets: new Map() };
-    for (const s of repo.services()) if (!s.assumed) push(part.services, hostShortName(s.name), { file: s.file, info: fromRecord(s) });
+    part = { services: new Map(), subsets: new Map(), bySelectorLabel: new Map() };
+    for (const s of repo.services()) {
+      if (s.assumed) continue;
+      const entry = { file: s.file, info: fromRecord(s, repo.root) };
+      push(part.services, hostShortName(s.name), entry);
+      for (const [k, v] of Object.entries(s.selector ?? {})) push(part.bySelectorLabel, `${k}=${v}`, entry);
+    }
     for (const dr of repo.byKind("DestinationRule") as DestinationRuleRecord[]) {
       if (dr.partial || !dr.host) continue;
       for (const info of subsetsFromRecord(dr)) push(part.subsets, hostShortName(dr.host), { file: dr.file, info });
@@ -135,4 +163,64 @@ export function serviceNamesOf(vs: PlainObject): Set<string> {
   };
   visit(spec.http);
   return names;
+}
+
+/** Another mesh VirtualService that routes one of the same Services (it must move to HTTPRoute in the same change). */
+export interface SameServiceRoute {
+  /** `VirtualService bookinfo/reviews-canary`. */
+  label: string;
+  /** `line 30` (this file) or `routing/canary.yaml:3`. */
+  where: string;
+  /** The Service both route (short name). */
+  service: string;
+}
+
+/**
+ * The other mesh VirtualServices — of this file and of the rest of the repository — whose `spec.hosts` name a
+ * Service that `vs` (in namespace `vsNamespace`) names in its hosts. Converting `vs` alone would leave them on
+ * the same Service as the new HTTPRoute (mixed route APIs, undefined behaviour on waypoints).
+ */
+export function sameServiceRoutes<R extends Res>(
+  vs: R,
+  resources: readonly R[],
+  namespaceOf: (r: R) => string | undefined,
+  repo: RepoIndex | null,
+  currentFile: string,
+  lineOf: (r: R) => number,
+): SameServiceRoute[] {
+  const mine = asArray(isObject(vs.value.spec) ? vs.value.spec.hosts : undefined)
+    .map((h) => hostService(h, namespaceOf(vs)))
+    .filter((h): h is NonNullable<typeof h> => h !== null);
+  if (!mine.length) return [];
+  const match = (hosts: unknown[], ns: string | undefined): string | undefined => {
+    for (const h of hosts) {
+      const ref = hostService(h, ns);
+      const hit = ref && mine.find((m) => sameServiceHost(m, ref));
+      if (hit) return hit.name;
+    }
+    return undefined;
+  };
+  const out: SameServiceRoute[] = [];
+  for (const r of resources) {
+    if (r === vs || r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshSpec(r.value.spec)) continue;
+    const service = match(asArray(isObject(r.value.spec) ? r.value.spec.hosts : undefined), namespaceOf(r));
+    if (service) out.push({ label: label(r.name, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
+  }
+  if (repo) {
+    for (const rec of repo.byKind("VirtualService")) {
+      if (rec.file === currentFile || rec.partial || !rec.group.endsWith("istio.io") || rec.mesh === false) continue;
+      const service = match(rec.hosts ?? [], rec.namespace);
+      if (service) out.push({ label: label(rec.name, rec.namespace), where: `${relativeTo(repo.root, rec.file)}:${rec.line}`, service });
+    }
+  }
+  return out;
+}
+
+function label(name: string | undefined, namespace: string | undefined): string {
+  return `VirtualService ${namespace ? `${namespace}/` : ""}${name ?? "(unnamed)"}`;
+}
+
+function isMeshSpec(spec: unknown): boolean {
+  const gateways = isObject(spec) ? spec.gateways : undefined;
+  return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes("mesh");
 }

@@ -3,6 +3,8 @@
  * bookinfo-shaped variants written here.
  */
 import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RuleTester } from "eslint";
 import rule from "../../rules/prefer-httproute.js";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
@@ -113,7 +115,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
           suggestions: [
             {
               messageId: "convert",
-              data: { route: "reviews", services: " and version Service reviews-v1", keep: "" },
+              data: { route: "reviews", services: " and version Service reviews-v1", reused: "", keep: "", together: "" },
               output: TC1.replace(TC1_VS, TC1_CONVERTED),
             },
           ],
@@ -321,5 +323,75 @@ spec:
     expect(ids(lint(retries, "prefer-httproute", rule))).toEqual(["notConvertible", "noEquivalent"]);
     const experimental = { "istio-ambient": { gatewayApi: { channel: "experimental", version: "1.6" } } };
     expect(ids(lint(retries, "prefer-httproute", rule, { settings: experimental }))).toEqual(["preferHttpRoute"]);
+  });
+});
+
+describe("across the repository: reused version Services and the other VirtualServices of the Service", () => {
+  const REPO = fileURLToPath(new URL("../fixtures/repos/conversions", import.meta.url));
+  const VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+    - reviews
+  http:
+    - route:
+        - destination:
+            host: reviews
+            subset: v1
+          weight: 80
+        - destination:
+            host: reviews
+            subset: v2
+          weight: 20
+`;
+  const opts = { filename: path.join(REPO, "routing/reviews-virtualservice.yaml"), settings: { "istio-ambient": { root: REPO } } };
+
+  it("reuses reviews-stable for v1, creates only reviews-v2, and names the other VirtualService of Service reviews", () => {
+    const messages = lint(VS, "prefer-httproute", rule, opts);
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
+    expect(messages[0].message).toContain("(a suggestion converts it to an HTTPRoute and version Service reviews-v2)");
+    const s = messages[0].suggestions![0];
+    expect(s.desc).toBe(
+      "Replace with HTTPRoute reviews and version Service reviews-v2, reusing Service reviews-stable (apps/reviews/versions.yaml:1) for subset v1, keeping the routing order and behaviour; VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1) also routes Service reviews: convert it in the same change.",
+    );
+    expect(applySuggestion(VS, messages[0])).toBe(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  parentRefs:
+    - group: ""
+      kind: Service
+      name: reviews
+      port: 9080
+  rules:
+    - backendRefs:
+        - name: reviews-stable
+          port: 9080
+          weight: 80
+        - name: reviews-v2
+          port: 9080
+          weight: 20
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: reviews-v2
+  namespace: bookinfo
+  labels:
+    app: reviews
+    version: v2
+spec:
+  selector:
+    app: reviews
+    version: v2
+  ports:
+    - name: http
+      port: 9080
+`);
   });
 });

@@ -8,7 +8,7 @@ import { checkCors, checkMirrors, checkRedirect, checkRetries, checkRewrite, che
 import { DEFAULT_GATEWAY_API, featureRequirement, gatewayApiSupports, targetLabel, type GatewayApiFeature } from "./gateway-api.js";
 import { parseServiceHost, pathStr, ruleRef, type ServiceHostRef } from "./hosts.js";
 import { checkMatch, type MatchIR } from "./match.js";
-import { isObj, str, type ConvertOptions, type ConvertProblem, type GatewayApiTarget, type Obj, type Path, type ProblemCode } from "./types.js";
+import { isObj, str, type ConvertOptions, type ConvertProblem, type GatewayApiTarget, type Obj, type Path, type ProblemCode, type ServiceInfo } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-rule internal representation
@@ -90,6 +90,8 @@ export interface VersionServicePlan {
   name: string;
   namespace?: string;
   manifest: Obj | null; // null when an existing Service is reused
+  /** The existing Service reused for the subset (any name, same selector). */
+  reused?: ServiceInfo;
 }
 
 export class Analysis {

@@ -170,7 +170,12 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         a.c(sp, "subset-traffic-policy", `subset ${subsetName} has its own trafficPolicy, which would not follow traffic to the version Service; move it to a DestinationRule for the version Service first`);
       }
       const vname = versionServiceName(ref.name, subsetName);
-      if (!vname.valid) {
+      const vns = svc?.namespace ?? ref.namespace;
+      const identity = `${ref.name}/${ns ?? ""}/${subsetName}`;
+      // A Service of any name that already selects exactly the base selector plus the subset's labels (and has
+      // the base's ports) stands in for the subset: it is reused, and nothing is generated for it.
+      const reusable = svc && subset && svc.selector ? reusableVersionService(services, svc, { ...svc.selector, ...subset.labels }, vname.name, vns) : undefined;
+      if (!vname.valid && !reusable) {
         ok = false;
         a.c(sp, "version-service-name", `"${vname.name}" is not a valid Service name (DNS-1035 label, at most 63 characters)`);
       }
@@ -191,38 +196,44 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         }
       }
       if (ok && svc && subset) {
-        const vns = svc.namespace ?? ref.namespace;
-        const key = `${vns ?? ""}/${vname.name}`;
-        const identity = `${ref.name}/${ns ?? ""}/${subsetName}`;
-        const other = versionNames.get(key);
-        if (other !== undefined && other !== identity) {
-          ok = false;
-          a.c(sp, "version-service-conflict", `version Service ${vname.name} would be generated for two different subsets`);
-        } else if (!versionServices.has(key)) {
-          versionNames.set(key, identity);
+        let plan = versionServices.get(identity);
+        if (!plan) {
           const wantSelector = { ...(svc.selector ?? {}), ...subset.labels };
-          const existing = services.find((s) => s.name === vname.name && nsMatches(s.namespace, vns));
-          if (existing) {
-            const same =
-              existing.selector !== null &&
-              Object.keys(existing.selector).length === Object.keys(wantSelector).length &&
-              Object.entries(wantSelector).every(([k, v]) => existing.selector?.[k] === v);
-            if (!same) {
-              ok = false;
-              a.c(sp, "version-service-conflict", `Service ${vname.name} already exists but does not select ${JSON.stringify(wantSelector)}; it cannot stand in for subset ${subsetName}`);
-            } else if (existing.ports.length > 0 && !svc.ports.every((bp) => existing.ports.some((p) => p.port === bp.port))) {
-              ok = false;
-              a.c(sp, "version-service-conflict", `Service ${vname.name} already exists but lacks ports of Service ${svc.name}`);
-            } else {
-              versionServices.set(key, { key, name: vname.name, namespace: vns, manifest: null });
-              a.notes.push(`Service ${vname.name} already exists with the subset's selector; it is reused`);
-            }
+          if (reusable) {
+            plan = { key: identity, name: reusable.name, namespace: vns, manifest: null, reused: reusable };
+            a.notes.push(
+              `Service ${reusable.name}${reusable.where ? ` (${reusable.where})` : ""} already selects ${formatSelector(wantSelector)}; it is reused for subset ${subsetName} of ${ref.name}`,
+            );
           } else {
-            const manifest = versionServiceFor(svc, subset, vns);
-            if (manifest) versionServices.set(key, { key, name: vname.name, namespace: vns, manifest });
-            else {
+            const taken = services.find((s) => s.name === vname.name && nsMatches(s.namespace, vns));
+            if (taken) {
               ok = false;
-              a.c(sp, "service-without-selector", `a version Service for subset ${subsetName} cannot be built from Service ${svc.name} (it needs a selector and ports)`);
+              a.c(
+                sp,
+                "version-service-conflict",
+                sameSelector(taken.selector, wantSelector)
+                  ? `Service ${vname.name} already exists but lacks ports of Service ${svc.name}`
+                  : `Service ${vname.name} already exists but does not select ${JSON.stringify(wantSelector)}; it cannot stand in for subset ${subsetName}`,
+              );
+            } else {
+              const manifest = versionServiceFor(svc, subset, vns);
+              if (manifest) plan = { key: identity, name: vname.name, namespace: vns, manifest };
+              else {
+                ok = false;
+                a.c(sp, "service-without-selector", `a version Service for subset ${subsetName} cannot be built from Service ${svc.name} (it needs a selector and ports)`);
+              }
+            }
+          }
+          if (plan) {
+            const nameKey = `${vns ?? ""}/${plan.name}`;
+            const other = versionNames.get(nameKey);
+            if (other !== undefined && other !== identity && plan.manifest) {
+              ok = false;
+              a.c(sp, "version-service-conflict", `version Service ${plan.name} would be generated for two different subsets`);
+              plan = undefined;
+            } else {
+              versionNames.set(nameKey, identity);
+              versionServices.set(identity, plan);
             }
           }
         }
@@ -232,7 +243,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
             `the DestinationRule for ${ref.name} has a trafficPolicy; it applies to host ${ref.name} only, not to the version Services that now receive the traffic — add DestinationRules for them or accept the change`,
           );
         }
-        name = vname.name;
+        if (plan) name = plan.name;
       }
     }
     // port (Istio GetDestinationCluster: destination.port, else the Service's only port, else the listener port)
@@ -459,8 +470,45 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
   const output: ConvertOutput = {
     httpRoutes: [route],
     versionServices: gens.map((g) => g.manifest as object),
+    reusedServices: [...versionServices.values()].flatMap((v) =>
+      v.reused ? [{ name: v.reused.name, ...(v.namespace ? { namespace: v.namespace } : {}), ...(v.reused.where ? { where: v.reused.where } : {}), subset: v.key.split("/")[2] }] : [],
+    ),
     remainingVirtualService: remaining,
     notes: a.notes,
   };
   return { result: output, problems: [], notes: a.notes };
+}
+
+function sameSelector(a: Record<string, string> | null, b: Record<string, string>): boolean {
+  return a !== null && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v);
+}
+
+function formatSelector(sel: Record<string, string>): string {
+  return Object.entries(sel)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ");
+}
+
+/**
+ * An existing Service that can stand in for a subset: any name, not the base itself, in the version Service's
+ * namespace (unknown matches), selecting exactly `selector`, with every port of the base (a Service whose ports
+ * are unknown counts). The one named `<host>-<subset>` first, else the first by name.
+ */
+function reusableVersionService(
+  services: readonly ServiceInfo[],
+  base: ServiceInfo,
+  selector: Record<string, string>,
+  preferredName: string,
+  namespace: string | undefined,
+): ServiceInfo | undefined {
+  const candidates = services.filter(
+    (s) =>
+      !(s.name === base.name && s.namespace === base.namespace) &&
+      s.type !== "ExternalName" &&
+      s.clusterIP !== "None" &&
+      nsMatches(s.namespace, namespace) &&
+      sameSelector(s.selector, selector) &&
+      (s.ports.length === 0 || base.ports.every((bp) => s.ports.some((p) => p.port === bp.port))),
+  );
+  return candidates.find((s) => s.name === preferredName) ?? [...candidates].sort((x, y) => x.name.localeCompare(y.name))[0];
 }

@@ -16,6 +16,8 @@ export interface ServiceInfo {
   clusterIP?: string;
   /** `metadata.labels`, copied to version Services. */
   labels?: Record<string, string>;
+  /** Where the Service is defined (e.g. `apps/reviews/versions.yaml:18`), for messages; optional. */
+  where?: string;
 }
 
 /** A DestinationRule subset. */
@@ -69,7 +71,10 @@ export interface ConvertProblem {
 
 export interface ConvertOutput {
   httpRoutes: object[];
+  /** Version Services to create (those no existing Service stands in for). */
   versionServices: object[];
+  /** Existing Services reused as version Services (same selector as base selector + subset labels, any name). */
+  reusedServices: Array<{ name: string; namespace?: string; where?: string; subset: string }>;
   /** The VirtualService left behind when it is also bound to an ingress gateway ("mesh" removed); null = delete it. */
   remainingVirtualService: object | null;
   notes: string[];
