@@ -3,7 +3,7 @@
  * Nothing here knows about Kubernetes; everything is total (never throws on odd shapes).
  */
 import type { AST } from "yaml-eslint-parser";
-import { getStaticYAMLValue } from "yaml-eslint-parser";
+import { hasMergeKey, readValue, scalarKeyName } from "./value.js";
 
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
@@ -23,11 +23,12 @@ export function isSequence(node: AST.YAMLNode | null | undefined): node is AST.Y
   return !!node && node.type === "YAMLSequence";
 }
 
-/** The static value of a key node as a string (keys are compared as strings, as Kubernetes does). */
+/**
+ * The name of a pair's key as kubectl reads it (`on` → "true", `1` → "1"), the same as the keys of `staticValue`;
+ * null for keys that are not scalars.
+ */
 export function keyName(pair: AST.YAMLPair): string | null {
-  const key = unwrap(pair.key);
-  if (!key || key.type !== "YAMLScalar") return null;
-  return key.value === null ? "null" : String(key.value);
+  return scalarKeyName(pair.key);
 }
 
 /** The last pair with this key (YAML parsers keep the last duplicate; so does Kubernetes' decoder). */
@@ -80,6 +81,11 @@ export function reportNode(root: AST.YAMLNode, path: Path): AST.YAMLNode {
   for (let len = path.length; len >= 0; len--) {
     const found = locate(root, path.slice(0, len));
     if (!found) continue;
+    // A key that only a merge key (`<<: *base`) provides is reported at that `<<`.
+    if (len < path.length && isMapping(found.node) && hasMergeKey(found.node)) {
+      const merge = found.node.pairs.find((p) => scalarKeyName(p.key) === "<<");
+      if (merge?.key) return merge.key;
+    }
     if (found.pair) return found.pair.key ?? found.pair;
     if (found.entry) return found.entry;
     if (found.node) return found.node;
@@ -87,39 +93,41 @@ export function reportNode(root: AST.YAMLNode, path: Path): AST.YAMLNode {
   return root;
 }
 
-/** Plain JS value of a node; null on anything the resolver refuses. */
+/**
+ * Plain JS value of a node as kubectl reads it (YAML 1.1 scalars, merge keys, bounded alias expansion; see
+ * value.ts); undefined when the node is refused (alias bomb, alias cycle, nesting too deep).
+ */
 export function staticValue(node: AST.YAMLNode | null | undefined): unknown {
   if (!node) return null;
-  try {
-    return getStaticYAMLValue(node as AST.YAMLContent);
-  } catch {
-    return undefined;
-  }
+  return readValue(node).value;
 }
 
-/** Every node of a subtree, depth first (used for anchor/alias safety checks). */
+/** Every node of a subtree, depth first in document order (iterative: linear at any depth). */
 export function* walk(node: AST.YAMLNode | null | undefined): Generator<AST.YAMLNode> {
-  if (!node) return;
-  yield node;
-  switch (node.type) {
-    case "YAMLDocument":
-      yield* walk(node.content);
-      break;
-    case "YAMLWithMeta":
-      yield* walk(node.value);
-      break;
-    case "YAMLMapping":
-      for (const p of node.pairs) yield* walk(p);
-      break;
-    case "YAMLPair":
-      yield* walk(node.key);
-      yield* walk(node.value);
-      break;
-    case "YAMLSequence":
-      for (const e of node.entries) yield* walk(e);
-      break;
-    default:
-      break;
+  const stack: (AST.YAMLNode | null | undefined)[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    yield n;
+    switch (n.type) {
+      case "YAMLDocument":
+        stack.push(n.content);
+        break;
+      case "YAMLWithMeta":
+        stack.push(n.value);
+        break;
+      case "YAMLMapping":
+        for (let i = n.pairs.length - 1; i >= 0; i--) stack.push(n.pairs[i]);
+        break;
+      case "YAMLPair":
+        stack.push(n.value, n.key);
+        break;
+      case "YAMLSequence":
+        for (let i = n.entries.length - 1; i >= 0; i--) stack.push(n.entries[i]);
+        break;
+      default:
+        break;
+    }
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { AST } from "yaml-eslint-parser";
 import { hasAnchorsOrAliases, isMapping, isSequence, locate, unwrap, type Path } from "./ast.js";
+import { hasMergeKey } from "./value.js";
 import { emitAfterKey, emitDocument, emitEntryBody, emitFlow, emitScalar } from "./emit.js";
 import { styleOf, type YamlStyle } from "./style.js";
 import type { Resource } from "./documents.js";
@@ -59,25 +60,26 @@ function yamlEdit(file: EditableFile, style: YamlStyle, resource: Resource, op: 
   switch (op.op) {
     case "replacePair": {
       const found = locate(resource.node, op.path);
-      if (!found?.pair) return null;
+      if (!found?.pair || !ownsPair(found.pair)) return null;
       return replacePair(file, style, found.pair, op.key, op.value);
     }
     case "set": {
       const found = locate(resource.node, op.path);
       if (found?.pair) {
+        if (!ownsPair(found.pair)) return null;
         const key = emitScalar(String(op.path[op.path.length - 1]));
         return replacePair(file, style, found.pair, key, op.value, true);
       }
       const parent = locate(resource.node, op.path.slice(0, -1));
       const key = op.path[op.path.length - 1];
-      if (!parent || typeof key !== "string" || !isMapping(parent.node)) return null;
+      if (!parent || typeof key !== "string" || !isMapping(parent.node) || insideAnchor(parent.node)) return null;
       return insertPair(file, style, parent.node, key, op.value);
     }
     case "remove": {
       const found = locate(resource.node, op.path);
       if (!found) return null;
-      if (found.pair) return removePair(file, found.pair);
-      if (found.entry) return removeEntry(file, found.entry);
+      if (found.pair) return ownsPair(found.pair) ? removePair(file, found.pair) : null;
+      if (found.entry) return insideAnchor(found.entry) ? null : removeEntry(file, found.entry);
       return null;
     }
     case "removeResource":
@@ -85,7 +87,7 @@ function yamlEdit(file: EditableFile, style: YamlStyle, resource: Resource, op: 
         const entry = resource.listNode.entries[resource.listIndex];
         return entry ? removeEntry(file, entry) : null;
       }
-      return removeDocument(file, resource.document);
+      return removeDocument(file, resource.document, resource.documentIndex);
     case "addResourceAfter": {
       const values = Array.isArray(op.value) ? op.value : [op.value];
       if (resource.listNode && resource.listIndex !== null) {
@@ -143,8 +145,49 @@ function startsLine(text: string, index: number): boolean {
   return /^[ \t]*$/.test(text.slice(lineStart(text, index), index));
 }
 
+/** Index of the first comment starting at or after `offset` (comments are in file order). */
+function firstCommentFrom(file: EditableFile, offset: number): number {
+  let lo = 0;
+  let hi = file.comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (file.comments[mid].range[0] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function commentsIn(file: EditableFile, range: [number, number]): AST.Comment[] {
-  return file.comments.filter((c) => c.range[0] >= range[0] && c.range[1] <= range[1]);
+  const out: AST.Comment[] = [];
+  for (let i = firstCommentFrom(file, range[0]); i < file.comments.length && file.comments[i].range[0] < range[1]; i++) {
+    if (file.comments[i].range[1] <= range[1]) out.push(file.comments[i]);
+  }
+  return out;
+}
+
+/**
+ * True when an edit of this pair means what it says: its mapping has no merge key (`<<`, whose keys would show
+ * through a removed key, or override a replaced one in go-yaml's order) and no anchor above it (the edit would
+ * also change every alias of that anchor).
+ */
+function ownsPair(pair: AST.YAMLPair): boolean {
+  return !hasMergeKey(pair.parent) && !insideAnchor(pair);
+}
+
+/** Is the node inside an anchored node (`&name`), so that aliases elsewhere see any edit of it? */
+function insideAnchor(node: AST.YAMLNode): boolean {
+  for (let p: AST.YAMLNode | null = node.parent as AST.YAMLNode | null; p; p = p.parent as AST.YAMLNode | null) {
+    if (p.type === "YAMLWithMeta" && (p as AST.YAMLWithMeta).anchor) return true;
+  }
+  return false;
+}
+
+/** Comments of a removed range, re-written as comment lines at `column` (so that removals keep every comment). */
+function keptComments(file: EditableFile, style: YamlStyle, range: [number, number], column: number): string {
+  const pad = " ".repeat(column);
+  return commentsIn(file, range)
+    .map((c) => `${pad}#${c.value}${style.eol}`)
+    .join("");
 }
 
 /** Is this node inside a flow collection (where only flow text is allowed)? */
@@ -172,7 +215,8 @@ function replacePair(
     return [{ range, text: `${keyText}: ${emitFlow(value)}` }];
   }
   // A comment that trails the pair's last line belongs to the pair.
-  const trailing = file.comments.find((c) => c.range[0] >= range[1] && c.range[0] <= lineEnd(file.text, range[1]));
+  const next = file.comments[firstCommentFrom(file, range[1])];
+  const trailing = next && next.range[0] <= lineEnd(file.text, range[1]) ? next : undefined;
   if (trailing) range[1] = trailing.range[1];
   const oldValue = unwrap(pair.value);
   // A value kept in flow style stays in flow style.
@@ -206,27 +250,35 @@ function insertPair(file: EditableFile, style: YamlStyle, mapping: AST.YAMLMappi
 
 function removePair(file: EditableFile, pair: AST.YAMLPair): TextEdit[] | null {
   if (hasAnchorsOrAliases(pair)) return null;
+  const style = styleOf(file.program, file.text);
   const mapping = pair.parent as AST.YAMLMapping;
   const index = mapping.pairs.indexOf(pair);
   if (mapping.style === "flow") return removeFlowItem(file, mapping.pairs, index);
   if (mapping.pairs.length === 1) {
     // The mapping becomes empty: `key: {}` after its owner's colon (or `{}` for a list entry).
     const owner = mapping.parent as AST.YAMLNode;
-    if (commentsIn(file, [mapping.range[0], mapping.range[1]]).length) return null;
+    const end = lineEnd(file.text, mapping.range[1]);
     if (owner.type === "YAMLPair" && owner.key) {
       const colon = file.text.indexOf(":", owner.key.range[1]);
-      if (colon < 0 || colon > mapping.range[0]) return null;
-      return [{ range: [colon + 1, lineEnd(file.text, mapping.range[1])], text: " {}" }];
+      if (colon < 0 || colon > mapping.range[0] || commentsIn(file, [colon, end]).length) return null;
+      return [{ range: [colon + 1, end], text: " {}" }];
     }
-    return [{ range: [pair.range[0], lineEnd(file.text, pair.range[1])], text: "{}" }];
+    if (commentsIn(file, [pair.range[0], end]).length) return null;
+    return [{ range: [pair.range[0], end], text: "{}" }];
   }
   if (!startsLine(file.text, pair.range[0])) {
-    // `- key: value` (first key after a dash): pull the next key up onto the dash line.
+    // `- key: value` (first key after a dash): pull the next key up onto the dash line; the removed lines'
+    // comments stay, right after the dash (`- # comment`, the next key on its own line).
     const next = mapping.pairs[index + 1];
-    if (!next || index !== 0) return null;
-    return [{ range: [pair.range[0], next.range[0]], text: "" }];
+    if (!next?.key || index !== 0) return null;
+    const range: [number, number] = [pair.range[0], next.range[0]];
+    const comments = commentsIn(file, range);
+    if (!comments.length) return [{ range, text: "" }];
+    const pad = " ".repeat(next.key.loc.start.column);
+    return [{ range, text: comments.map((c) => `#${c.value}`).join(style.eol + pad) + style.eol + pad }];
   }
-  return [{ range: [lineStart(file.text, pair.range[0]), nextLineStart(file.text, pair.range[1])], text: "" }];
+  const range: [number, number] = [lineStart(file.text, pair.range[0]), nextLineStart(file.text, pair.range[1])];
+  return [{ range, text: keptComments(file, style, range, pair.key?.loc.start.column ?? 0) }];
 }
 
 function nextLineStart(text: string, index: number): number {
@@ -236,6 +288,7 @@ function nextLineStart(text: string, index: number): number {
 
 function removeEntry(file: EditableFile, entry: AST.YAMLNode): TextEdit[] | null {
   if (hasAnchorsOrAliases(entry)) return null;
+  const style = styleOf(file.program, file.text);
   const seq = entry.parent as AST.YAMLSequence;
   if (!isSequence(seq)) return null;
   const index = seq.entries.indexOf(entry as never);
@@ -245,13 +298,15 @@ function removeEntry(file: EditableFile, entry: AST.YAMLNode): TextEdit[] | null
     const owner = seq.parent as AST.YAMLNode;
     if (owner.type !== "YAMLPair" || !owner.key) return null;
     const colon = file.text.indexOf(":", owner.key.range[1]);
-    if (colon < 0 || colon > seq.range[0] || commentsIn(file, [colon, seq.range[1]]).length) return null;
-    return [{ range: [colon + 1, lineEnd(file.text, seq.range[1])], text: " []" }];
+    const end = lineEnd(file.text, seq.range[1]);
+    if (colon < 0 || colon > seq.range[0] || commentsIn(file, [colon, end]).length) return null;
+    return [{ range: [colon + 1, end], text: " []" }];
   }
   // The dash of a block entry is on the entry's first line.
   const dash = file.text.lastIndexOf("-", entry.range[0]);
   if (dash < 0 || !startsLine(file.text, dash)) return null;
-  return [{ range: [lineStart(file.text, dash), nextLineStart(file.text, entry.range[1])], text: "" }];
+  const range: [number, number] = [lineStart(file.text, dash), nextLineStart(file.text, entry.range[1])];
+  return [{ range, text: keptComments(file, style, range, dash - range[0]) }];
 }
 
 function removeFlowItem(file: EditableFile, items: readonly (AST.YAMLNode | null)[], index: number): TextEdit[] | null {
@@ -259,28 +314,41 @@ function removeFlowItem(file: EditableFile, items: readonly (AST.YAMLNode | null
   if (!item) return null;
   const prev = items[index - 1];
   const next = items[index + 1];
-  if (next) return [{ range: [item.range[0], next.range[0]], text: "" }];
-  if (prev) return [{ range: [prev.range[1], item.range[1]], text: "" }];
-  return [{ range: item.range as [number, number], text: "" }];
+  const range: [number, number] = next ? [item.range[0], next.range[0]] : prev ? [prev.range[1], item.range[1]] : [item.range[0], item.range[1]];
+  // A comment inside a flow collection cannot be kept in place once its item is gone.
+  if (commentsIn(file, range).length) return null;
+  return [{ range, text: "" }];
 }
 
-function removeDocument(file: EditableFile, document: AST.YAMLDocument): TextEdit[] | null {
+/**
+ * Removes a document by its AST ranges: its directives and `---` marker (when it has them), its content, and its
+ * `...` end marker. Comment lines before its directives or marker, and after its content or end marker, stay
+ * (they sit between documents: `# ---- next ----`); so does the file's leading comment. A block scalar holding
+ * `---` is content, never a boundary.
+ */
+function removeDocument(file: EditableFile, document: AST.YAMLDocument, index: number): TextEdit[] | null {
   if (hasAnchorsOrAliases(document)) return null;
   const docs = file.program.body;
-  const index = docs.indexOf(document);
   // Removing the only resource would leave an empty file: that is deleting the file, not an edit.
-  if (docs.length === 1 || !document.content) return null;
-  const next = docs[index + 1];
-  if (index === 0) {
-    if (!next) return null;
-    // Keep the file's leading comments; remove the content and the next document's `---` line.
-    const marker = file.text.indexOf("---", document.content.range[1]);
-    if (marker < 0) return null;
-    return [{ range: [lineStart(file.text, document.content.range[0]), nextLineStart(file.text, marker)], text: "" }];
+  if (docs.length === 1 || !document.content || docs[index] !== document) return null;
+  const { text } = file;
+  const content = document.content;
+  // The first directive or marker line of the document's prefix (its leading comments and blank lines stay).
+  let start = lineStart(text, content.range[0]);
+  for (let at = lineStart(text, document.range[0]); at < start; at = nextLineStart(text, at)) {
+    const line = text.slice(at, lineEnd(text, at)).trimStart();
+    if (line.startsWith("%") || line.startsWith("---")) {
+      start = at;
+      break;
+    }
+    if (line !== "" && !line.startsWith("#")) return null;
   }
-  // Later documents start at their `---` marker.
-  const start = lineStart(file.text, document.range[0]);
-  const end = next ? lineStart(file.text, next.range[0]) : file.text.length;
+  let end = nextLineStart(text, content.range[1]);
+  // Its own `...` end marker goes too (and anything between, which is still this document).
+  const lastLine = lineStart(text, document.range[1] - 1);
+  if (lastLine >= end && /^\.\.\.(?:[ \t]+#.*)?$/.test(text.slice(lastLine, lineEnd(text, lastLine)).trim())) {
+    end = nextLineStart(text, lastLine);
+  }
   return [{ range: [start, Math.max(start, end)], text: "" }];
 }
 

@@ -2,6 +2,7 @@
  * Writes plain values as YAML text in a given style: block (at a given column) or flow (one line).
  */
 import type { YamlStyle } from "./style.js";
+import { plainIsNotString } from "./value.js";
 
 const AMBIGUOUS = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?(?:\.inf|\.Inf|\.INF)|\.nan|\.NaN|\.NAN)$/;
 const NUMBERISH = /^[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$|^0x[0-9a-fA-F]+$|^0o[0-7]+$|^[-+]?\d+(?::\d\d)+$/;
@@ -12,7 +13,8 @@ export function emitScalar(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   const s = String(value);
-  if (s === "" || AMBIGUOUS.test(s) || NUMBERISH.test(s) || !PLAIN_SAFE.test(s) || s.includes(": ") || s.includes(" #")) {
+  // Quoted when YAML 1.2 or kubectl's YAML 1.1 (`on`, `0b1`, `0777`, `1_000`) would read the plain text as something else.
+  if (s === "" || AMBIGUOUS.test(s) || NUMBERISH.test(s) || plainIsNotString(s) || !PLAIN_SAFE.test(s) || s.includes(": ") || s.includes(" #") || s.includes("{{")) {
     return JSON.stringify(s);
   }
   return s;
