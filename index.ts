@@ -19,6 +19,11 @@ import peerauthenticationAmbient from "./rules/peerauthentication-ambient.js";
 import noMixedRouteApis from "./rules/no-mixed-route-apis.js";
 import requireBypassPrevention from "./rules/require-bypass-prevention.js";
 import requireWaypoint from "./rules/require-waypoint.js";
+import namespaceDataplaneMode from "./rules/namespace-dataplane-mode.js";
+import noSidecarAnnotations from "./rules/no-sidecar-annotations.js";
+import noSidecarResource from "./rules/no-sidecar-resource.js";
+import waypointGateway from "./rules/waypoint-gateway.js";
+import ambientCapturesOptedOutPods from "./rules/ambient-captures-opted-out-pods.js";
 
 export const rules: Record<string, IstioAmbientRule> = {
   "authorizationpolicy-targetrefs": authorizationpolicyTargetrefs,
@@ -32,6 +37,11 @@ export const rules: Record<string, IstioAmbientRule> = {
   "no-mixed-route-apis": noMixedRouteApis,
   "require-bypass-prevention": requireBypassPrevention,
   "require-waypoint": requireWaypoint,
+  "ambient-captures-opted-out-pods": ambientCapturesOptedOutPods,
+  "no-sidecar-resource": noSidecarResource,
+  "no-sidecar-annotations": noSidecarAnnotations,
+  "waypoint-gateway": waypointGateway,
+  "namespace-dataplane-mode": namespaceDataplaneMode,
 };
 
 const plugin = {

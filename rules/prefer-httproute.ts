@@ -4,14 +4,19 @@ import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import {
   convertVirtualService,
   isMeshVirtualService,
+  mergeVirtualServices,
+  type MergeResult,
   unconvertibleFeatures,
   type ConvertProblem,
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
 import { routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
 import type { EditOp } from "../lib/yaml/edit.js";
+import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
+import { hostShortName } from "../lib/k8s/hosts.js";
+import { fileScope } from "../lib/k8s/file-index.js";
 
-type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert";
+type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert" | "progressiveDelivery";
 
 interface Options {
   /** Gateway API channel and version the clusters run (decides retries, CORS, mirror percent…); default: the `gatewayApi` setting. */
@@ -73,11 +78,42 @@ export default createRule<MessageIds, Options>({
       preferHttpRoute: `{{resource}} routes mesh traffic. ${WHY} (a suggestion converts it{{services}}).`,
       notConvertible: `{{resource}} routes mesh traffic. ${WHY}. It cannot be converted automatically: {{reason}} (line {{line}}).`,
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
+      progressiveDelivery:
+        "{{resource}} shifts traffic by rewriting Istio VirtualService{{vs}} at run time: {{controller}} keeps writing VirtualServices after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
       convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}, keeping the routing order and behaviour{{together}}.",
     },
   },
   defaultOptions: { acceptPathSegmentPrefix: false },
-  check({ resources, options, settings, report, line, namespaceOf, repo, filename, eslint }) {
+  check(ctx) {
+    const { resources, options, settings, report, line, namespaceOf, repo, filename, eslint } = ctx;
+    // Flagger Canaries and Argo Rollouts that route with VirtualServices (lib/istio/progressive-delivery.ts).
+    for (const resource of resources) {
+      const routing = istioTrafficRouting(resource);
+      if (!routing || !routing.mesh) continue;
+      const namespace = namespaceOf(resource);
+      const index = fileScope(ctx).repo;
+      const known =
+        routing.controller === "Argo Rollouts"
+          ? routing.virtualServices.map((n) => index.byKind("VirtualService").find((v) => v.name === n && (!namespace || !v.namespace || v.namespace === namespace)))
+          : [];
+      if (known.length && known.every((v) => v && !v.mesh)) continue; // ingress-only VirtualServices are fine
+      // The Services it routes: Flagger's apex Service; an Argo Rollout's stable/canary Services and its VirtualServices' hosts.
+      const services = new Set([...routing.services, ...known.flatMap((v) => (v?.hosts ?? []).filter((h) => !h.includes("*")).map(hostShortName))]);
+      const httpRoutes = [...services].flatMap((svc) => index.routesFor(svc, namespace).filter((r) => r.kind === "HTTPRoute" || r.kind === "GRPCRoute"));
+      const vsNames = routing.virtualServices;
+      report({
+        resource,
+        path: routing.path,
+        messageId: "progressiveDelivery",
+        data: {
+          resource: displayName(resource, namespace),
+          vs: vsNames.length === 1 ? ` ${vsNames[0]}` : vsNames.length ? `s ${vsNames.join(", ")}` : "s",
+          controller: routing.controller,
+          mixing: httpRoutes.length ? `, beside ${httpRoutes[0].kind} ${httpRoutes[0].name} for the same Service (undefined mixing)` : "",
+          alternative: routing.controller === "Flagger" ? "Flagger's `provider: gatewayapi:v1`" : "the Argo Rollouts Gateway API plugin",
+        },
+      });
+    }
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService") && isMeshVirtualService(r.value));
     if (!virtualServices.length) return;
     const currentFile = path.resolve(eslint.cwd, eslint.physicalFilename ?? filename);
@@ -106,21 +142,39 @@ export default createRule<MessageIds, Options>({
         if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: line(resource, first.path) } });
         continue;
       }
-      const { httpRoutes, versionServices, remainingVirtualService } = converted.result;
+      // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute. Those of this file are
+      // merged into one HTTPRoute when Istio's merge order (creation time) cannot matter; the others are named.
+      const others = sameServiceRoutes(resource, resources, namespaceOf, repo(), currentFile, lineOfName);
+      const group = others.length && others.every((o) => o.resource) ? others.map((o) => o.resource!) : [];
+      let merged: MergeResult | null = null;
+      if (group.length) {
+        const members = [resource, ...group].sort((x, y) => x.documentIndex - y.documentIndex || (x.listIndex ?? 0) - (y.listIndex ?? 0));
+        const hostNames = new Set(members.flatMap((m) => [...serviceNamesOf(m.value)]));
+        const mergeContext = routeContext(resources, namespaceOf, repo(), currentFile, hostNames, lineOfName);
+        merged = mergeVirtualServices(
+          members.map((m) => ({ vs: m.value, namespace: namespaceOf(m), label: displayName(m, namespaceOf(m)) })),
+          { ...mergeContext, ...convertOptions },
+        );
+      }
+      const outcome = merged?.result ?? converted.result;
+      const { httpRoutes, versionServices, remainingVirtualService } = outcome;
       const added = versionServices as Record<string, unknown>[];
       const routes = httpRoutes as Record<string, unknown>[];
       const names = (list: Record<string, unknown>[]) => list.map((r) => (isObject(r.metadata) ? String(r.metadata.name) : "")).join(", ");
       const servicesText = added.length ? ` and version Service${added.length > 1 ? "s" : ""} ${names(added)}` : "";
       // Existing Services that stand in for subsets (any name, same selector): named with where they are.
-      const reused = converted.result.reusedServices;
+      const reused = outcome.reusedServices;
       const reusedText = reused.length
         ? `, reusing ${reused.map((u) => `Service ${u.name}${u.where ? ` (${u.where})` : ""} for subset ${u.subset}`).join(", ")}`
         : "";
-      // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute: name them.
-      const others = sameServiceRoutes(resource, resources, namespaceOf, repo(), currentFile, lineOfName);
-      const togetherText = others.length
-        ? `; ${others.map((o) => `${o.label} (${o.where})`).join(", ")} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")}: convert ${others.length === 1 ? "it" : "them"} in the same change`
-        : "";
+      const list = others.map((o) => `${o.label} (${o.where})`).join(", ");
+      const togetherText = merged?.result
+        ? `, merging ${list} into it (removed): no request can match rules of two of them that do different things`
+        : merged
+          ? `; ${list} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")} and cannot become one HTTPRoute with it: ${merged.problems[0]?.message ?? "see the notes"}`
+          : others.length
+            ? `; ${list} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")}: convert ${others.length === 1 ? "it" : "them"} in the same change`
+            : "";
       let ops: EditOp[];
       if (remainingVirtualService) {
         // Also bound to an ingress gateway: keep the VirtualService for it, without `mesh`.
@@ -142,6 +196,7 @@ export default createRule<MessageIds, Options>({
                 together: togetherText,
               },
               ops,
+              ...(merged?.result ? { also: group.map((r) => ({ resource: r, ops: [{ op: "removeResource" as const }] })) } : {}),
             },
           ]
         : [];

@@ -1,0 +1,74 @@
+/**
+ * The shape Istio expects of a waypoint Gateway. Pure: plain values in.
+ *
+ * - Classes: `istio-waypoint` (controller istio.io/mesh-controller) and `istio-agentgateway-waypoint`.
+ * - ztunnel reaches a waypoint over HBONE on port 15008 (pilot/pkg/serviceregistry/ambient/waypoints.go
+ *   `getGatewayAddress` hard-codes `HboneMtlsPort: 15008`; `makeAllowedRoutes` looks for the listener
+ *   `protocol: HBONE, port: 15008`); `istioctl waypoint generate` writes it as `{name: mesh, port: 15008, protocol: HBONE}`.
+ * - `istio.io/waypoint-for` (Gateway, else GatewayClass; default `service`) takes `service`, `workload`, `all` or
+ *   `none`; a Service binds only to `service`/`all`, a pod's own `istio.io/use-waypoint` only to `workload`/`all`
+ *   (`fetchWaypointForService`, `fetchWaypointForWorkload`). Any other value serves nothing.
+ */
+import { asArray, isObject, type PlainObject } from "../k8s/resource.js";
+
+export const WAYPOINT_CLASSES: ReadonlySet<string> = new Set(["istio-waypoint", "istio-agentgateway-waypoint"]);
+export const WAYPOINT_FOR = "istio.io/waypoint-for";
+export const WAYPOINT_FOR_VALUES = ["service", "workload", "all", "none"] as const;
+export const HBONE_PORT = 15008;
+
+/** The listener `istioctl waypoint generate` writes. */
+export const HBONE_LISTENER = { name: "mesh", port: HBONE_PORT, protocol: "HBONE" } as const;
+
+export function isWaypointClass(className: unknown): boolean {
+  return typeof className === "string" && WAYPOINT_CLASSES.has(className);
+}
+
+export type HboneListenerState =
+  /** A listener `port: 15008, protocol: HBONE` exists. */
+  | { type: "ok" }
+  /** No listener on 15008: `listeners` is the new list with the HBONE listener appended (null when it cannot be added safely). */
+  | { type: "missing"; listeners: unknown[] | null }
+  /** A listener on 15008 with another protocol (index in `spec.listeners`). */
+  | { type: "wrongProtocol"; index: number; protocol: string };
+
+/** Whether a waypoint Gateway declares the HBONE listener, and what adding it would give. */
+export function hboneListener(gateway: PlainObject): HboneListenerState {
+  const spec = isObject(gateway.spec) ? gateway.spec : {};
+  if (spec.listeners !== undefined && !Array.isArray(spec.listeners)) return { type: "ok" }; // not ours to judge
+  const listeners = asArray(spec.listeners);
+  let onPort = -1;
+  for (let i = 0; i < listeners.length; i++) {
+    const l = listeners[i];
+    if (!isObject(l)) return { type: "ok" }; // a templated or odd entry: unknown
+    if (Number(l.port) === HBONE_PORT) {
+      if (l.protocol === "HBONE") return { type: "ok" };
+      if (onPort < 0) onPort = i;
+    }
+  }
+  if (onPort >= 0) {
+    const l = listeners[onPort] as PlainObject;
+    return { type: "wrongProtocol", index: onPort, protocol: String(l.protocol ?? "") };
+  }
+  const names = new Set(listeners.map((l) => (isObject(l) ? l.name : undefined)));
+  const name = ["mesh", "hbone"].find((n) => !names.has(n));
+  // Gateway API allows at most 64 listeners.
+  if (!name || listeners.length >= 64) return { type: "missing", listeners: null };
+  return { type: "missing", listeners: [...listeners, { ...HBONE_LISTENER, name }] };
+}
+
+export type WaypointForCheck = { valid: true } | { valid: false; value: string; suggestion: (typeof WAYPOINT_FOR_VALUES)[number] | undefined };
+
+/** Validates a written `istio.io/waypoint-for` value; `suggestion` is the value it evidently meant (case, plural, spaces). */
+export function checkWaypointFor(value: unknown): WaypointForCheck {
+  const text = String(value);
+  if ((WAYPOINT_FOR_VALUES as readonly string[]).includes(text)) return { valid: true };
+  const norm = text.trim().toLowerCase();
+  const suggestion = WAYPOINT_FOR_VALUES.find((v) => v === norm || `${v}s` === norm);
+  return { valid: false, value: text, suggestion };
+}
+
+/** `istio.io/waypoint-for` values that take a pod's own `istio.io/use-waypoint`. */
+export function servesWorkloads(waypointFor: string | undefined): boolean {
+  const v = waypointFor?.trim();
+  return v === "workload" || v === "all";
+}

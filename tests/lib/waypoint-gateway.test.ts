@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { checkWaypointFor, hboneListener, isWaypointClass, servesWorkloads } from "../../lib/istio/waypoint-gateway.js";
+
+const gw = (listeners: unknown) => ({ spec: { gatewayClassName: "istio-waypoint", listeners } });
+
+describe("hboneListener", () => {
+  it("ok with the HBONE listener", () => {
+    expect(hboneListener(gw([{ name: "mesh", port: 15008, protocol: "HBONE" }]))).toEqual({ type: "ok" });
+  });
+  it("missing: appends mesh, or hbone when mesh is taken, or nothing when both are", () => {
+    expect(hboneListener({ spec: {} })).toEqual({ type: "missing", listeners: [{ name: "mesh", port: 15008, protocol: "HBONE" }] });
+    expect(hboneListener(gw([{ name: "mesh", port: 1234, protocol: "HTTP" }]))).toEqual({
+      type: "missing",
+      listeners: [{ name: "mesh", port: 1234, protocol: "HTTP" }, { name: "hbone", port: 15008, protocol: "HBONE" }],
+    });
+    expect(hboneListener(gw([{ name: "mesh", port: 1 }, { name: "hbone", port: 2 }]))).toEqual({ type: "missing", listeners: null });
+  });
+  it("wrong protocol on 15008; odd shapes are not judged", () => {
+    expect(hboneListener(gw([{ name: "a", port: 80 }, { name: "b", port: "15008", protocol: "TCP" }]))).toEqual({ type: "wrongProtocol", index: 1, protocol: "TCP" });
+    expect(hboneListener(gw(3))).toEqual({ type: "ok" });
+    expect(hboneListener(gw(["{{ .Values.listener }}"]))).toEqual({ type: "ok" });
+  });
+});
+
+describe("waypoint-for", () => {
+  it("accepts the four values exactly; suggests the evident one", () => {
+    for (const v of ["service", "workload", "all", "none"]) expect(checkWaypointFor(v)).toEqual({ valid: true });
+    expect(checkWaypointFor("Services")).toEqual({ valid: false, value: "Services", suggestion: "service" });
+    expect(checkWaypointFor("ingress")).toEqual({ valid: false, value: "ingress", suggestion: undefined });
+  });
+  it("classes and workload traffic", () => {
+    expect(isWaypointClass("istio-waypoint")).toBe(true);
+    expect(isWaypointClass("istio-agentgateway-waypoint")).toBe(true);
+    expect(isWaypointClass("istio")).toBe(false);
+    expect(servesWorkloads("workload")).toBe(true);
+    expect(servesWorkloads("all")).toBe(true);
+    expect(servesWorkloads(undefined)).toBe(false);
+    expect(servesWorkloads("service")).toBe(false);
+  });
+});
