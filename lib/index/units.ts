@@ -210,8 +210,15 @@ export function buildModel(input: ModelInput): Model {
   }
   for (const { unit, list } of looseUnits.values()) emit(unit, list);
 
-  // ---- patch records: kept once, partial, without a unit
-  for (const file of patchFiles) for (const rec of records.get(file) ?? []) out.push({ ...rec, partial: true });
+  // ---- patch records: kept once, partial, without a unit (namespace: the listing kustomization's, if it sets one)
+  const patchNamespace = new Map<string, string>();
+  for (const k of kustomizations.values()) if (k.namespace) for (const p of k.patchFiles) if (!patchNamespace.has(p)) patchNamespace.set(p, k.namespace);
+  for (const file of patchFiles) {
+    for (const rec of records.get(file) ?? []) {
+      const ns = patchNamespace.get(file);
+      out.push(ns && rec.namespaceSource === "unknown" ? { ...rec, partial: true, namespace: ns, namespaceSource: "kustomization" } : { ...rec, partial: true });
+    }
+  }
 
   return { units, records: out, patchFiles };
 

@@ -108,7 +108,7 @@ spec: {controllerName: istio.io/gateway-controller}
     expect(gc).toMatchObject({ namespace: undefined, namespaceSource: "cluster" });
   });
 
-  it("kustomization files: namespace and patch paths (inline patches ignored)", () => {
+  it("kustomization files: namespace, patch paths and inline patches", () => {
     const parsed = parseFile(
       "/repo/o/kustomization.yaml",
       `namespace: prod
@@ -127,10 +127,18 @@ patchesJson6902:
   - {path: ../p3.yaml, target: {kind: Service, name: s}}
 `,
     );
-    expect(parsed).toEqual({
-      type: "kustomization",
-      kustomization: { dir: "/repo/o", namespace: "prod", patches: ["/repo/o/p1.yaml", "/repo/o/sub/p2.yaml", "/repo/p3.yaml"] },
-    });
+    expect(parsed.type).toBe("kustomization");
+    const k = (parsed as Extract<typeof parsed, { type: "kustomization" }>).kustomization;
+    expect(k).toMatchObject({ dir: "/repo/o", namespace: "prod", component: false, resources: [], components: [] });
+    expect(k.patchFiles.sort()).toEqual(["/repo/o/p1.yaml", "/repo/o/sub/p2.yaml", "/repo/p3.yaml"]);
+    // kustomize's order: patchesStrategicMerge, patches, then (after the other transformers) patchesJson6902
+    expect(k.patches).toEqual([
+      { path: "/repo/o/sub/p2.yaml" },
+      { inline: [{ apiVersion: "v1", kind: "Service", metadata: { name: "inline" } }] },
+      { path: "/repo/o/p1.yaml" },
+      { inline: [[{ op: "remove", path: "/spec/x" }]] },
+      { path: "/repo/p3.yaml", target: { kind: "Service", name: "s" }, json6902: true },
+    ]);
     expect(isKustomizationFile("/a/Kustomization")).toBe(true);
     expect(isKustomizationFile("/a/kustomization.yml")).toBe(true);
     expect(isKustomizationFile("/a/kustomize.yaml")).toBe(false);

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fixtureIndex, repo, settings } from "../index/helpers.js";
 import {
   labelsKnown,
-  sameEnvironment,
+  sameUnit,
   servesServices,
   targetRecords,
   targetState,
@@ -11,6 +11,7 @@ import {
   waypointState,
 } from "../../lib/istio/waypoint-binding.js";
 import { singleFileIndex } from "../../lib/k8s/file-index.js";
+import { scopedIndex } from "../../lib/index/scope.js";
 import type { RepoIndex, ResourceRecord } from "../../lib/index/index.js";
 
 const service = (index: RepoIndex, name: string, namespace: string) => {
@@ -46,12 +47,12 @@ describe("waypointState (waypoint-binding fixture)", () => {
     expect(s.type === "wrongType" && s.waypointFor).toBe("workload");
   });
   it("ServiceEntry bindings read the same labels", () => {
-    const se = targetRecords(index, "ServiceEntry", "payments-api", "shop", undefined);
+    const se = targetRecords(index, "ServiceEntry", "payments-api", "shop");
     expect(se.map((r) => r.name)).toEqual(["payments-api"]);
     expect(targetState(index, se)?.state.type).toBe("unbound");
   });
   it("a Service not in the repository has no records: nothing to judge", () => {
-    expect(targetRecords(index, "Service", "recommendations", "shop", undefined)).toEqual([]);
+    expect(targetRecords(index, "Service", "recommendations", "shop")).toEqual([]);
     expect(targetState(index, [])).toBeNull();
   });
   it("candidates: service-serving waypoints of the namespace, plus the configured one", () => {
@@ -77,13 +78,17 @@ describe("unknowns", () => {
     expect(labelsKnown(s, a)).toBe(false);
     expect(labelsKnown(s, idx.assumed("Namespace", "n")!)).toBe(true);
     expect(waypointState(idx, a).type).toBe("unknown");
-    expect(targetRecords(idx, "Service", "a", "n", undefined)).toEqual([a]);
+    expect(targetRecords(idx, "Service", "a", "n")).toEqual([a]);
   });
-  it("a Kustomize patch setting the label makes the Service unknown", () => {
+  it("a Kustomize patch that sets the label binds the instance of its overlay only", () => {
     const index = fixtureIndex("kustomize");
     const reviews = index.byKind("Service").filter((r) => r.name === "reviews" && !r.partial);
-    expect(reviews.length).toBeGreaterThan(0);
-    for (const r of reviews) expect(waypointState(index, r).type).toBe("unknown");
+    const state = (r: ResourceRecord) => waypointState(scopedIndex(index, r.unit), r);
+    expect(reviews.map((r) => [r.namespace, state(r).type])).toEqual([
+      ["bookinfo-dev", "unknown"], // no Namespace bookinfo-dev in the repository
+      ["bookinfo-prod", "bound"], // the patch labels the Service
+      ["bookinfo-staging", "bound"], // the overlay's Namespace carries the label
+    ]);
   });
 });
 
@@ -91,18 +96,23 @@ describe("environments (kustomize-clusters fixture)", () => {
   const index = fixtureIndex("kustomize-clusters");
   const inOverlay = (kind: string, name: string, overlay: string): ResourceRecord =>
     index.byKind(kind).find((r) => r.name === name && r.file.includes(`${path.sep}${overlay}${path.sep}`))!;
-  it("records of different overlays are different environments", () => {
-    expect(sameEnvironment(index, inOverlay("Service", "reviews", "east"), inOverlay("Service", "reviews", "west"))).toBe(false);
-    expect(sameEnvironment(index, inOverlay("Service", "reviews", "east"), inOverlay("Namespace", "bookinfo", "east"))).toBe(true);
-    expect(sameEnvironment(index, undefined, inOverlay("Service", "reviews", "west"))).toBe(true);
+  const scoped = (r: ResourceRecord) => scopedIndex(index, r.unit);
+  it("records of different units are not applied together", () => {
+    expect(sameUnit(inOverlay("Service", "reviews", "east"), inOverlay("Service", "reviews", "west"))).toBe(false);
+    expect(sameUnit(inOverlay("Service", "reviews", "east"), inOverlay("Namespace", "bookinfo", "east"))).toBe(true);
+    expect(sameUnit(undefined, inOverlay("Service", "reviews", "west"))).toBe(true);
   });
-  it("a Service's Namespace is looked up in its own overlay", () => {
-    expect(waypointState(index, inOverlay("Service", "reviews", "east")).type).toBe("bound");
-    expect(waypointState(index, inOverlay("Service", "reviews", "west")).type).toBe("unbound");
+  it("a Service's Namespace is looked up in its own unit", () => {
+    const east = inOverlay("Service", "reviews", "east");
+    const west = inOverlay("Service", "reviews", "west");
+    expect(waypointState(scoped(east), east).type).toBe("bound");
+    expect(waypointState(scoped(west), west).type).toBe("unbound");
   });
-  it("target records come from the referrer's overlay", () => {
+  it("target records come from the referrer's unit", () => {
     const policy = inOverlay("AuthorizationPolicy", "reviews-read-only", "west");
-    expect(targetRecords(index, "Service", "reviews", "bookinfo", policy).map((r) => r.file)).toEqual([inOverlay("Service", "reviews", "west").file]);
+    expect(targetRecords(scoped(policy), "Service", "reviews", "bookinfo").map((r) => r.file)).toEqual([inOverlay("Service", "reviews", "west").file]);
+    // from a third unit, two copies are ambiguous: neither is returned
+    expect(targetRecords(scopedIndex(index, "folder:elsewhere"), "Service", "reviews", "bookinfo")).toEqual([]);
   });
 });
 

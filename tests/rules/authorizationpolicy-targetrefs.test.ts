@@ -759,7 +759,7 @@ cases.invalid.push(
     ],
   },
   {
-    name: "cross-file (kustomize overlay): a Service of unknown namespace may be deployed elsewhere: suggestion, no fix",
+    name: "cross-file (kustomize overlay): a policy no unit applies, of unknown namespace, pairs with no overlay's Service: a guess, no fix",
     code: policyIn("ratings-readers", "bookinfo-dev", { app: "ratings" }).replace("  namespace: bookinfo-dev\n", ""),
     ...inRepo(KUSTOMIZE, "overlays/dev/ratings-readers.yaml"),
     output: null,
@@ -769,8 +769,8 @@ cases.invalid.push(
           "AuthorizationPolicy ratings-readers is attached by `selector` and uses the HTTP attribute `paths` (line 12). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
         suggestions: [
           {
-            messageId: "useServiceIn",
-            data: { name: "ratings", where: "base/ratings.yaml:1" },
+            messageId: "useGuessedService",
+            data: { name: "ratings" },
             output: swap(policyIn("ratings-readers", "bookinfo-dev", { app: "ratings" }).replace("  namespace: bookinfo-dev\n", ""), { app: "ratings" }, "Service", "", "ratings"),
           },
           {

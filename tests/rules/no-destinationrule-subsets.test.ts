@@ -750,7 +750,9 @@ cases.invalid.push(
     suggestionSafe: [{ remaining: 2 }],
   },
   {
-    name: "cross-file: DestinationRule in a Kustomize overlay (namespace from the kustomization), base Service in apps/",
+    // Not on disk and not listed by the overlay's kustomization: a unit of its own (as stdin text is), so the
+    // version Service goes wherever the DestinationRule goes (no namespace written); the base Service is unique.
+    name: "cross-file: a DestinationRule next to an overlay but not in it, base Service in apps/ (unique in the repository; the prod patch adds its grpc port)",
     code: RATINGS_DR_PROD,
     ...inRepo("overlays/prod/ratings-destinationrule.yaml"),
     output: null,
@@ -762,7 +764,7 @@ cases.invalid.push(
             messageId: "addService",
             output:
               RATINGS_DR_PROD +
-              "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ratings-v1\n  namespace: bookinfo\n  labels:\n    app: ratings\n    version: v1\nspec:\n  selector:\n    app: ratings\n    version: v1\n  ports:\n    - name: http\n      port: 9080\n",
+              "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ratings-v1\n  labels:\n    app: ratings\n    version: v1\nspec:\n  selector:\n    app: ratings\n    version: v1\n  ports:\n    - name: http\n      port: 9080\n    - name: grpc\n      port: 9090\n",
           },
         ],
       },

@@ -112,6 +112,14 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
     },
     { name: "kustomize: a base without namespace is its own render unit", ...inRepo("kustomize-clusters", "base/ratings.yaml") },
     {
+      name: "stdin text (no such file on disk, e.g. `helm template | eslint --stdin --stdin-filename`) is a unit of its own",
+      ...inRepo("mixed-routes", "bookinfo/rendered-ratings-route.yaml", ROUTE("ratings", "ratings")),
+    },
+    {
+      name: "alternatives: sibling folders of VirtualServices and HTTPRoutes that nothing applies together",
+      ...inRepo("alternatives", "samples/gateway-api/reviews.yaml"),
+    },
+    {
       name: "the VirtualService was deleted in the editor buffer: nothing left to clash",
       ...inRepo("mixed-routes", "bookinfo/virtual-services.yaml", "# moved to HTTPRoute\n"),
     },
@@ -142,8 +150,8 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ],
     },
     {
-      name: "repo: an unsaved new HTTPRoute for ratings clashes with the FQDN-host VirtualService on disk",
-      ...inRepo("mixed-routes", "bookinfo/ratings-route.yaml", ROUTE("ratings", "ratings")),
+      name: "repo: an unsaved edit that makes a file an HTTPRoute for ratings clashes with the FQDN-host VirtualService on disk",
+      ...inRepo("mixed-routes", "bookinfo/wildcard.yaml", ROUTE("ratings", "ratings")),
       errors: [
         {
           messageId: "route",
@@ -154,7 +162,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
     },
     {
       name: "repo: an unsaved edit that adds a mesh VirtualService for details (its HTTPRoute is on disk)",
-      ...inRepo("mixed-routes", "bookinfo/details-vs.yaml", VS("details", "details.bookinfo")),
+      ...inRepo("mixed-routes", "bookinfo/wildcard.yaml", VS("details", "details.bookinfo")),
       errors: [
         {
           messageId: "virtualService",
