@@ -33,6 +33,8 @@ export interface Suggestion<M extends string> {
   messageId: M;
   data?: MessageData;
   ops: EditOp[];
+  /** Edits of other resources of this file made by the same suggestion (e.g. VirtualServices merged into one route). */
+  also?: { resource: Resource; ops: EditOp[] }[];
 }
 
 export interface Report<M extends string> {
@@ -221,7 +223,9 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             // A fix edits every unit that applies the file: only a finding that holds in all of them may fix.
             const edits = r.fix && units === null && !frozen ? computeEdits(editable(), edited, r.fix) : null;
             const suggest = (frozen ? [] : (r.suggest ?? [])).flatMap((s) => {
-              const e = computeEdits(editable(), edited, s.ops);
+              const main = computeEdits(editable(), edited, s.ops);
+              const others = (s.also ?? []).map((x) => (hasTemplates(x.resource) ? null : computeEdits(editable(), x.resource, x.ops)));
+              const e = main && others.every((x) => x !== null) ? [...main, ...others.flatMap((x) => x ?? [])] : null;
               return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
             });
             const fix = edits ? (f: Rule.RuleFixer) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null;

@@ -166,7 +166,9 @@ export function serviceNamesOf(vs: PlainObject): Set<string> {
 }
 
 /** Another mesh VirtualService that routes one of the same Services (it must move to HTTPRoute in the same change). */
-export interface SameServiceRoute {
+export interface SameServiceRoute<R = unknown> {
+  /** The resource, when it is in the linted file. */
+  resource?: R;
   /** `VirtualService bookinfo/reviews-canary`. */
   label: string;
   /** `line 30` (this file) or `routing/canary.yaml:3`. */
@@ -187,7 +189,7 @@ export function sameServiceRoutes<R extends Res>(
   repo: RepoIndex | null,
   currentFile: string,
   lineOf: (r: R) => number,
-): SameServiceRoute[] {
+): SameServiceRoute<R>[] {
   const mine = asArray(isObject(vs.value.spec) ? vs.value.spec.hosts : undefined)
     .map((h) => hostService(h, namespaceOf(vs)))
     .filter((h): h is NonNullable<typeof h> => h !== null);
@@ -200,11 +202,11 @@ export function sameServiceRoutes<R extends Res>(
     }
     return undefined;
   };
-  const out: SameServiceRoute[] = [];
+  const out: SameServiceRoute<R>[] = [];
   for (const r of resources) {
     if (r === vs || r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshSpec(r.value.spec)) continue;
     const service = match(asArray(isObject(r.value.spec) ? r.value.spec.hosts : undefined), namespaceOf(r));
-    if (service) out.push({ label: label(r.name, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
+    if (service) out.push({ resource: r, label: label(r.name, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
   }
   if (repo) {
     for (const rec of repo.byKind("VirtualService")) {

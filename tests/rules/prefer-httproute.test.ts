@@ -395,3 +395,78 @@ spec:
 `);
   });
 });
+
+describe("several VirtualServices of one Service in the file", () => {
+  const SVC = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  selector:
+    app: reviews
+  ports:
+  - name: http
+    port: 9080
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+`;
+  const vsText = (name: string, match: string, subset: string) => `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: ${name}
+  namespace: bookinfo
+spec:
+  hosts:
+  - reviews
+  http:
+  - ${match}route:
+    - destination:
+        host: reviews
+        subset: ${subset}
+`;
+
+  it("merges them into one HTTPRoute when the order cannot matter: the suggestion removes the other VirtualService", () => {
+    const code = SVC + vsText("reviews-api", "match:\n    - uri:\n        exact: /api\n    ", "v2") + vsText("reviews-web", "match:\n    - uri:\n        exact: /web\n    ", "v1");
+    const messages = lint(code, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute", "preferHttpRoute"]);
+    expect(messages[0].suggestions![0].desc).toBe(
+      "Replace with HTTPRoute reviews-api and version Services reviews-v2, reviews-v1, keeping the routing order and behaviour, merging VirtualService bookinfo/reviews-web (line 48) into it (removed): no request can match rules of two of them that do different things.",
+    );
+    const output = applySuggestion(code, messages[0]);
+    expect(output).not.toContain("kind: VirtualService");
+    expect(output.match(/^kind: HTTPRoute$/gm)).toHaveLength(1);
+    expect(output).toContain("        value: /api\n    backendRefs:\n    - name: reviews-v2\n");
+    expect(output).toContain("        value: /web\n    backendRefs:\n    - name: reviews-v1\n");
+    // The other VirtualService's suggestion makes the same route in its place.
+    const fromOther = applySuggestion(code, messages[1]);
+    expect(fromOther.match(/^kind: HTTPRoute$/gm)).toHaveLength(1);
+    expect(fromOther).not.toContain("kind: VirtualService");
+    // Merged output re-lints clean.
+    expect(lint(output, "prefer-httproute", rule)).toEqual([]);
+  });
+
+  it("when the creation-time order decides, says so and why, and converts only this one", () => {
+    const code = SVC + vsText("reviews", "", "v1") + vsText("reviews-canary", "match:\n    - headers:\n        end-user:\n          exact: jason\n    ", "v2");
+    const messages = lint(code, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute", "preferHttpRoute"]);
+    expect(messages[0].suggestions![0].desc).toBe(
+      "Replace with HTTPRoute reviews and version Service reviews-v1, keeping the routing order and behaviour; VirtualService bookinfo/reviews-canary (line 45) also routes Service reviews and cannot become one HTTPRoute with it: VirtualService bookinfo/reviews http[0] (every request) and VirtualService bookinfo/reviews-canary http[0] (header end-user) can both match a request and do different things; Istio tries the older VirtualService first (creation time), which the repository does not tell.",
+    );
+    expect(applySuggestion(code, messages[0])).toContain("name: reviews-canary");
+  });
+});

@@ -34,4 +34,5 @@ export { HTTP_METHODS, parseServiceHost, pathValueProblem, quoteMeta, type HostP
 export { formatGatewayDuration, parseDuration, toGatewayDuration } from "./durations.js";
 export { contextFromManifests, isMeshVirtualService, unconvertibleFeatures, versionServiceFor } from "./public.js";
 export { convertVirtualService } from "./assembly.js";
+export { mergeVirtualServices, type MergeInput, type MergeResult } from "./merge.js";
 export { checkHttpRouteLimits, type RouteLimitViolation } from "./limits.js";

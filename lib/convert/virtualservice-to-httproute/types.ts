@@ -148,6 +148,9 @@ export const PROBLEM_CODES = [
   // whole-route checks
   "precedence",
   "limit",
+  // merging several VirtualServices of one Service
+  "merge-mismatch",
+  "merge-order",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
