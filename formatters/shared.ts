@@ -1,7 +1,7 @@
 /**
  * What the shipped formatters share: ESLint results → findings, reading each file with findings and asking
- * the repository index (root = ESLint's cwd, unless the CLI passes its settings) for namespaces that the
- * manifest does not write (kustomization `namespace:`, `defaultNamespace`).
+ * the repository index (root = ESLint's cwd, unless the CLI passes its settings) for each resource's namespace
+ * as deployed and its deployment units.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -25,11 +25,14 @@ export function findingsOf(results: ESLint.LintResult[], context: { cwd: string;
         return undefined;
       }
     },
-    resolveNamespace: (file, resource) => {
+    deployment: (file, resource) => {
       try {
         const abs = path.resolve(cwd, file);
-        const records = getIndex({ filename: abs, cwd, settings: effective }).inFile(abs);
-        return records.find((r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex)?.namespace;
+        const records = getIndex({ filename: abs, cwd, settings: effective })
+          .inFile(abs)
+          .filter((r) => !r.synthetic && r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex);
+        if (!records.length) return undefined;
+        return { namespace: records[0].namespace, units: [...new Set(records.flatMap((r) => (r.unit ? [r.unit] : [])))] };
       } catch {
         return undefined;
       }

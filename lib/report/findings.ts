@@ -26,7 +26,10 @@ export interface Finding {
   kind: string | null;
   namespace: string | null;
   name: string | null;
-  /** The deployment unit of that resource; null until the repository index provides units. */
+  /**
+   * The deployment unit that applies that resource (`kustomize:overlays/dev`, `argocd:…`, `folder:apps/web`);
+   * several, comma-separated, when more than one unit applies the file; null when the index has none.
+   */
   unit: string | null;
   fixSafety: FixSafety;
   /** Titles of the editor suggestions. */
@@ -66,8 +69,11 @@ export interface FindingSources {
   rulesMeta?: Record<string, RuleMetaLike | undefined>;
   /** Text of a file when the result carries none (files without messages are never read). */
   readText(filePath: string): string | undefined;
-  /** Namespace of a resource without `metadata.namespace` (kustomization, settings), from the index. */
-  resolveNamespace?(filePath: string, resource: Resource): string | undefined;
+  /**
+   * What the repository index says of a resource: its namespace as deployed (a unit's namespace wins over
+   * `metadata.namespace`; kustomization, `defaultNamespace`) and the deployment units that apply it.
+   */
+  deployment?(filePath: string, resource: Resource): { namespace: string | undefined; units: string[] } | undefined;
 }
 
 /** The resource whose mapping spans `line` (the innermost: a List item rather than its List). */
@@ -108,9 +114,12 @@ export function toFindings(results: readonly ResultLike[], sources: FindingSourc
       const line = m.line ?? 1;
       const resource = m.fatal ? undefined : resourceAtLine(resources, line);
       let namespace: string | undefined;
+      let units: string[] = [];
       if (resource) {
+        const deployed = sources.deployment?.(result.filePath, resource);
+        units = deployed?.units ?? [];
         if (resource.kind === "Namespace") namespace = resource.name;
-        else if (!isClusterScoped(resource.kind)) namespace = resource.namespace ?? sources.resolveNamespace?.(result.filePath, resource);
+        else if (!isClusterScoped(resource.kind)) namespace = deployed ? deployed.namespace : resource.namespace;
       }
       const meta = m.ruleId ? sources.rulesMeta?.[m.ruleId] : undefined;
       out.push({
@@ -125,7 +134,7 @@ export function toFindings(results: readonly ResultLike[], sources: FindingSourc
         kind: resource?.kind ?? null,
         namespace: namespace ?? null,
         name: resource?.name || null,
-        unit: null,
+        unit: units.length ? units.join(", ") : null,
         fixSafety: m.fix ? "fix" : m.suggestions?.length ? "suggestion" : "none",
         suggestions: (m.suggestions ?? []).map((s) => s.desc),
         docs: meta?.docs?.url ?? null,

@@ -137,19 +137,25 @@ export function renderMarkdown(findings: readonly Finding[], options: ReportOpti
       .map(([label, n]) => `    "${label}" : ${n}`),
     "```",
     "",
-    "| namespace | verdict | blockers | required changes | `--fix` | suggestions |",
-    "|---|---|---|---|---|---|",
   );
-  const nsOrder = [...namespaces.keys()].sort((a, b) => {
-    const rank = (k: string) => ({ blocked: 0, "ready-after-fix": 1, "ready-with-changes": 2, ready: 3 })[verdictOf(namespaces.get(k)!)];
-    return rank(a) - rank(b) || a.localeCompare(b);
-  });
-  for (const ns of nsOrder) {
-    const c = countsOf(namespaces.get(ns)!);
-    lines.push(`| ${inline(ns)} | ${VERDICT_TEXT[verdictOf(namespaces.get(ns)!)]} | ${c.blocker} | ${c.required} | ${c.fix} | ${c.suggestion} |`);
+  const rank = (list: readonly Finding[]) => ({ blocked: 0, "ready-after-fix": 1, "ready-with-changes": 2, ready: 3 })[verdictOf(list)];
+  const nsOrder = [...namespaces.keys()].sort((a, b) => rank(namespaces.get(a)!) - rank(namespaces.get(b)!) || a.localeCompare(b));
+  const units = [...byUnit.keys()].sort((a, b) => rank(byUnit.get(a)!) - rank(byUnit.get(b)!) || a.localeCompare(b));
+  const withUnits = units.some(Boolean);
+  lines.push(
+    `| ${withUnits ? "unit | " : ""}namespace | verdict | blockers | required changes | \`--fix\` | suggestions |`,
+    `|${withUnits ? "---|" : ""}---|---|---|---|---|---|`,
+  );
+  for (const unit of withUnits ? units : [""]) {
+    const nsGroups = groupBy(withUnits ? byUnit.get(unit)! : findings, namespaceKey);
+    for (const ns of nsOrder.filter((k) => nsGroups.has(k))) {
+      const list = nsGroups.get(ns)!;
+      const c = countsOf(list);
+      const unitCell = withUnits ? `${unit ? code(unit) : "(no unit)"} | ` : "";
+      lines.push(`| ${unitCell}${inline(ns)} | ${VERDICT_TEXT[verdictOf(list)]} | ${c.blocker} | ${c.required} | ${c.fix} | ${c.suggestion} |`);
+    }
   }
   lines.push("");
-  const units = [...byUnit.keys()].sort();
   for (const unit of units) {
     const inUnit = byUnit.get(unit)!;
     const depth = unit ? "###" : "##";

@@ -7,7 +7,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { ESLint } from "eslint";
-import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugin from "../../index.js";
@@ -15,6 +14,8 @@ import { firstParagraph } from "../../lib/report/sarif.js";
 import { audit, cleanTemps, EXAMPLE, ROOT, tempRepo } from "../cli/helpers.js";
 
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS: its class is module.exports (typed as ajv's Ajv).
+const AjvDraft04 = require("ajv-draft-04") as typeof import("ajv").default;
 const schemaPath = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
 
 function validator() {
