@@ -2,7 +2,7 @@
  * Flat configs built from each rule's `meta.docs.recommended`.
  */
 import type { ESLint, Linter } from "eslint";
-import * as yamlParser from "yaml-eslint-parser";
+import * as yamlParser from "./parser.js";
 import type { IstioAmbientRule } from "./create-rule.js";
 import { namespace } from "./meta.js";
 

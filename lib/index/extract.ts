@@ -3,7 +3,7 @@
  * extracts. Never throws: a file that does not parse, or holds no Kubernetes object, yields nothing.
  */
 import path from "node:path";
-import { LineCounter, isMap, isSeq, parseAllDocuments, type Document } from "yaml";
+import { LineCounter, isMap, isSeq, parseAllDocuments, visit, type Document } from "yaml";
 import { asArray, asString, isIstioGroup, isObject, labelsOf, readHeader, stringMap, GATEWAY_API_GROUP } from "../k8s/resource.js";
 import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
 import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
@@ -60,9 +60,13 @@ function parseManifests(file: string, text: string): ParsedFile {
   const parsed = parseDocs(text);
   if (!parsed) return NONE;
   const records: ResourceRecord[] = [];
+  const mayBeTemplated = text.includes("{{");
   parsed.docs.forEach((doc, documentIndex) => {
     const contents = doc.contents;
     if (!isMap(contents)) return;
+    // A Go template (`app: {{ .Values.x }}` parses as a flow map keyed by a flow map) is not a manifest yet:
+    // its values are unknown, so nothing of it is indexed (lint the rendered output instead).
+    if (mayBeTemplated && hasTemplate(doc)) return;
     const value: unknown = doc.toJS({ maxAliasCount: 1000 });
     const header = readHeader(value);
     if (!header || !isObject(value) || templated(value)) return;
@@ -205,6 +209,21 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
     if (sa) rec.serviceAccountName = sa;
   }
   return rec;
+}
+
+/** True when a document holds an unquoted `{{ … }}` (a flow map whose key is a flow map). */
+function hasTemplate(doc: Document.Parsed): boolean {
+  let found = false;
+  visit(doc, {
+    Map(_key, node) {
+      if (node.flow && node.items.some((pair) => isMap(pair.key))) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** `metadata.name` / `namespace` present but not strings: a template (`name: {{ .Values.name }}` parses as a map). */

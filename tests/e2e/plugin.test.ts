@@ -3,11 +3,13 @@
  * repository (every rule fires there, `--fix` output parses and validates), and JSON manifests opted in via `files`.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
 import * as yamlParser from "yaml-eslint-parser";
 import { describe, expect, it } from "vitest";
+import * as configParser from "../../lib/parser.js";
 import plugin from "../../index.js";
 import { validateManifestText } from "../helpers/schema.js";
 
@@ -55,11 +57,33 @@ describe("plugin object", () => {
     for (const id of Object.keys(RECOMMENDED)) expect(plugin.configs.strict.rules?.[`istio-ambient/${id}`]).toBe("error");
   });
 
-  it("configs lint YAML with yaml-eslint-parser and set nothing else", () => {
+  it("configs lint YAML with yaml-eslint-parser (Helm chart templates as empty files) and set nothing else", () => {
     for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
       expect(config.files).toEqual(["**/*.yaml", "**/*.yml"]);
-      expect(config.languageOptions?.parser).toBe(yamlParser);
+      expect(config.languageOptions?.parser).toBe(configParser);
       expect(Object.keys(config).sort()).toEqual(["files", "languageOptions", "name", "plugins", "rules"]);
+    }
+  });
+
+  it("Helm chart templates are neither parsed nor reported; the same text outside a chart is linted", async () => {
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), "istio-ambient-helm-"));
+    const template =
+      "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  selector:\n    matchLabels:\n      app: {{ .Values.app }}\n  rules:\n  - to:\n    - operation:\n        paths: [\"/{{ .Values.path }}\"]\n";
+    fs.mkdirSync(path.join(dir, "charts/web/templates/nested"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "charts/web/Chart.yaml"), "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    fs.writeFileSync(path.join(dir, "charts/web/templates/authz.yaml"), template);
+    fs.writeFileSync(path.join(dir, "charts/web/templates/nested/broken.yaml"), "{{- if .Values.x }}\nkind: [\n{{- end }}\n");
+    fs.mkdirSync(path.join(dir, "manifests/templates"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "manifests/templates/authz.yaml"), template.replace(/\{\{[^}]*\}\}/g, "x"));
+    try {
+      const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: [plugin.configs.recommended] });
+      const results = await eslint.lintFiles(["."]);
+      const byFile = Object.fromEntries(results.map((r) => [path.relative(dir, r.filePath), r.messages.map((m) => m.ruleId ?? "fatal")]));
+      expect(byFile["charts/web/templates/authz.yaml"]).toEqual([]);
+      expect(byFile["charts/web/templates/nested/broken.yaml"]).toEqual([]);
+      expect(byFile["manifests/templates/authz.yaml"]).toEqual(["istio-ambient/authorizationpolicy-targetrefs"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -72,7 +72,7 @@ function rowOfRecord(r: ResourceRecord): Row {
 /** Every kustomization directory below a repository root (not components), with the model's input. */
 function kustomizations(root: string) {
   const listed = listFiles(root, makeFilter(["**/*.{yaml,yml,json}"], []));
-  const parsed = listed.files.map((f) => [f.file, parseFile(f.file, fs.readFileSync(f.file, "utf8"))] as const);
+  const parsed = listed.files.map((f): [string, ReturnType<typeof parseFile>] => [f.file, parseFile(f.file, fs.readFileSync(f.file, "utf8"))]);
   const input = modelInput(root, settings({ root }), parsed, { readPlain: (file) => (fs.existsSync(file) ? plainDocuments(fs.readFileSync(file, "utf8")) : undefined) });
   const dirs = [...input.kustomizations.values()].filter((k) => !k.component).map((k) => k.dir).sort();
   return { input, dirs };
