@@ -15,6 +15,7 @@ import { isObject } from "./k8s/resource.js";
 import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
 import { aboutTemplate, fileProblems, hasTemplates, UNREADABLE, UNREADABLE_MESSAGE } from "./yaml/file-problems.js";
 import { scopedIndex } from "./index/scope.js";
+import { firstToTell, ignoresOf, IGNORE_ANNOTATION, IGNORE_PATH } from "./ignore-annotation.js";
 
 export type Severity = "error" | "warn";
 
@@ -122,7 +123,11 @@ function mergeOptions<O extends object>(defaults: O, given: unknown): O {
   return out as O;
 }
 
+/** Names of the rules made by this factory (what an `istio-ambient.io/ignore` annotation may name). */
+const RULE_NAMES = new Set<string>();
+
 export function createRule<M extends string, O extends object>(def: RuleDefinition<M, O>): IstioAmbientRule {
+  RULE_NAMES.add(def.name);
   const meta = {
     ...def.meta,
     docs: { ...def.meta.docs, url: `${DOCS_BASE}${def.name}.md` },
@@ -214,7 +219,16 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
           run(() => unitsOfFile()[0]);
           if (asked) for (const unit of unitsOfFile().slice(1)) run(() => unit);
 
+          // `istio-ambient.io/ignore: "<rule>[, <rule>]: <reason>"` on a resource suppresses these rules there.
+          const ignores = ignoresOf(resources, RULE_NAMES);
+          if (firstToTell(program)) {
+            for (const p of ignores.problems) {
+              context.report({ loc: nodeFor(p.resource, IGNORE_PATH).loc, messageId: UNREADABLE, data: { message: p.message } });
+            }
+          }
+          const suppressed = new Set<Resource>();
           const emit = (r: Report<M>, units: string | null) => {
+            if (ignores.entries.get(r.resource)?.rules.includes(def.name)) return void suppressed.add(r.resource);
             const target = nodeFor(r.resource, r.path);
             const edited = r.fixResource ?? r.resource;
             // Templated values (`{{ … }}`) are unknown: no finding about them, no edit of a resource holding one.
@@ -247,6 +261,12 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
               }
             }
             for (const { report, units } of seen.values()) emit(report, units.length === runs.length ? null : units.join(", "));
+          }
+          for (const [resource, entry] of ignores.entries) {
+            if (!entry.rules.includes(def.name) || suppressed.has(resource)) continue;
+            const what = `${resource.kind} ${resource.name ?? "(unnamed)"}`;
+            const message = `${IGNORE_ANNOTATION} on ${what} lists ${def.name}, which reports nothing here: remove it from the annotation.`;
+            context.report({ loc: nodeFor(resource, IGNORE_PATH).loc, message });
           }
         },
       };
