@@ -35,4 +35,5 @@ export { formatGatewayDuration, parseDuration, toGatewayDuration } from "./durat
 export { contextFromManifests, isMeshVirtualService, unconvertibleFeatures, versionServiceFor } from "./public.js";
 export { convertVirtualService } from "./assembly.js";
 export { mergeVirtualServices, type MergeInput, type MergeResult } from "./merge.js";
+export { convertWithDelegates, expandDelegates, type DelegateInput, type DelegationResult } from "./delegation.js";
 export { checkHttpRouteLimits, type RouteLimitViolation } from "./limits.js";

@@ -151,6 +151,9 @@ export const PROBLEM_CODES = [
   // merging several VirtualServices of one Service
   "merge-mismatch",
   "merge-order",
+  // delegation (a root VirtualService and its delegates)
+  "delegate-unknown",
+  "delegate-unsupported",
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
