@@ -113,7 +113,7 @@ export function buildModel(input: ModelInput): Model {
     units.push(unit);
     for (const r of list) {
       out.push({ ...r.rec, unit: unit.id });
-      rendered.add(r.rec.file);
+      if (!r.rec.synthetic) rendered.add(r.rec.file);
     }
   };
 

@@ -1,0 +1,49 @@
+/**
+ * Cross-file verdicts for the repository as deployed, through ESLint's Node API with the user's config:
+ * a base used by two overlays (the verdict differs per overlay: reported once, naming the overlay where it
+ * holds), one app copied per cluster folder (never merged), and sibling folders that are alternatives.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ESLint } from "eslint";
+import { beforeEach, describe, expect, it } from "vitest";
+import plugin from "../../index.js";
+import { clearIndexCache } from "../../lib/index/index.js";
+
+const REPOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/repos");
+
+async function lint(repo: string, files: string[], settings: Record<string, unknown> = {}) {
+  const root = path.join(REPOS, repo);
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfigFile: true,
+    overrideConfig: [plugin.configs.strict, { settings: { "istio-ambient": { root, revalidateMs: -1, ...settings } } }],
+  });
+  const results = await eslint.lintFiles(files);
+  return results.flatMap((r) =>
+    r.messages.map((m) => ({ file: path.relative(root, r.filePath), line: m.line, rule: m.ruleId?.replace("istio-ambient/", ""), message: m.message, fix: !!m.fix })),
+  );
+}
+
+beforeEach(() => clearIndexCache());
+
+describe("the repository as deployed", () => {
+  it("a base policy enforced in one overlay only: one finding on the base's line, naming the other overlay, no fix", async () => {
+    const found = (await lint("overlays", ["base/policy.yaml"])).filter((f) => f.rule === "require-waypoint");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ file: "base/policy.yaml", line: 7, fix: false });
+    expect(found[0].message).toMatch(/Service shop-dev\/web/);
+    expect(found[0].message).toMatch(/\(in kustomization overlays\/dev\)$/);
+    expect(found[0].message).not.toMatch(/overlays\/prod/);
+  });
+
+  it("one app per cluster folder: the unbound copy is reported, the bound one is not", async () => {
+    const found = (await lint("clusters", ["clusters/east/shop/policy.yaml", "clusters/west/shop/policy.yaml"])).filter((f) => f.rule === "require-waypoint");
+    expect(found.map((f) => f.file)).toEqual(["clusters/west/shop/policy.yaml"]);
+  });
+
+  it("alternatives in sibling folders are not mixed routes", async () => {
+    const found = await lint("alternatives", ["."]);
+    expect(found.filter((f) => f.rule === "no-mixed-route-apis")).toEqual([]);
+  });
+});
