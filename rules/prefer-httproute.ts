@@ -3,6 +3,7 @@ import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import {
   convertVirtualService,
+  convertWithDelegates,
   isMeshVirtualService,
   mergeVirtualServices,
   type MergeResult,
@@ -10,7 +11,7 @@ import {
   type ConvertProblem,
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
-import { routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
+import { delegationIn, routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
 import { hostShortName } from "../lib/k8s/hosts.js";
@@ -120,7 +121,12 @@ export default createRule<MessageIds, Options>({
     for (const resource of virtualServices) {
       const namespace = namespaceOf(resource);
       const convertOptions = { gatewayApi: options.gatewayApi ?? settings.gatewayApi, acceptPathSegmentPrefix: options.acceptPathSegmentPrefix, ...(namespace ? { defaultNamespace: namespace } : {}) };
-      const features = unconvertibleFeatures(resource.value, convertOptions).filter((f) => NO_EQUIVALENT.has(f.code));
+      // Delegation inside this file: a delegate goes with its root (mesh or not as the root is; only its keys
+      // without an equivalent are reported here); a root whose delegates are all here converts with them.
+      const delegation = delegationIn(resource, resources, namespaceOf);
+      if (delegation.root && !isMeshVirtualService(delegation.root.value)) continue;
+      const delegates = delegation.delegates;
+      const features = unconvertibleFeatures(resource.value, convertOptions).filter((f) => NO_EQUIVALENT.has(f.code) && !(delegates && f.code === "delegate"));
       for (const f of features) {
         report({
           resource,
@@ -129,17 +135,22 @@ export default createRule<MessageIds, Options>({
           data: { resource: displayName(resource, namespace), key: keyOf(f), line: line(resource, f.path), reason: f.message },
         });
       }
-      // Only the Services and subsets this VirtualService names (the converter scans what it is given).
+      if (delegation.root) continue; // converted (or refused) with its root
+      // Only the Services and subsets this VirtualService (and its delegates) name (the converter scans what it is given).
       const lineOfName = (r: (typeof resources)[number]) => line(r, ["metadata", "name"]);
-      const context = routeContext(resources, namespaceOf, repo(), currentFile, serviceNamesOf(resource.value), lineOfName);
-      const converted = convertVirtualService(resource.value, { ...context, ...convertOptions });
+      const named = new Set([resource, ...(delegates ?? [])].flatMap((r) => [...serviceNamesOf(r.value)]));
+      const context = routeContext(resources, namespaceOf, repo(), currentFile, named, lineOfName);
+      const converted = delegates
+        ? convertWithDelegates(resource.value, delegates.map((d) => ({ vs: d.value, namespace: namespaceOf(d) })), { ...context, ...convertOptions })
+        : convertVirtualService(resource.value, { ...context, ...convertOptions });
+      const sourceOf = (p: { input?: number }) => (delegates && p.input ? delegates[p.input - 1] : resource);
       const data = { resource: displayName(resource, namespace) };
       if (!converted.result) {
         // Features without an equivalent are reported at their own keys; say why no suggestion is offered.
-        const other = converted.problems.filter((p) => !features.some((f) => f.code === p.code && samePath(f.path, p.path)));
-        const first = other[0] ?? features[0];
-        const reason = other.length ? first.message : `${features.length} feature(s) have no HTTPRoute equivalent (reported at their keys)`;
-        if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: line(resource, first.path) } });
+        const other = converted.problems.filter((p: { input?: number } & ConvertProblem) => sourceOf(p) !== resource || !features.some((f) => f.code === p.code && samePath(f.path, p.path)));
+        const first: ({ input?: number } & ConvertProblem) | undefined = other[0] ?? features[0];
+        const reason = other.length ? (sourceOf(first) === resource ? first.message : `${displayName(sourceOf(first), namespaceOf(sourceOf(first)))}: ${first.message}`) : `${features.length} feature(s) have no HTTPRoute equivalent (reported at their keys)`;
+        if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: line(sourceOf(first), first.path) } });
         continue;
       }
       // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute. Those of this file are
@@ -168,6 +179,9 @@ export default createRule<MessageIds, Options>({
         ? `, reusing ${reused.map((u) => `Service ${u.name}${u.where ? ` (${u.where})` : ""} for subset ${u.subset}`).join(", ")}`
         : "";
       const list = others.map((o) => `${o.label} (${o.where})`).join(", ");
+      const delegatesText = delegates?.length
+        ? `, expanding its delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (line ${lineOfName(d)})`).join(", ")} (delete ${delegates.length > 1 ? "them" : "it"} once no other root delegates to ${delegates.length > 1 ? "them" : "it"})`
+        : "";
       const togetherText = merged?.result
         ? `, merging ${list} into it (removed): no request can match rules of two of them that do different things`
         : merged
@@ -193,7 +207,7 @@ export default createRule<MessageIds, Options>({
                 services: servicesText,
                 reused: reusedText,
                 keep: remainingVirtualService ? " (the VirtualService stays for the ingress gateway, without `mesh`)" : "",
-                together: togetherText,
+                together: delegatesText + togetherText,
               },
               ops,
               ...(merged?.result ? { also: group.map((r) => ({ resource: r, ops: [{ op: "removeResource" as const }] })) } : {}),

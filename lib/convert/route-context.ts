@@ -226,3 +226,31 @@ function isMeshSpec(spec: unknown): boolean {
   const gateways = isObject(spec) ? spec.gateways : undefined;
   return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes("mesh");
 }
+
+/**
+ * Delegation inside one file: for a delegate VirtualService (no `hosts`), the root of this file that delegates to
+ * it; for a root, its delegates when every one it names is in this file (else none: they are elsewhere).
+ */
+export function delegationIn<R extends Res>(vs: R, resources: readonly R[], namespaceOf: (r: R) => string | undefined): { root?: R; delegates?: R[] } {
+  const isVs = (r: R) => r.kind === "VirtualService" && r.group.endsWith("istio.io");
+  const refs = (r: R) =>
+    asArray(isObject(r.value.spec) ? r.value.spec.http : undefined)
+      .filter(isObject)
+      .map((rule) => (isObject(rule.delegate) ? rule.delegate : null))
+      .filter((d): d is PlainObject => d !== null)
+      .map((d) => ({ name: typeof d.name === "string" ? d.name : "", namespace: typeof d.namespace === "string" ? d.namespace : namespaceOf(r) }));
+  const hosts = asArray(isObject(vs.value.spec) ? vs.value.spec.hosts : undefined);
+  if (!hosts.length) {
+    const root = resources.find((r) => r !== vs && isVs(r) && refs(r).some((d) => d.name === vs.name && d.namespace === namespaceOf(vs)));
+    return root ? { root } : {};
+  }
+  const wanted = refs(vs);
+  if (!wanted.length) return {};
+  const delegates: R[] = [];
+  for (const d of wanted) {
+    const found = resources.find((r) => r !== vs && isVs(r) && r.name === d.name && namespaceOf(r) === d.namespace);
+    if (!found) return {};
+    if (!delegates.includes(found)) delegates.push(found);
+  }
+  return { delegates };
+}

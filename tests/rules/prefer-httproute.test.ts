@@ -470,3 +470,72 @@ spec:
     expect(applySuggestion(code, messages[0])).toContain("name: reviews-canary");
   });
 });
+
+describe("delegation in the file", () => {
+  const SVC = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  selector:
+    app: reviews
+  ports:
+  - name: http
+    port: 9080
+`;
+  const ROOT = (gateways: string) => `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+  - reviews
+${gateways}  http:
+  - match:
+    - uri:
+        exact: /api
+    delegate:
+      name: reviews-api
+  - route:
+    - destination:
+        host: reviews
+`;
+  const DELEGATE = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews-api
+  namespace: bookinfo
+spec:
+  http:
+  - route:
+    - destination:
+        host: reviews
+    timeout: 2s
+`;
+
+  it("the root converts with its delegate expanded; the delegate itself is not reported again", () => {
+    const code = SVC + ROOT("") + DELEGATE;
+    const messages = lint(code, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
+    expect(messages[0].line).toBe(14);
+    expect(messages[0].suggestions![0].desc).toBe(
+      "Replace with HTTPRoute reviews, keeping the routing order and behaviour, expanding its delegate reviews-api (line 34) (delete it once no other root delegates to it).",
+    );
+    const output = applySuggestion(code, messages[0]);
+    expect(output).toContain("  rules:\n  - matches:\n    - path:\n        type: Exact\n        value: /api\n    backendRefs:\n    - name: reviews\n      port: 9080\n    timeouts:\n      request: 2s\n  - backendRefs:\n");
+    expect(output).toContain("name: reviews-api"); // the delegate stays until the user deletes it
+  });
+
+  it("a delegate of an ingress-only root is not a mesh VirtualService", () => {
+    const code = SVC + ROOT("  gateways:\n  - istio-system/ingress\n") + DELEGATE;
+    expect(lint(code, "prefer-httproute", rule)).toEqual([]);
+  });
+
+  it("a delegate whose root is elsewhere is still reported on its own", () => {
+    expect(lint(SVC + DELEGATE, "prefer-httproute", rule).map((m) => m.messageId)).toEqual(["notConvertible"]);
+  });
+});
