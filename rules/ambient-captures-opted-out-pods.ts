@@ -23,7 +23,7 @@ type MessageIds = "captured" | "optOut" | "allowCallers";
 type Options = Record<string, never>;
 
 /** Names listed in a message before "and N more". */
-const LISTED = 3;
+const LISTED = 2;
 
 export default createRule<MessageIds, Options>({
   name: "ambient-captures-opted-out-pods",
@@ -37,7 +37,7 @@ export default createRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       captured:
-        "{{workload}} opted out of the sidecar (line {{line}}), but ztunnel captures its pods {{where}}, so {{policies}} now {{verb}}: callers they do not admit are refused{{callers}}.",
+        "{{workload}} opted out of the sidecar, but ztunnel captures its pods {{where}}: {{policies}} now {{verb}} to their callers{{callers}}.",
       optOut: "Keep these pods out of ambient: label the pod template `istio.io/dataplane-mode: none`.",
       allowCallers: "Add AuthorizationPolicy {{name}} that allows every caller of these pods at L4 (what they had without a proxy); narrow it later.",
     },
@@ -71,13 +71,11 @@ export default createRule<MessageIds, Options>({
       const onlyAllow = !strict && authorization.every((r) => (r.action ?? "ALLOW").toUpperCase() === "ALLOW");
       if (onlyAllow && authorization.some((r) => allowsEveryone(ctx.resources, scope!.recordOf, r))) continue;
 
-      const names = applying.map((r) => `${recordName(r)} (${r.kind === "PeerAuthentication" ? "STRICT" : (r.action ?? "ALLOW").toUpperCase()})`);
+      const names = applying.map((r) => (r.kind === "PeerAuthentication" ? `${recordName(r)} (STRICT)` : (r.action ?? "ALLOW").toUpperCase() === "DENY" ? `${recordName(r)} (DENY)` : recordName(r)));
       const policies = names.length > LISTED ? `${names.slice(0, LISTED).join(", ")} and ${names.length - LISTED} more` : names.join(", ");
       const injectPath: Path =
         String(podLabels[INJECT_KEY] ?? "").trim().toLowerCase() === "false" ? [...metaPath, "labels", INJECT_KEY] : [...metaPath, "annotations", INJECT_KEY];
-      const callers = strict
-        ? " (STRICT refuses plaintext callers outside the mesh, such as the API server calling a webhook)"
-        : " (callers outside the mesh, such as the API server calling a webhook, have no identity to match)";
+      const callers = strict ? ", and STRICT refuses plaintext ones such as the API server" : "; callers outside the mesh, such as the API server, match no identity";
 
       const suggest: Suggestion<MessageIds>[] = [];
       const labelOps: EditOp[] = isObject(metadata.labels)
@@ -106,7 +104,6 @@ export default createRule<MessageIds, Options>({
         messageId: "captured",
         data: {
           workload: displayName(resource, namespace),
-          line: ctx.line(resource, injectPath),
           where: labelsAmbient(podLabels) ? "(labelled `istio.io/dataplane-mode: ambient`)" : `in ambient namespace ${namespace}`,
           policies,
           verb: applying.length === 1 ? "applies" : "apply",

@@ -11,8 +11,8 @@ type MessageIds = "ineffective" | "deleteSidecar";
 type Options = Record<string, never>;
 
 const EFFECT: Record<SidecarEffect, string> = {
-  registryOnly: "its `outboundTrafficPolicy: REGISTRY_ONLY` (line {{line}}) no longer blocks calls to hosts outside the registry",
-  egressHosts: "its egress host list (line {{line}}) no longer limits what these pods reach",
+  registryOnly: "its `REGISTRY_ONLY` (line {{line}}) no longer blocks unregistered hosts",
+  egressHosts: "its egress hosts (line {{line}}) no longer limit what the pods reach",
   ingress: "its ingress listeners (line {{line}}) no longer apply",
   other: "none of its settings apply",
 };
@@ -27,7 +27,7 @@ export default createRule<MessageIds, Options>({
     },
     hasSuggestions: true,
     messages: {
-      ineffective: "{{resource}} selects {{scope}}, which have no sidecar: ztunnel and waypoints ignore Sidecar resources, so {{effect}}.",
+      ineffective: "{{resource}} selects {{scope}}, which have no sidecar: ztunnel and waypoints ignore it, so {{effect}}.",
       deleteSidecar: "Delete {{resource}} (restrict egress with an egress gateway or waypoint and AuthorizationPolicy instead).",
     },
   },
@@ -48,11 +48,11 @@ export default createRule<MessageIds, Options>({
       if (keepsSidecar) continue;
       let scopeText: string;
       if (nsAmbient) {
-        scopeText = selector ? `the pods it matches (${labelText(selector)}) in ambient namespace ${namespace}` : `every pod of ambient namespace ${namespace}`;
+        scopeText = selector ? `pods (${labelText(selector)}) of ambient namespace ${namespace}` : `every pod of ambient namespace ${namespace}`;
       } else {
         // Not an ambient namespace: only pods labelled ambient themselves, when every selected workload is.
         if (!selector || !pods.length || !pods.every((w) => podMeantAmbient(nsLabels, w.podLabels))) continue;
-        scopeText = `pods labelled \`istio.io/dataplane-mode: ambient\` (${labelText(selector)})`;
+        scopeText = `ambient-labelled pods (${labelText(selector)})`;
       }
       const [first] = sidecarEffects(resource.value);
       const line = first.effect === "other" ? 0 : ctx.line(resource, first.path);

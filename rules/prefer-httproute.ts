@@ -80,7 +80,7 @@ export default createRule<MessageIds, Options>({
       notConvertible: `{{resource}} routes mesh traffic. ${WHY}. It cannot be converted automatically: {{reason}} (line {{line}}).`,
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
       progressiveDelivery:
-        "{{resource}} shifts traffic by rewriting Istio VirtualService{{vs}} at run time: {{controller}} keeps writing VirtualServices after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
+        "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
       convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}, keeping the routing order and behaviour{{together}}.",
     },
   },
@@ -110,8 +110,8 @@ export default createRule<MessageIds, Options>({
           resource: displayName(resource, namespace),
           vs: vsNames.length === 1 ? ` ${vsNames[0]}` : vsNames.length ? `s ${vsNames.join(", ")}` : "s",
           controller: routing.controller,
-          mixing: httpRoutes.length ? `, beside ${httpRoutes[0].kind} ${httpRoutes[0].name} for the same Service (undefined mixing)` : "",
-          alternative: routing.controller === "Flagger" ? "Flagger's `provider: gatewayapi:v1`" : "the Argo Rollouts Gateway API plugin",
+          mixing: httpRoutes.length ? ` (beside ${httpRoutes[0].kind} ${httpRoutes[0].name}: undefined mixing)` : "",
+          alternative: routing.controller === "Flagger" ? "`provider: gatewayapi:v1`" : "its Gateway API plugin",
         },
       });
     }

@@ -34,9 +34,9 @@ export default createRule<MessageIds, Options>({
       invalidWaypointFor:
         "{{resource}} has `istio.io/waypoint-for: {{value}}`: Istio takes only service, workload, all or none, so this waypoint serves neither Services nor pods.",
       serviceWorkloadWaypoint:
-        "{{resource}} gets waypoint {{gateway}} from Namespace {{namespace}} ({{where}}), which has `istio.io/waypoint-for: {{waypointFor}}`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
+        "{{resource}} gets waypoint {{gateway}} ({{where}}) from its Namespace, but that waypoint is `waypoint-for: {{waypointFor}}`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
       podServiceWaypoint:
-        "{{resource}} labels its pods `istio.io/use-waypoint: {{name}}`, but {{gateway}} ({{where}}) has `istio.io/waypoint-for: {{waypointFor}}`: a pod label needs `workload` or `all`, so these pods get no waypoint.",
+        "{{resource}} labels its pods `istio.io/use-waypoint: {{name}}`, but {{gateway}} ({{where}}) is `waypoint-for: {{waypointFor}}`: pods need `workload` or `all`, so they get no waypoint.",
       setWaypointFor: "Set `istio.io/waypoint-for: {{value}}`.",
     },
   },
@@ -104,7 +104,6 @@ export default createRule<MessageIds, Options>({
           data: {
             resource: name(),
             gateway: serviceLabel(binding.gateway.name, binding.gateway.namespace),
-            namespace: binding.labelledBy.name,
             where: recordWhere(repoScope(), binding.gateway),
             waypointFor: String(binding.gateway.waypointFor),
           },

@@ -109,9 +109,11 @@ const EXCLUDE_PORTS = new Set(["traffic.sidecar.istio.io/excludeInboundPorts", "
 export function sidecarAnnotationKind(key: string, value: unknown): SidecarAnnotationKind | null {
   if (key === INJECT_KEY) return String(value).trim().toLowerCase() === "true" ? "injectTrue" : null;
   if (EXCLUDE_PORTS.has(key)) return "excludePorts";
+  // Written by the injector on injected pods; on a template it marks the pods injected, which keeps them out of ztunnel.
+  if (key === "sidecar.istio.io/status") return null;
   if (key.startsWith("sidecar.istio.io/")) return "sidecarOnly";
   if (key.startsWith("traffic.sidecar.istio.io/")) return "sidecarOnly";
-  if (key === "proxy.istio.io/config") return "sidecarOnly";
+  if (key === "proxy.istio.io/config" || key === "proxy.istio.io/overrides") return "sidecarOnly";
   if (key === "status.sidecar.istio.io/port") return "sidecarOnly";
   if (key.startsWith("readiness.status.sidecar.istio.io/")) return "sidecarOnly";
   return null;

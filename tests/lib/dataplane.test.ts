@@ -60,6 +60,8 @@ describe("sidecarAnnotationKind", () => {
     expect(sidecarAnnotationKind("sidecar.istio.io/inject", "false")).toBeNull();
     expect(sidecarAnnotationKind("ambient.istio.io/bypass-inbound-capture", "true")).toBeNull();
     expect(sidecarAnnotationKind("prometheus.io/scrape", "true")).toBeNull();
+    expect(sidecarAnnotationKind("proxy.istio.io/overrides", "{}")).toBe("sidecarOnly");
+    expect(sidecarAnnotationKind("sidecar.istio.io/status", "{}")).toBeNull();
   });
   it("optedOutOfSidecar reads the label and the annotation", () => {
     expect(optedOutOfSidecar({ "sidecar.istio.io/inject": "false" }, {})).toBe(true);

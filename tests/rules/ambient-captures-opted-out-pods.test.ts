@@ -54,7 +54,7 @@ spec:
         image: minio/mc
 `;
 
-const SHOP_POLICIES = "AuthorizationPolicy shop/allow-nothing (ALLOW), PeerAuthentication shop/default (STRICT)";
+const SHOP_POLICIES = "AuthorizationPolicy shop/allow-nothing, PeerAuthentication shop/default (STRICT)";
 
 ruleSuite("ambient-captures-opted-out-pods", rule, {
   valid: [
@@ -88,7 +88,7 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
       errors: [
         {
           message:
-            `Deployment shop/ext-authz opted out of the sidecar (line 15), but ztunnel captures its pods in ambient namespace shop, so ${SHOP_POLICIES} now apply: callers they do not admit are refused (STRICT refuses plaintext callers outside the mesh, such as the API server calling a webhook).`,
+            `Deployment shop/ext-authz opted out of the sidecar, but ztunnel captures its pods in ambient namespace shop: ${SHOP_POLICIES} now apply to their callers, and STRICT refuses plaintext ones such as the API server.`,
           line: 15,
           column: 9,
           suggestions: [
@@ -109,11 +109,10 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
           messageId: "captured",
           data: {
             workload: "Job batch/reports-provisioning",
-            line: 12,
             where: "in ambient namespace batch",
-            policies: "AuthorizationPolicy batch/frontend-only (ALLOW)",
+            policies: "AuthorizationPolicy batch/frontend-only",
             verb: "applies",
-            callers: " (callers outside the mesh, such as the API server calling a webhook, have no identity to match)",
+            callers: "; callers outside the mesh, such as the API server, match no identity",
           },
           line: 12,
           suggestions: [
@@ -140,11 +139,10 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
           messageId: "captured",
           data: {
             workload: "Pod tools/debug",
-            line: 26,
             where: "(labelled `istio.io/dataplane-mode: ambient`)",
             policies: "AuthorizationPolicy tools/deny-other-namespaces (DENY)",
             verb: "applies",
-            callers: " (callers outside the mesh, such as the API server calling a webhook, have no identity to match)",
+            callers: "; callers outside the mesh, such as the API server, match no identity",
           },
           suggestions: [
             {

@@ -86,7 +86,7 @@ ruleSuite("no-sidecar-resource", rule, {
       errors: [
         {
           message:
-            "Sidecar prod/default selects every pod of ambient namespace prod, which have no sidecar: ztunnel and waypoints ignore Sidecar resources, so its egress host list (line 14) no longer limits what these pods reach.",
+            "Sidecar prod/default selects every pod of ambient namespace prod, which have no sidecar: ztunnel and waypoints ignore it, so its egress hosts (line 14) no longer limit what the pods reach.",
           line: 9,
           column: 1,
           suggestions: [{ desc: DELETE("Sidecar prod/default"), output: PROD_NS(AMBIENT).replace(/---\n$/, "") }],
@@ -102,7 +102,7 @@ ruleSuite("no-sidecar-resource", rule, {
       errors: [
         {
           message:
-            "Sidecar shop/default selects every pod of ambient namespace shop, which have no sidecar: ztunnel and waypoints ignore Sidecar resources, so its `outboundTrafficPolicy: REGISTRY_ONLY` (line 9) no longer blocks calls to hosts outside the registry.",
+            "Sidecar shop/default selects every pod of ambient namespace shop, which have no sidecar: ztunnel and waypoints ignore it, so its `REGISTRY_ONLY` (line 9) no longer blocks unregistered hosts.",
           suggestions: [],
         },
       ],
@@ -116,8 +116,8 @@ ruleSuite("no-sidecar-resource", rule, {
           messageId: "ineffective",
           data: {
             resource: "Sidecar default/maps-correctly-no-conflicts",
-            scope: "pods labelled `istio.io/dataplane-mode: ambient` (app=productpage)",
-            effect: "its egress host list (line 19) no longer limits what these pods reach",
+            scope: "ambient-labelled pods (app=productpage)",
+            effect: "its egress hosts (line 19) no longer limit what the pods reach",
           },
           suggestions: [{ messageId: "deleteSidecar", output: PRODUCTPAGE("    istio.io/dataplane-mode: ambient\n").split("---\n")[0] }],
         },

@@ -163,7 +163,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Service batch/reports gets waypoint batch/pods-waypoint from Namespace batch (waypoints.yaml:15), which has `istio.io/waypoint-for: workload`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
+            "Service batch/reports gets waypoint batch/pods-waypoint (waypoints.yaml:15) from its Namespace, but that waypoint is `waypoint-for: workload`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
           line: 4,
         },
       ],
@@ -175,7 +175,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Deployment shop/reports labels its pods `istio.io/use-waypoint: waypoint`, but Gateway shop/waypoint (waypoints.yaml:1) has `istio.io/waypoint-for: service`: a pod label needs `workload` or `all`, so these pods get no waypoint.",
+            "Deployment shop/reports labels its pods `istio.io/use-waypoint: waypoint`, but Gateway shop/waypoint (waypoints.yaml:1) is `waypoint-for: service`: pods need `workload` or `all`, so they get no waypoint.",
           line: 14,
           column: 9,
         },
