@@ -4,7 +4,8 @@
  * didx-xyz/acapy-cloud helm/acapy-cloud/conf/minio.yaml (provisioning Job pods labelled `sidecar.istio.io/inject:
  * "false"`; repos didx-xyz__acapy-cloud). Cross-file cases lint files placed in tests/fixtures/repos/ambient-enable:
  * Namespace `shop` (ambient, `allow-nothing` AuthorizationPolicy, STRICT PeerAuthentication), `batch` (ambient, an
- * ALLOW policy for app=reports), `open` (ambient, no policy), `legacy` (sidecar).
+ * ALLOW policy for app=reports), `open` (ambient, no policy), `legacy` (sidecar); and in tests/fixtures/repos/ambient-argo,
+ * where Argo CD's `managedNamespaceMetadata` makes Namespace `webhooks` ambient (no Namespace manifest).
  */
 import rule from "../../rules/ambient-captures-opted-out-pods.js";
 import { ruleSuite } from "../helpers/rule-suite.js";
@@ -125,6 +126,24 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
                 "---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: reports-provisioning-allow-callers\n  namespace: batch\nspec:\n  selector:\n    matchLabels:\n      app: reports\n  action: ALLOW\n  rules:\n  - {}\n",
             },
           ],
+        },
+      ],
+    },
+    {
+      name: "namespace made ambient by Argo CD managedNamespaceMetadata (no Namespace manifest): mesh-wide STRICT applies",
+      ...inFixtureRepo("ambient-argo", "apps/webhooks/deployment.yaml", EXT_AUTHZ("webhooks").replace("  namespace: webhooks\n", "")),
+      output: null,
+      errors: [
+        {
+          messageId: "captured",
+          data: {
+            workload: "Deployment webhooks/ext-authz",
+            where: "in ambient namespace webhooks",
+            policies: "PeerAuthentication istio-system/default (STRICT)",
+            verb: "applies",
+            callers: ", and STRICT refuses plaintext ones such as the API server",
+          },
+          suggestions: [{ messageId: "optOut", output: EXT_AUTHZ("webhooks", "        istio.io/dataplane-mode: none\n").replace("  namespace: webhooks\n", "") }],
         },
       ],
     },

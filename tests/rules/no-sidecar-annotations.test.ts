@@ -3,7 +3,8 @@
  * template has `sidecar.istio.io/rewriteAppHTTPProbers: "true"`; repos GoogleCloudPlatform__microservices-demo),
  * didx-xyz/acapy-cloud helm/acapy-cloud/conf/dev/tails-server.yaml (pod annotations `sidecar.istio.io/proxyCPU` and a
  * folded `proxy.istio.io/config` beside a Datadog annotation; repos didx-xyz__acapy-cloud). Cross-file cases lint
- * files placed in tests/fixtures/repos/ambient-enable (Namespace `shop` ambient, `legacy` injected).
+ * files placed in tests/fixtures/repos/ambient-enable (Namespace `shop` ambient, `legacy` injected) and ambient-argo (Namespace
+ * `webhooks` made ambient by Argo CD `managedNamespaceMetadata`).
  */
 import rule from "../../rules/no-sidecar-annotations.js";
 import { ruleSuite } from "../helpers/rule-suite.js";
@@ -105,6 +106,12 @@ ruleSuite("no-sidecar-annotations", rule, {
             'Deployment shop/loadgenerator: `traffic.sidecar.istio.io/excludeInboundPorts: "9090"` kept these ports out of the sidecar, but ztunnel captures every port of its pods in ambient namespace shop: that traffic now gets mTLS and L4 policy.',
         },
       ],
+    },
+    {
+      name: "namespace from the Argo CD Application, ambient through managedNamespaceMetadata (ambient-argo fixture)",
+      ...inFixtureRepo("ambient-argo", "apps/webhooks/loadgenerator.yaml", LOADGEN('      annotations:\n        sidecar.istio.io/rewriteAppHTTPProbers: "true"\n').replace("  namespace: boutique\n", "")),
+      output: LOADGEN("").replace("  namespace: boutique\n", ""),
+      errors: [{ messageId: "sidecarOnly", data: { workload: "Deployment webhooks/loadgenerator", key: "sidecar.istio.io/rewriteAppHTTPProbers", where: "in ambient namespace webhooks", value: "true" } }],
     },
     {
       name: "inject true: reported alone, removal is a suggestion (the owner may keep the sidecar on purpose)",
