@@ -7,6 +7,7 @@
  */
 import rule from "../../rules/namespace-dataplane-mode.js";
 import { ruleSuite } from "../helpers/rule-suite.js";
+import { inFixtureRepo } from "../helpers/fixture-repo.js";
 
 const BOUTIQUE = `# [START servicemesh_all_namespace_namespace_onlineboutique]
 apiVersion: v1
@@ -170,6 +171,12 @@ ruleSuite("namespace-dataplane-mode", rule, {
           suggestions: [{ messageId: "switchToAmbient", output: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    istio.io/dataplane-mode: ambient\n" }],
         },
       ],
+    },
+    {
+      name: "ambient label from Argo CD managedNamespaceMetadata (ambient-argo fixture), injection label in the app's Namespace manifest",
+      ...inFixtureRepo("ambient-argo", "apps/webhooks/namespace.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: webhooks\n  labels:\n    istio-injection: enabled\n    team: platform\n"),
+      output: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: webhooks\n  labels:\n    team: platform\n",
+      errors: [{ messageId: "sidecarWins", data: { name: "webhooks", label: "istio-injection: enabled" } }],
     },
     {
       name: "JSON manifest",
