@@ -192,6 +192,7 @@ describe("settings validation", () => {
       trustDomain: "cluster.local",
       waypoint: { bookinfo: "bookinfo-waypoint", "*": "waypoint" },
       istioVersion: "1.29",
+      gatewayApi: { channel: "standard", version: "1.3" },
       assumeExists: [{ kind: "Gateway", name: "waypoint", namespace: "payments", serviceAccount: "wp" }],
       revalidateMs: -1,
       units: ["clusters/*"],

@@ -75,7 +75,7 @@ describe("findings", () => {
   it("fix safety says what an automatic change can do", () => {
     const messages = results.flatMap((r) => r.messages.map((m) => ({ file: path.relative(EXAMPLE, r.filePath), m })));
     for (const f of findings) {
-      const { m } = messages.find(({ file, m }) => file === f.file && m.line === f.line && m.ruleId === f.rule)!;
+      const { m } = messages.find(({ file, m }) => file === f.file && m.line === f.line && m.ruleId === f.rule && m.message === f.message)!;
       expect(f.fixSafety).toBe(m.fix ? "fix" : m.suggestions?.length ? "suggestion" : "none");
       expect(f.suggestions).toEqual((m.suggestions ?? []).map((s) => s.desc));
       expect(f.severity).toBe(m.severity === 2 ? "error" : "warning");
