@@ -82,6 +82,13 @@ export default createRule<MessageIds, Record<string, never>>({
       const policy = resource.value;
       const findings = targetRefsFindings(policy, resource.kind, resource.namespace, settings.rootNamespace);
       const name = displayName(resource);
+      // The `targetRef` → `targetRefs` fix rewrites the whole pair: it carries the entry's own fixes (group/kind
+      // corrections, a same-namespace `namespace`), which then are not separate fixes (they would overlap it and
+      // need a second `--fix` pass).
+      const singular = findings.some((f) => f.type === "singular");
+      const inSingular = (f: { entry: { singular?: boolean } }) => singular && f.entry.singular === true;
+      const fixable = (f: Extract<(typeof findings)[number], { type: "target" }>) =>
+        !!f.check.correction && !(isClassicGatewaySlip(f.check) && typeof f.entry.ref.name === "string" && classicGatewayNamed(resources, f.entry.ref.name, resource.namespace));
       for (const f of findings) {
         const base = { resource, path: f.path };
         switch (f.type) {
@@ -97,7 +104,15 @@ export default createRule<MessageIds, Record<string, never>>({
           }
           case "singular": {
             const spec = policy.spec as PlainObject;
-            const fix: EditOp[] = [{ op: "replacePair", path: ["spec", "targetRef"], key: "targetRefs", value: [{ ...(spec.targetRef as PlainObject) }] }];
+            const ref: PlainObject = { ...(spec.targetRef as PlainObject) };
+            for (const g of findings) {
+              if (g.type === "target" && inSingular(g) && fixable(g)) {
+                if (g.check.correction!.kind !== undefined) ref.kind = g.check.correction!.kind;
+                if (g.check.correction!.group !== undefined) ref.group = g.check.correction!.group;
+              }
+              if (g.type === "namespace" && inSingular(g) && g.same) delete ref.namespace;
+            }
+            const fix: EditOp[] = [{ op: "replacePair", path: ["spec", "targetRef"], key: "targetRefs", value: [ref] }];
             report({ ...base, messageId: f.known ? "singular" : "singularUnknown", data: { resource: name, kind: resource.kind }, fix });
             break;
           }
@@ -110,7 +125,7 @@ export default createRule<MessageIds, Record<string, never>>({
               const ops: EditOp[] = [];
               if (f.check.correction.kind !== undefined) ops.push({ op: "set", path: [...f.entry.path, "kind"], value: f.check.correction.kind });
               if (f.check.correction.group !== undefined) ops.push({ op: "set", path: [...f.entry.path, "group"], value: f.check.correction.group });
-              report({ ...base, messageId: "targetFixable", data: { ...data, want: describeWant(f.check) }, fix: ops });
+              report({ ...base, messageId: "targetFixable", data: { ...data, want: describeWant(f.check) }, fix: inSingular(f) && fixable(f) ? null : ops });
             } else {
               report({ ...base, messageId: "targetInvalid", data });
             }
@@ -120,7 +135,7 @@ export default createRule<MessageIds, Record<string, never>>({
             const ref = f.entry.ref;
             const remove: EditOp[] = [{ op: "remove", path: f.path }];
             if (f.same) {
-              report({ ...base, messageId: "namespaceSame", data: { resource: name, ref: f.entry.label, namespace: f.namespace }, fix: remove });
+              report({ ...base, messageId: "namespaceSame", data: { resource: name, ref: f.entry.label, namespace: f.namespace }, fix: inSingular(f) ? null : remove });
               break;
             }
             const policyNamespace = resource.namespace ?? "";

@@ -333,15 +333,16 @@ function removeDocument(file: EditableFile, document: AST.YAMLDocument, index: n
   if (docs.length === 1 || !document.content || docs[index] !== document) return null;
   const { text } = file;
   const content = document.content;
-  // The first directive or marker line of the document's prefix (its leading comments and blank lines stay).
-  let start = lineStart(text, content.range[0]);
-  for (let at = lineStart(text, document.range[0]); at < start; at = nextLineStart(text, at)) {
-    const line = text.slice(at, lineEnd(text, at)).trimStart();
-    if (line.startsWith("%") || line.startsWith("---")) {
-      start = at;
-      break;
-    }
-    if (line !== "" && !line.startsWith("#")) return null;
+  const own = headerLine(text, document);
+  if (own === null) return null;
+  let start = own < 0 ? lineStart(text, content.range[0]) : own;
+  // A next document without its own `---` starts because this one ends with `...`: this `---` line stays, so the
+  // next document still starts there (and never runs into the one before).
+  const next = docs[index + 1];
+  if (next && own >= 0 && headerLine(text, next) === -1) {
+    if (!text.slice(own, lineEnd(text, own)).trimStart().startsWith("---") || text.slice(own, content.range[0]).includes("%")) return null;
+    start = Math.max(lineStart(text, content.range[0]), nextLineStart(text, own));
+    if (lineStart(text, content.range[0]) === own) return null; // content on the marker line: no line to keep
   }
   let end = nextLineStart(text, content.range[1]);
   // Its own `...` end marker goes too (and anything between, which is still this document).
@@ -350,6 +351,21 @@ function removeDocument(file: EditableFile, document: AST.YAMLDocument, index: n
     end = nextLineStart(text, lastLine);
   }
   return [{ range: [start, Math.max(start, end)], text: "" }];
+}
+
+/**
+ * The offset of a document's first directive or `---` line (its leading comments and blank lines are not part of
+ * it); -1 when it has none (the first document, or one after `...`); null when its prefix is not understood.
+ */
+function headerLine(text: string, document: AST.YAMLDocument): number | null {
+  const contentStart = document.content ? lineStart(text, document.content.range[0]) : document.range[1];
+  for (let at = lineStart(text, document.range[0]); at <= contentStart && at < text.length; at = nextLineStart(text, at)) {
+    const line = text.slice(at, lineEnd(text, at)).trimStart();
+    if (line.startsWith("%") || line.startsWith("---")) return at;
+    if (at === contentStart) break;
+    if (line !== "" && !line.startsWith("#")) return null;
+  }
+  return -1;
 }
 
 /** One block List entry (`- …`) at the column of the list's dashes. */

@@ -27,6 +27,15 @@ describe("removing a document", () => {
     expect(kinds(second)).toEqual(["Service", "ConfigMap"]);
   });
 
+  it("a document with `---` and `...` whose next document has no `---`: the marker stays for the next one", () => {
+    const text = `${CM}---\n${EF}...\n${SVC}`;
+    const out = edit(text, [{ op: "removeResource" }], 1)!;
+    expect(out).toBe(`${CM}---\n${SVC}`);
+    expect(parseValues(out)).toEqual([parseValues(CM)[0], parseValues(SVC)[0]]);
+    const crlf = text.replace(/\n/g, "\r\n");
+    expect(parseValues(edit(crlf, [{ op: "removeResource" }], 1)!)).toEqual([parseValues(CM)[0], parseValues(SVC)[0]]);
+  });
+
   it("never cuts inside a block scalar holding `---`", () => {
     const before = `${EF}---\n${CM}`;
     const out = edit(before, [{ op: "removeResource" }], 0)!;

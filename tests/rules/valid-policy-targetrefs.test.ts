@@ -8,7 +8,7 @@ import rule from "../../rules/valid-policy-targetrefs.js";
 import type { RuleTester } from "eslint";
 import { describe, expect, it } from "vitest";
 import { ruleSuite, type InvalidCase } from "../helpers/rule-suite.js";
-import { expectSafeOutput, fix } from "../helpers/lint.js";
+import { expectSafeOutput, fix, lint } from "../helpers/lint.js";
 
 const GW = "gateway.networking.k8s.io";
 
@@ -521,7 +521,7 @@ items:
       errors: [{ messageId: "singular", line: 10, column: 5 }],
     },
     {
-      name: "JSON manifest: the singular targetRef is fixed as JSON (the group slip inside it on the next pass)",
+      name: "JSON manifest: the singular targetRef is fixed as JSON, with the group slip inside it (one pass)",
       filename: "x.json",
       code: `{
   "apiVersion": "extensions.istio.io/v1alpha1",
@@ -539,12 +539,11 @@ items:
   "metadata": {"name": "basic-auth", "namespace": "bookinfo"},
   "spec": {
     "url": "oci://ghcr.io/istio-ecosystem/wasm-extensions/basic_auth:1.12.0",
-    "targetRefs": [{"kind": "Gateway", "group": "networking.istio.io", "name": "waypoint"}]
+    "targetRefs": [{"kind": "Gateway", "group": "gateway.networking.k8s.io", "name": "waypoint"}]
   }
 }
 `,
-      // One fix per pass: the group slip is fixed on the next pass (`eslint --fix` runs up to 10 passes).
-      safe: { remaining: 1 },
+      // The targetRef → targetRefs fix carries the group correction: the two fixes never overlap.
       errors: [
         { messageId: "singular", line: 7, column: 5 },
         { messageId: "targetFixable", data: { resource: "WasmPlugin bookinfo/basic-auth", ref: "targetRef", got: "`kind: Gateway` with `group: networking.istio.io`", name: "waypoint", want: "`kind: Gateway` with `group: gateway.networking.k8s.io`" }, line: 7, column: 38 },
@@ -555,8 +554,8 @@ items:
 
 ruleSuite("valid-policy-targetrefs", rule, cases);
 
-describe("valid-policy-targetrefs: eslint --fix over several passes", () => {
-  it("JSON: targetRef → targetRefs, then the group slip inside it", async () => {
+describe("valid-policy-targetrefs: eslint --fix converges in one pass", () => {
+  it("JSON: targetRef → targetRefs and the group slip inside it, in one edit", async () => {
     const code = `{
   "apiVersion": "extensions.istio.io/v1alpha1",
   "kind": "WasmPlugin",
@@ -568,6 +567,8 @@ describe("valid-policy-targetrefs: eslint --fix over several passes", () => {
 }
 `;
     const out = fix(code, "valid-policy-targetrefs", rule, { filename: "x.json" });
+    const firstPass = lint(code, "valid-policy-targetrefs", rule, { filename: "x.json" }).filter((m) => m.fix);
+    expect(firstPass).toHaveLength(1);
     expect(out).toBe(`{
   "apiVersion": "extensions.istio.io/v1alpha1",
   "kind": "WasmPlugin",
