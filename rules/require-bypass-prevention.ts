@@ -17,6 +17,7 @@ import {
 import { bypassPolicy, bypassPolicyName, freePolicyName } from "../lib/convert/bypass-prevention.js";
 import type { RepoIndex, ResourceRecord, ServiceRecord } from "../lib/index/index.js";
 import { fileScope } from "../lib/k8s/file-index.js";
+import { waypointState } from "../lib/istio/waypoint-binding.js";
 import { waypointFor, type PluginSettings } from "../lib/settings.js";
 import type { Resource } from "../lib/yaml/documents.js";
 
@@ -162,6 +163,9 @@ function checkProtected(ctx: CheckContext<MessageIds, Options>, world: World, re
     let protectedServices: { service: ServiceRecord; identity: WaypointIdentity }[] = [];
     if (ref.kind === "Service" && canonicalGroup(asGroup(ref.group)) === "core") {
       const found = world.service(ref.name, namespace);
+      // A Service the repository shows bound to no waypoint: nothing enforces the policy (require-waypoint's finding).
+      const state = found && waypointState(world.repo, found).type;
+      if (state && state !== "bound" && state !== "unknown") continue;
       const identity = found && world.identityOf(found, namespace);
       if (found && identity) protectedServices = [{ service: found, identity }];
     } else if (ref.kind === "Gateway" && asGroup(ref.group) === GATEWAY_API_GROUP && namespace) {

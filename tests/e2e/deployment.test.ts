@@ -35,6 +35,10 @@ describe("the repository as deployed", () => {
     expect(found[0].message).toMatch(/Service shop-dev\/web/);
     expect(found[0].message).toMatch(/\(in kustomization overlays\/dev\)$/);
     expect(found[0].message).not.toMatch(/overlays\/prod/);
+    // Bypass prevention is a question only where a waypoint serves the Service: prod, not dev.
+    const bypass = (await lint("overlays", ["base/policy.yaml"])).filter((f) => f.rule === "require-bypass-prevention");
+    expect(bypass.map((f) => f.message.match(/\(in [^)]*\)$/)?.[0])).toEqual(["(in kustomization overlays/prod)"]);
+    expect(bypass[0].message).toMatch(/shop-prod\/waypoint/);
   });
 
   it("one app per cluster folder: the unbound copy is reported, the bound one is not", async () => {
