@@ -40,24 +40,24 @@ export default createRule<MessageIds, Record<string, never>>({
       if (isIstioKind(resource, "VirtualService")) {
         if (!isMeshGateways(spec.gateways)) continue;
         for (const host of serviceHosts(spec.hosts, namespace)) {
-          const routes = repo.routesFor(host.name, host.namespace).filter((r) => isRoute(r) && sameUnit(self, r));
-          for (const route of routes) {
-            const parents = serviceParents(route.parentRefs, route.namespace);
-            if (!mixedPairs([host], parents).length) continue;
-            ctx.report({
-              resource,
-              path: ["spec", "hosts", host.index],
-              messageId: "virtualService",
-              data: {
-                vs: displayName(resource),
-                service: serviceLabel(host.name, host.namespace),
-                host: host.host,
-                route: recordName(route),
-                where: recordWhere(scope, route),
-                routeKind: route.kind,
-              },
-            });
-          }
+          // One finding per host, naming every route of the same unit that also routes the Service.
+          const routes = repo
+            .routesFor(host.name, host.namespace)
+            .filter((r) => isRoute(r) && sameUnit(self, r) && mixedPairs([host], serviceParents(r.parentRefs, r.namespace)).length > 0);
+          if (!routes.length) continue;
+          ctx.report({
+            resource,
+            path: ["spec", "hosts", host.index],
+            messageId: "virtualService",
+            data: {
+              vs: displayName(resource),
+              service: serviceLabel(host.name, host.namespace),
+              host: host.host,
+              route: routes.map(recordName).join(", "),
+              where: routes.map((r) => recordWhere(scope, r)).join(", "),
+              routeKind: [...new Set(routes.map((r) => r.kind))].join("/"),
+            },
+          });
         }
       } else if (isRoute(resource)) {
         const parents = serviceParents(spec.parentRefs, namespace);
@@ -66,24 +66,27 @@ export default createRule<MessageIds, Record<string, never>>({
           .byKind("VirtualService")
           .filter((r) => isIstioGroup(r.group) && !r.partial && r.mesh === true && Array.isArray(r.hosts));
         for (const parent of parents) {
+          // One finding per parentRef, naming every mesh VirtualService of the same unit for that Service.
+          const found: { vs: ResourceRecord; host: string }[] = [];
           for (const vs of meshVirtualServices) {
             if (!sameUnit(self, vs)) continue;
             const pairs = mixedPairs(serviceHosts(vs.hosts, vs.namespace), [parent]);
-            if (!pairs.length) continue;
-            ctx.report({
-              resource,
-              path: ["spec", "parentRefs", parent.index],
-              messageId: "route",
-              data: {
-                route: displayName(resource),
-                service: serviceLabel(parent.name, parent.namespace),
-                vs: recordName(vs),
-                where: recordWhere(scope, vs),
-                host: pairs[0].host.host,
-                routeKind: resource.kind,
-              },
-            });
+            if (pairs.length) found.push({ vs, host: pairs[0].host.host });
           }
+          if (!found.length) continue;
+          ctx.report({
+            resource,
+            path: ["spec", "parentRefs", parent.index],
+            messageId: "route",
+            data: {
+              route: displayName(resource),
+              service: serviceLabel(parent.name, parent.namespace),
+              vs: found.map((f) => recordName(f.vs)).join(", "),
+              where: found.map((f) => recordWhere(scope, f.vs)).join(", "),
+              host: [...new Set(found.map((f) => f.host))].join("`, `"),
+              routeKind: resource.kind,
+            },
+          });
         }
       }
     }

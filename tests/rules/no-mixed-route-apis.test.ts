@@ -126,6 +126,28 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   ],
   invalid: [
     {
+      name: "one finding per resource, naming every counterpart (two VirtualServices for one HTTPRoute's Service)",
+      code: VS("reviews-a", "reviews") + "---\n" + VS("reviews-b", "reviews.bookinfo.svc.cluster.local") + "---\n" + ROUTE("reviews", "reviews"),
+      errors: [
+        { messageId: "virtualService", data: { vs: "VirtualService bookinfo/reviews-a", service: "bookinfo/reviews", host: "reviews", route: "HTTPRoute bookinfo/reviews", where: "line 27", routeKind: "HTTPRoute" } },
+        {
+          messageId: "virtualService",
+          data: { vs: "VirtualService bookinfo/reviews-b", service: "bookinfo/reviews", host: "reviews.bookinfo.svc.cluster.local", route: "HTTPRoute bookinfo/reviews", where: "line 27", routeKind: "HTTPRoute" },
+        },
+        {
+          messageId: "route",
+          data: {
+            route: "HTTPRoute bookinfo/reviews",
+            service: "bookinfo/reviews",
+            vs: "VirtualService bookinfo/reviews-a, VirtualService bookinfo/reviews-b",
+            where: "line 1, line 14",
+            host: "reviews`, `reviews.bookinfo.svc.cluster.local",
+            routeKind: "HTTPRoute",
+          },
+        },
+      ],
+    },
+    {
       name: "repo: the VirtualService is reported in its own file, naming the HTTPRoute's file and line",
       ...inRepo("mixed-routes", "bookinfo/virtual-services.yaml"),
       errors: [
