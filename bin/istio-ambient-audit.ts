@@ -16,7 +16,7 @@ import { readSettings, SettingsError, SETTINGS_KEY } from "../lib/settings.js";
 import { renderMarkdown } from "../lib/report/markdown.js";
 import { toJsonReport } from "../lib/report/json.js";
 import { toSarif } from "../lib/report/sarif.js";
-import { findingsOf, sarifRules } from "../formatters/shared.js";
+import { findingsOf, policiesOfResults, sarifRules } from "../formatters/shared.js";
 import { listYamlFiles } from "./files.js";
 
 const TOOL = "istio-ambient-audit";
@@ -179,9 +179,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   } else {
     const findings = findingsOf(results, { cwd, rulesMeta }, settings);
     if (cli.format === "markdown") {
-      text = renderMarkdown(findings, { filesLinted: results.length, fixCommand: `${TOOL} --fix` });
+      const policies = policiesOfResults(results, { cwd, rulesMeta }, settings);
+      text = renderMarkdown(findings, { filesLinted: results.length, fixCommand: `${TOOL} --fix`, policies });
     } else if (cli.format === "json") {
-      text = `${JSON.stringify(toJsonReport(findings, { name: packageName, version }, results.length), null, 2)}\n`;
+      const policies = policiesOfResults(results, { cwd, rulesMeta }, settings);
+      text = `${JSON.stringify(toJsonReport(findings, { name: packageName, version }, results.length, policies), null, 2)}\n`;
     } else {
       const sarif = toSarif(findings, { tool: { name: TOOL, version, informationUri: REPOSITORY_URL }, rules: sarifRules(), srcRoot: cwd });
       text = `${JSON.stringify(sarif, null, 2)}\n`;

@@ -5,8 +5,8 @@
 import type { ESLint } from "eslint";
 import { toJsonReport } from "../lib/report/json.js";
 import { name, version } from "../lib/meta.js";
-import { findingsOf } from "./shared.js";
+import { findingsOf, policiesOfResults } from "./shared.js";
 
 export default function jsonFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): string {
-  return `${JSON.stringify(toJsonReport(findingsOf(results, context), { name, version }, results.length), null, 2)}\n`;
+  return `${JSON.stringify(toJsonReport(findingsOf(results, context), { name, version }, results.length, policiesOfResults(results, context)), null, 2)}\n`;
 }

@@ -4,8 +4,8 @@
  */
 import type { ESLint } from "eslint";
 import { renderMarkdown } from "../lib/report/markdown.js";
-import { findingsOf } from "./shared.js";
+import { findingsOf, policiesOfResults } from "./shared.js";
 
 export default function markdownFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): string {
-  return renderMarkdown(findingsOf(results, context), { filesLinted: results.length });
+  return renderMarkdown(findingsOf(results, context), { filesLinted: results.length, policies: policiesOfResults(results, context) });
 }

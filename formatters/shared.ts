@@ -6,16 +6,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ESLint } from "eslint";
-import { toFindings, type Finding } from "../lib/report/findings.js";
+import { toFindings, type Finding, type FindingSources } from "../lib/report/findings.js";
+import { policiesOf, type PolicyEnforcement } from "../lib/report/enforcement.js";
 import { getIndex } from "../lib/index/index.js";
 import { readSettings, type PluginSettings } from "../lib/settings.js";
 import type { SarifRuleInfo } from "../lib/report/sarif.js";
 import plugin from "../index.js";
 
-export function findingsOf(results: ESLint.LintResult[], context: { cwd: string; rulesMeta?: ESLint.LintResultData["rulesMeta"] }, settings?: PluginSettings): Finding[] {
+type FormatterContext = { cwd: string; rulesMeta?: ESLint.LintResultData["rulesMeta"] };
+
+function sourcesOf(context: FormatterContext, settings: PluginSettings): FindingSources {
   const cwd = context.cwd;
-  const effective = settings ?? readSettings({ "istio-ambient": { root: cwd } });
-  return toFindings(results, {
+  return {
     cwd,
     rulesMeta: context.rulesMeta as never,
     readText: (file) => {
@@ -28,7 +30,7 @@ export function findingsOf(results: ESLint.LintResult[], context: { cwd: string;
     deployment: (file, resource) => {
       try {
         const abs = path.resolve(cwd, file);
-        const records = getIndex({ filename: abs, cwd, settings: effective })
+        const records = getIndex({ filename: abs, cwd, settings })
           .inFile(abs)
           .filter((r) => !r.synthetic && r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex);
         if (!records.length) return undefined;
@@ -37,7 +39,19 @@ export function findingsOf(results: ESLint.LintResult[], context: { cwd: string;
         return undefined;
       }
     },
-  });
+  };
+}
+
+const defaults = (cwd: string) => readSettings({ "istio-ambient": { root: cwd } });
+
+export function findingsOf(results: ESLint.LintResult[], context: FormatterContext, settings?: PluginSettings): Finding[] {
+  return toFindings(results, sourcesOf(context, settings ?? defaults(context.cwd)));
+}
+
+/** Who enforces each AuthorizationPolicy of the linted files, today and after the move. */
+export function policiesOfResults(results: ESLint.LintResult[], context: FormatterContext, settings?: PluginSettings): PolicyEnforcement[] {
+  const effective = settings ?? defaults(context.cwd);
+  return policiesOf(results, sourcesOf(context, effective), effective.rootNamespace);
 }
 
 /** The text of a rule's docs page (shipped in the package under docs/rules), from sources or from dist/. */

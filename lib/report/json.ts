@@ -5,6 +5,7 @@
  */
 import { categoryOf, type Finding } from "./findings.js";
 import { verdictOf, type Verdict } from "./markdown.js";
+import type { PolicyEnforcement } from "./enforcement.js";
 
 export interface JsonReport {
   schemaVersion: 1;
@@ -20,9 +21,16 @@ export interface JsonReport {
     namespaces: { namespace: string | null; verdict: Verdict; findings: number }[];
   };
   findings: Finding[];
+  /** Each AuthorizationPolicy of the linted files: who enforces it today and after the move. */
+  policies: PolicyEnforcement[];
 }
 
-export function toJsonReport(findings: readonly Finding[], tool: { name: string; version: string }, filesLinted: number): JsonReport {
+export function toJsonReport(
+  findings: readonly Finding[],
+  tool: { name: string; version: string },
+  filesLinted: number,
+  policies: readonly PolicyEnforcement[] = [],
+): JsonReport {
   const byNs = new Map<string | null, Finding[]>();
   for (const f of findings) byNs.set(f.namespace, [...(byNs.get(f.namespace) ?? []), f]);
   return {
@@ -41,5 +49,6 @@ export function toJsonReport(findings: readonly Finding[], tool: { name: string;
         .map(([namespace, list]) => ({ namespace, verdict: verdictOf(list), findings: list.length })),
     },
     findings: [...findings],
+    policies: [...policies],
   };
 }

@@ -4,6 +4,7 @@
  * suggestions, and a readiness verdict; a Mermaid summary chart (renders on GitHub and GitLab). Pure.
  */
 import { categoryOf, type Finding } from "./findings.js";
+import type { PolicyEnforcement } from "./enforcement.js";
 
 export type Verdict = "blocked" | "ready-after-fix" | "ready-with-changes" | "ready";
 
@@ -35,6 +36,8 @@ export interface ReportOptions {
   filesLinted?: number;
   /** The command that applies the fixes, as the user runs it. */
   fixCommand?: string;
+  /** The AuthorizationPolicies of the linted files: who enforces each today and after the move. */
+  policies?: readonly PolicyEnforcement[];
 }
 
 const UNKNOWN_NS = "(namespace unknown)";
@@ -111,6 +114,7 @@ export function renderMarkdown(findings: readonly Finding[], options: ReportOpti
   const linted = options.filesLinted ?? files;
   if (findings.length === 0) {
     lines.push(`**Verdict: ${VERDICT_TEXT.ready}** — no findings in ${plural(linted, "file")}.`, "");
+    policySection(lines, options.policies, "##");
     return lines.join("\n");
   }
   const byUnit = groupBy(findings, (f) => f.unit ?? "");
@@ -156,6 +160,7 @@ export function renderMarkdown(findings: readonly Finding[], options: ReportOpti
     }
   }
   lines.push("");
+  policySection(lines, options.policies, "##");
   for (const unit of units) {
     const inUnit = byUnit.get(unit)!;
     const depth = unit ? "###" : "##";
@@ -191,5 +196,24 @@ function section(lines: string[], heading: string, list: readonly Finding[]): vo
   if (!list.length) return;
   lines.push(`**${heading}**`, "");
   for (const f of list) lines.push(`- ${code(`${f.file}:${f.line}`)} ${inline(f.message)} (${ruleLink(f)})`);
+  lines.push("");
+}
+
+/** Who enforces each AuthorizationPolicy today (sidecars) and after the move (ztunnel or a waypoint). */
+function policySection(lines: string[], policies: readonly PolicyEnforcement[] | undefined, depth: string): void {
+  if (!policies?.length) return;
+  const changed = policies.filter((p) => p.changes).length;
+  lines.push(
+    `${depth} AuthorizationPolicies: who enforces them`,
+    "",
+    `${plural(policies.length, "policy", "policies")}; the move changes what ${changed === 1 ? "1 of them does" : `${changed} of them do`}.`,
+    "",
+    "| policy | action | today (sidecar mode) | after the move (ambient) |",
+    "|---|---|---|---|",
+  );
+  for (const p of policies) {
+    const id = `${p.namespace ? `${p.namespace}/` : ""}${p.name ?? "(unnamed)"}`;
+    lines.push(`| ${p.changes ? "⚠️ " : ""}${code(id)} (${code(`${p.file}:${p.line}`)}) | ${p.action} | ${inline(p.today)} | ${inline(p.after)} |`);
+  }
   lines.push("");
 }

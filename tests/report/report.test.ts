@@ -13,7 +13,9 @@ import plugin from "../../index.js";
 import { categoryOf, toFindings, type Finding } from "../../lib/report/findings.js";
 import { renderMarkdown, verdictOf } from "../../lib/report/markdown.js";
 import { toJsonReport } from "../../lib/report/json.js";
-import { findingsOf } from "../../formatters/shared.js";
+import { enforcementOf } from "../../lib/report/enforcement.js";
+import { resourcesOfText } from "../../lib/report/findings.js";
+import { findingsOf, policiesOfResults } from "../../formatters/shared.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const EXAMPLE = path.join(ROOT, "examples/gitops");
@@ -144,7 +146,7 @@ describe("verdicts", () => {
 describe("Markdown report", () => {
   let md: string;
   beforeAll(() => {
-    md = renderMarkdown(findings, { filesLinted: results.length });
+    md = renderMarkdown(findings, { filesLinted: results.length, policies: policiesOfResults(results, { cwd: EXAMPLE, rulesMeta }) });
   });
 
   it("matches the snapshot of the example repository", async () => {
@@ -200,10 +202,54 @@ describe("JSON report and the formatters by path", () => {
     const eslint = eslintFor(EXAMPLE);
     const own = await eslint.lintFiles(["."]);
     const md = await (await eslint.loadFormatter(path.join(ROOT, "dist/formatters/markdown.js"))).format(own);
-    expect(md).toBe(renderMarkdown(findings, { filesLinted: results.length }));
+    expect(md).toBe(renderMarkdown(findings, { filesLinted: results.length, policies: policiesOfResults(results, { cwd: EXAMPLE, rulesMeta }) }));
     const json = JSON.parse(await (await eslint.loadFormatter(path.join(ROOT, "dist/formatters/json.js"))).format(own));
     expect(json.findings).toEqual(JSON.parse(JSON.stringify(findings)));
+    expect(json.policies.length).toBeGreaterThan(0);
     expect(json.tool).toEqual({ name: plugin.meta.name, version: plugin.meta.version });
   });
 });
 
+
+describe("AuthorizationPolicies: who enforces them", () => {
+  const policy = (spec: string, ns = "shop") =>
+    resourcesOfText(`apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: ${ns}}\nspec:\n${spec}`)[0];
+  const of = (spec: string, ns?: string) => enforcementOf(policy(spec, ns), "p.yaml", 1, ns ?? "shop", "istio-system")!;
+
+  it("says who enforces each kind of attachment today and after the move", () => {
+    expect(of("  selector: {matchLabels: {app: web}}\n  rules: [{from: [{source: {namespaces: [a]}}]}]\n")).toMatchObject({
+      action: "ALLOW",
+      today: "the sidecars of pods with app=web",
+      after: "ztunnel, for pods with app=web, as written (L4 only)",
+      changes: false,
+    });
+    expect(of("  action: DENY\n  rules: [{to: [{operation: {paths: [/admin]}}]}]\n")).toMatchObject({
+      today: "every sidecar of the namespace",
+      after: "nobody: ztunnel drops its HTTP conditions and nothing is left (fail-open)",
+      changes: true,
+    });
+    expect(of("  action: CUSTOM\n  provider: {name: ext}\n  rules: [{}]\n", "istio-system")).toMatchObject({
+      today: "every sidecar of the mesh",
+      after: "nobody: CUSTOM policies never reach ztunnel (needs a waypoint with targetRefs)",
+      changes: true,
+    });
+    expect(of("  targetRefs: [{kind: Service, group: \"\", name: web}]\n  rules: [{to: [{operation: {methods: [GET]}}]}]\n")).toMatchObject({
+      today: "the proxy of Service web (sidecars ignore targetRefs policies)",
+      after: "the waypoint or gateway of Service web (L7)",
+      changes: false,
+    });
+    expect(enforcementOf(resourcesOfText("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")[0], "s.yaml", 1, undefined, "istio-system")).toBeNull();
+  });
+
+  it("lists every AuthorizationPolicy of the example, the ones whose meaning changes first, in the report and the JSON", () => {
+    const policies = policiesOfResults(results, { cwd: EXAMPLE, rulesMeta });
+    const expected = results.flatMap((r) => (fs.readFileSync(r.filePath, "utf8").match(/^kind: AuthorizationPolicy$/gm) ?? []).map(() => r.filePath));
+    expect(policies).toHaveLength(expected.length);
+    expect(policies.map((p) => p.changes)).toEqual([...policies.map((p) => p.changes)].sort((a, b) => Number(b) - Number(a)));
+    expect(policies.find((p) => p.name === "deny-admin")).toMatchObject({ namespace: "bookinfo", action: "DENY", changes: true });
+    const md = renderMarkdown(findings, { policies });
+    expect(md).toContain("## AuthorizationPolicies: who enforces them");
+    for (const p of policies) expect(md).toContain(`\`${p.namespace}/${p.name}\` (\`${p.file}:${p.line}\`) | ${p.action} |`);
+    expect(toJsonReport(findings, { name: "x", version: "1" }, results.length, policies).policies).toEqual(policies);
+  });
+});
