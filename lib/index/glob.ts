@@ -25,16 +25,116 @@ export function globToRegExp(pattern: string): RegExp {
   return re;
 }
 
+/**
+ * A compiled glob that matches in time linear in (pattern segments × path segments): braces are expanded,
+ * each alternative is split into segments, `**` segments are matched by dynamic programming, and only single
+ * segments (no `/`) go through a regular expression. A pattern with repeated `**\/` cannot backtrack.
+ */
+type Segment = "**" | RegExp;
+const compiled = new Map<string, Segment[][] | RegExp>();
+
+/** At most this many brace alternatives per pattern; beyond, the pattern is matched by its regular expression. */
+const MAX_ALTERNATIVES = 256;
+
+function compile(pattern: string): Segment[][] | RegExp {
+  let c = compiled.get(pattern);
+  if (!c) {
+    const alternatives = expandBraces(normalizePattern(pattern), MAX_ALTERNATIVES);
+    c = alternatives
+      ? alternatives.map((alt) => {
+          const segments: Segment[] = [];
+          for (const seg of normalizePattern(alt).split("/")) {
+            if (seg === "**") {
+              if (segments[segments.length - 1] !== "**") segments.push("**"); // `**/**` is `**`
+            } else segments.push(new RegExp(`^${translate(seg)}$`));
+          }
+          return segments;
+        })
+      : globToRegExp(pattern);
+    compiled.set(pattern, c);
+  }
+  return c;
+}
+
+function matchSegments(segments: Segment[], parts: string[]): boolean {
+  // reach[j]: the pattern prefix matched so far can end before path part j.
+  let reach = new Array<boolean>(parts.length + 1).fill(false);
+  reach[0] = true;
+  for (const seg of segments) {
+    const next = new Array<boolean>(parts.length + 1).fill(false);
+    if (seg === "**") {
+      let any = false;
+      for (let j = 0; j <= parts.length; j++) {
+        any = any || reach[j];
+        next[j] = any;
+      }
+    } else {
+      for (let j = 0; j < parts.length; j++) if (reach[j] && seg.test(parts[j])) next[j + 1] = true;
+    }
+    reach = next;
+  }
+  return reach[parts.length];
+}
+
 /** True when `path` (root-relative, `/`-separated) matches the glob. */
 export function globMatch(pattern: string, path: string): boolean {
-  return globToRegExp(pattern).test(path);
+  const c = compile(pattern);
+  if (c instanceof RegExp) return c.test(path);
+  const parts = path.split("/");
+  return c.some((segments) => matchSegments(segments, parts));
 }
 
 /** A predicate true when the path matches any of the patterns (false for an empty list). */
 export function globMatcher(patterns: readonly string[]): (path: string) => boolean {
-  const res = patterns.filter((p) => typeof p === "string" && p.length > 0).map(globToRegExp);
-  if (res.length === 0) return () => false;
-  return (path) => res.some((re) => re.test(path));
+  const list = patterns.filter((p) => typeof p === "string" && p.length > 0);
+  if (list.length === 0) return () => false;
+  for (const p of list) compile(p);
+  return (path) => list.some((p) => globMatch(p, path));
+}
+
+/** `a{b,c{d,e}}f` → `abf`, `acdf`, `acef` (escapes and character classes respected); null past `max`. */
+function expandBraces(p: string, max: number): string[] | null {
+  const braces = matchBraces(p);
+  let open = -1;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === "\\") {
+      i++;
+      continue;
+    }
+    if (p[i] === "{" && braces.has(i) && braces.get(i)! > i) {
+      open = i;
+      break;
+    }
+  }
+  if (open < 0) return [p];
+  const close = braces.get(open)!;
+  const body = p.slice(open + 1, close);
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  const inner = matchBraces(body);
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch === "{" && inner.has(i)) depth++;
+    else if (ch === "}" && inner.has(i)) depth--;
+    else if (ch === "," && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  const out: string[] = [];
+  for (const part of parts) {
+    const rest = expandBraces(p.slice(0, open) + part + p.slice(close + 1), max);
+    if (!rest) return null;
+    out.push(...rest);
+    if (out.length > max) return null;
+  }
+  return out;
 }
 
 function normalizePattern(pattern: string): string {

@@ -58,3 +58,16 @@ describe("glob matcher", () => {
     expect(globMatcher([])("a.yaml")).toBe(false);
   });
 });
+
+describe("linear-time matching", () => {
+  it("repeated `**/` and many `*` segments on deep paths: segment by segment, no backtracking across `/`", () => {
+    const deep = `${Array.from({ length: 60 }, (_, i) => `d${i}`).join("/")}/x.yml`;
+    // A regular expression of `(?:.*\/)?` repeated 8 times backtracks for seconds on a non-matching deep path.
+    const pattern = "**/**/**/**/**/**/**/**/nomatch/**/*.yaml";
+    expect(globMatch(pattern, deep)).toBe(false);
+    expect(globMatch("**/**/**/d59/*.yml", deep)).toBe(true);
+    expect(globMatch("**/d10/**/d20/**/d30/**/*.{yml,yaml}", deep)).toBe(true);
+    expect(globMatch("**/d30/**/d20/**/*.yml", deep)).toBe(false);
+    expect(globMatcher(["apps/**", "{charts,helm}/**/values.yaml"])("helm/a/b/values.yaml")).toBe(true);
+  });
+});
