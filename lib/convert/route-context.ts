@@ -3,11 +3,11 @@
  * repository index and the current file (whose in-memory text wins over the index's copy of it).
  */
 import type { RepoIndex, ServiceRecord, DestinationRuleRecord } from "../index/index.js";
-import { asArray, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
+import { asArray, displayName, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
 import { servicesIn } from "../k8s/service.js";
 import { hostService, hostShortName, sameServiceHost } from "../k8s/hosts.js";
 import { relativeTo } from "../k8s/repo-view.js";
-import type { ServiceInfo, SubsetInfo } from "./virtualservice-to-httproute.js";
+import { isMeshVirtualService, type ServiceInfo, type SubsetInfo } from "./virtualservice-to-httproute.js";
 
 type Res = ResourceHeader & { value: PlainObject };
 
@@ -204,28 +204,20 @@ export function sameServiceRoutes<R extends Res>(
   };
   const out: SameServiceRoute<R>[] = [];
   for (const r of resources) {
-    if (r === vs || r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshSpec(r.value.spec)) continue;
+    if (r === vs || r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshVirtualService(r.value)) continue;
     const service = match(asArray(isObject(r.value.spec) ? r.value.spec.hosts : undefined), namespaceOf(r));
-    if (service) out.push({ resource: r, label: label(r.name, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
+    if (service) out.push({ resource: r, label: displayName(r, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
   }
   if (repo) {
     for (const rec of repo.byKind("VirtualService")) {
       if (rec.file === currentFile || rec.partial || !rec.group.endsWith("istio.io") || rec.mesh === false) continue;
       const service = match(rec.hosts ?? [], rec.namespace);
-      if (service) out.push({ label: label(rec.name, rec.namespace), where: `${relativeTo(repo.root, rec.file)}:${rec.line}`, service });
+      if (service) out.push({ label: `VirtualService ${rec.namespace ? `${rec.namespace}/` : ""}${rec.name}`, where: `${relativeTo(repo.root, rec.file)}:${rec.line}`, service });
     }
   }
   return out;
 }
 
-function label(name: string | undefined, namespace: string | undefined): string {
-  return `VirtualService ${namespace ? `${namespace}/` : ""}${name ?? "(unnamed)"}`;
-}
-
-function isMeshSpec(spec: unknown): boolean {
-  const gateways = isObject(spec) ? spec.gateways : undefined;
-  return !Array.isArray(gateways) || gateways.length === 0 || gateways.includes("mesh");
-}
 
 /**
  * Delegation inside one file: for a delegate VirtualService (no `hosts`), the root of this file that delegates to
