@@ -227,6 +227,16 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             }
           }
           const suppressed = new Set<Resource>();
+          let sources: { at: number; file: string }[] | undefined;
+          const renderedFrom = (resource: Resource): string | undefined => {
+            sources ??= (sourceCode.ast.comments as unknown as AST.Comment[]).flatMap((c) => {
+              const m = /^\s*Source:\s*(\S+)/.exec(c.value);
+              return m ? [{ at: c.range[0], file: m[1] }] : [];
+            });
+            if (!sources.length) return undefined;
+            const [start, end] = [resource.document.range[0], resource.node.range[0]];
+            return sources.filter((x) => x.at >= start && x.at < end).pop()?.file;
+          };
           const emit = (r: Report<M>, units: string | null) => {
             if (ignores.entries.get(r.resource)?.rules.includes(def.name)) return void suppressed.add(r.resource);
             const target = nodeFor(r.resource, r.path);
@@ -243,8 +253,11 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
               return e ? [{ messageId: s.messageId, data: s.data, fix: (f: Rule.RuleFixer) => e.map((x) => f.replaceTextRange(x.range, x.text)) }] : [];
             });
             const fix = edits ? (f: Rule.RuleFixer) => edits.map((x) => f.replaceTextRange(x.range, x.text)) : null;
-            if (units === null) context.report({ loc: target.loc, messageId: r.messageId, data: r.data, fix, suggest });
-            else context.report({ loc: target.loc, message: `${interpolate(def.meta.messages[r.messageId], r.data)} (in ${units})`, fix, suggest });
+            // Rendered output (`helm template`): the `# Source:` comment of the document names the template.
+            const source = renderedFrom(r.resource);
+            const where = [units && `in ${units}`, source && `from ${source}`].filter(Boolean).join(", ");
+            if (!where) context.report({ loc: target.loc, messageId: r.messageId, data: r.data, fix, suggest });
+            else context.report({ loc: target.loc, message: `${interpolate(def.meta.messages[r.messageId], r.data)} (${where})`, fix, suggest });
           };
           if (runs.length === 1) {
             for (const r of runs[0].reports) emit(r, null);

@@ -46,6 +46,38 @@ describe("the repository as deployed", () => {
     expect(found.map((f) => f.file)).toEqual(["clusters/west/shop/policy.yaml"]);
   });
 
+  it("rendered output on stdin: its own unit, and the `# Source:` comment names the template in messages", async () => {
+    const root = path.join(REPOS, "overlays");
+    const eslint = new ESLint({
+      cwd: root,
+      overrideConfigFile: true,
+      overrideConfig: [plugin.configs.strict, { settings: { "istio-ambient": { root, revalidateMs: -1 } } }],
+    });
+    const rendered = [
+      "---",
+      "# Source: web/templates/authz.yaml",
+      "apiVersion: security.istio.io/v1",
+      "kind: AuthorizationPolicy",
+      "metadata:",
+      "  name: web-paths",
+      "  namespace: shop-prod",
+      "spec:",
+      "  selector:",
+      "    matchLabels:",
+      "      app: web",
+      "  rules:",
+      "    - to:",
+      "        - operation:",
+      '            paths: ["/api/*"]',
+      "",
+    ].join("\n");
+    const [result] = await eslint.lintText(rendered, { filePath: path.join(root, "rendered/web.yaml") });
+    const authz = result.messages.filter((m) => m.ruleId === "istio-ambient/authorizationpolicy-targetrefs");
+    expect(authz).toHaveLength(1);
+    expect(authz[0].message).toMatch(/\(from web\/templates\/authz\.yaml\)$/);
+    expect(result.messages.every((m) => !m.fatal)).toBe(true);
+  });
+
   it("alternatives in sibling folders are not mixed routes", async () => {
     const found = await lint("alternatives", ["."]);
     expect(found.filter((f) => f.rule === "no-mixed-route-apis")).toEqual([]);
