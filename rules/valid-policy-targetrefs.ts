@@ -76,11 +76,13 @@ export default createRule<MessageIds, Record<string, never>>({
     },
   },
   defaultOptions: {},
-  check({ resources, settings, report, line }) {
+  check({ resources, settings, report, line, namespaceOf }) {
     for (const resource of resources) {
       if (!isIstioGroup(resource.group) || !targetPolicyKind(resource.kind)) continue;
       const policy = resource.value;
-      const findings = targetRefsFindings(policy, resource.kind, resource.namespace, settings.rootNamespace);
+      // The namespace the policy is deployed to (a Kustomize overlay's `namespace:` overrides metadata).
+      const policyNs = namespaceOf(resource);
+      const findings = targetRefsFindings(policy, resource.kind, policyNs, settings.rootNamespace);
       const name = displayName(resource);
       // The `targetRef` → `targetRefs` fix rewrites the whole pair: it carries the entry's own fixes (group/kind
       // corrections, a same-namespace `namespace`), which then are not separate fixes (they would overlap it and
@@ -138,7 +140,7 @@ export default createRule<MessageIds, Record<string, never>>({
               report({ ...base, messageId: "namespaceSame", data: { resource: name, ref: f.entry.label, namespace: f.namespace }, fix: inSingular(f) ? null : remove });
               break;
             }
-            const policyNamespace = resource.namespace ?? "";
+            const policyNamespace = policyNs ?? "";
             const suggest: Suggestion<MessageIds>[] = [
               { messageId: "removeNamespace", data: { kind: String(ref.kind ?? ""), name: String(ref.name ?? ""), policyNamespace }, ops: remove },
             ];

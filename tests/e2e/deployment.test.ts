@@ -41,6 +41,37 @@ describe("the repository as deployed", () => {
     expect(bypass[0].message).toMatch(/shop-prod\/waypoint/);
   });
 
+  it("a target namespace equal to metadata.namespace is not 'the same' when the overlay deploys the policy elsewhere: no fix", async () => {
+    const root = path.join(REPOS, "overlays");
+    const eslint = new ESLint({
+      cwd: root,
+      overrideConfigFile: true,
+      overrideConfig: [plugin.configs.strict, { settings: { "istio-ambient": { root, revalidateMs: -1 } } }],
+    });
+    const text = [
+      "apiVersion: security.istio.io/v1",
+      "kind: AuthorizationPolicy",
+      "metadata:",
+      "  name: web-get",
+      "  namespace: shop",
+      "spec:",
+      "  targetRefs:",
+      "    - kind: Service",
+      '      group: ""',
+      "      name: web",
+      "      namespace: shop",
+      "  rules:",
+      "    - to:",
+      "        - operation:",
+      '            methods: ["GET"]',
+      "",
+    ].join("\n");
+    const [result] = await eslint.lintText(text, { filePath: path.join(root, "base/policy.yaml") });
+    const ns = result.messages.filter((m) => m.ruleId === "istio-ambient/valid-policy-targetrefs");
+    expect(ns.map((m) => m.message.match(/\(in [^)]*\)$/)?.[0])).toEqual(["(in kustomization overlays/dev)", "(in kustomization overlays/prod)"]);
+    expect(ns.every((m) => !m.fix)).toBe(true);
+  });
+
   it("one app per cluster folder: the unbound copy is reported, the bound one is not", async () => {
     const found = (await lint("clusters", ["clusters/east/shop/policy.yaml", "clusters/west/shop/policy.yaml"])).filter((f) => f.rule === "require-waypoint");
     expect(found.map((f) => f.file)).toEqual(["clusters/west/shop/policy.yaml"]);
