@@ -41,12 +41,12 @@ describe("version Service reuse", () => {
     expect(res.notes.some((n) => n.includes("reviews-stable (apps/reviews/versions.yaml:2) already selects app=reviews, version=v1"))).toBe(true);
   });
 
-  it("prefers the Service named <host>-<subset> among several with the selector, else the first by name", () => {
+  it("prefers the Service named <host>-<subset> among several with the selector, else the first found (as no-destinationrule-subsets does)", () => {
     const a: ServiceInfo = { name: "reviews-a", selector: { app: "reviews", version: "v1" }, ports: [{ port: 9080 }] };
     const named: ServiceInfo = { name: "reviews-v1", selector: { app: "reviews", version: "v1" }, ports: [{ port: 9080 }] };
     expect(backends({ services: [reviews, a, named], subsets }).refs[0]).toBe("reviews-v1:80");
     const z: ServiceInfo = { name: "reviews-z", selector: { app: "reviews", version: "v1" }, ports: [{ port: 9080 }] };
-    expect(backends({ services: [reviews, z, a], subsets }).refs[0]).toBe("reviews-a:80");
+    expect(backends({ services: [reviews, z, a], subsets }).refs[0]).toBe("reviews-z:80");
   });
 
   it("does not reuse a Service that selects more pods, fewer pods, lacks a port, or lives in another namespace", () => {

@@ -3,7 +3,8 @@
  * rules (redirect, rewrite splits, names), the precedence check, the CRD limits, and the output.
  */
 
-import { versionServiceName } from "../subset-to-service.js";
+import { findVersionService, formatLabels, versionServiceName } from "../subset-to-service.js";
+import { sameLabels } from "../../k8s/selector.js";
 import { Analysis, type VersionServicePlan } from "./analysis.js";
 import { featureRequirement, gatewayApiSupports, targetLabel } from "./gateway-api.js";
 import { parseServiceHost, pathStr, ruleRef, sanitizeSectionName, type ServiceHostRef } from "./hosts.js";
@@ -174,7 +175,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
       const identity = `${ref.name}/${ns ?? ""}/${subsetName}`;
       // A Service of any name that already selects exactly the base selector plus the subset's labels (and has
       // the base's ports) stands in for the subset: it is reused, and nothing is generated for it.
-      const reusable = svc && subset && svc.selector ? reusableVersionService(services, svc, { ...svc.selector, ...subset.labels }, vname.name, vns) : undefined;
+      const reusable = svc && subset && svc.selector ? reusableVersionService(services, svc, { ...svc.selector, ...subset.labels }, subset.labels, vname.name, vns) : undefined;
       if (!vname.valid && !reusable) {
         ok = false;
         a.c(sp, "version-service-name", `"${vname.name}" is not a valid Service name (DNS-1035 label, at most 63 characters)`);
@@ -202,7 +203,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
           if (reusable) {
             plan = { key: identity, name: reusable.name, namespace: vns, manifest: null, reused: reusable };
             a.notes.push(
-              `Service ${reusable.name}${reusable.where ? ` (${reusable.where})` : ""} already selects ${formatSelector(wantSelector)}; it is reused for subset ${subsetName} of ${ref.name}`,
+              `Service ${reusable.name}${reusable.where ? ` (${reusable.where})` : ""} already selects ${formatLabels(wantSelector)}; it is reused for subset ${subsetName} of ${ref.name}`,
             );
           } else {
             const taken = services.find((s) => s.name === vname.name && nsMatches(s.namespace, vns));
@@ -480,35 +481,31 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
 }
 
 function sameSelector(a: Record<string, string> | null, b: Record<string, string>): boolean {
-  return a !== null && Object.keys(a).length === Object.keys(b).length && Object.entries(b).every(([k, v]) => a[k] === v);
-}
-
-function formatSelector(sel: Record<string, string>): string {
-  return Object.entries(sel)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(", ");
+  return a !== null && sameLabels(a, b);
 }
 
 /**
- * An existing Service that can stand in for a subset: any name, not the base itself, in the version Service's
- * namespace (unknown matches), selecting exactly `selector`, with every port of the base (a Service whose ports
- * are unknown counts). The one named `<host>-<subset>` first, else the first by name.
+ * An existing Service that can stand in for a subset, found as no-destinationrule-subsets finds it
+ * (`findVersionService`: any name but the base's, the version Service's namespace or unknown, exactly `selector`,
+ * the one named `<host>-<subset>` first, else the first found), among the ClusterIP Services that have every
+ * port of the base (a Service whose ports are unknown counts).
  */
 function reusableVersionService(
   services: readonly ServiceInfo[],
   base: ServiceInfo,
   selector: Record<string, string>,
+  subsetLabels: Record<string, string>,
   preferredName: string,
   namespace: string | undefined,
 ): ServiceInfo | undefined {
-  const candidates = services.filter(
-    (s) =>
-      !(s.name === base.name && s.namespace === base.namespace) &&
+  const usable = services
+    .filter(
+      (s) =>
       s.type !== "ExternalName" &&
       s.clusterIP !== "None" &&
-      nsMatches(s.namespace, namespace) &&
-      sameSelector(s.selector, selector) &&
       (s.ports.length === 0 || base.ports.every((bp) => s.ports.some((p) => p.port === bp.port))),
-  );
-  return candidates.find((s) => s.name === preferredName) ?? [...candidates].sort((x, y) => x.name.localeCompare(y.name))[0];
+    )
+    .map((s) => ({ ...s, namespace: s.namespace }));
+  const match = findVersionService(usable, { baseName: base.name, namespace, expectedName: preferredName, expectedSelector: selector, subsetLabels });
+  return match.status === "exists" ? match.service : undefined;
 }
