@@ -13,7 +13,6 @@ import {
 import { fileScope } from "../lib/k8s/file-index.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import type { Path } from "../lib/yaml/ast.js";
-import { pairHasComment } from "../lib/yaml/pair-comments.js";
 
 type MessageIds = "sidecarWins" | "injectionLeft" | "removeLabel" | "switchToAmbient";
 
@@ -53,7 +52,6 @@ export default createRule<MessageIds, Options>({
   },
   defaultOptions: { target: "any" },
   check(ctx) {
-    const comments = ctx.eslint.sourceCode.ast.comments ?? [];
     for (const resource of ctx.resources) {
       if (resource.kind !== "Namespace" || resource.group !== "" || !resource.name) continue;
       const metadata = resource.value.metadata;
@@ -75,16 +73,14 @@ export default createRule<MessageIds, Options>({
           // `istio-injection: enabled` only turns on injection: removing it is the documented step. `istio.io/rev`
           // may also pick the control-plane revision of the namespace's gateways: a human decides.
           const ops: EditOp[] = [{ op: "remove", path: labelPath(l.key) }];
-          // A comment on the label's line would go with it: then only a suggestion would drop it, so none at all.
-          const commented = pairHasComment(resource.node, labelPath(l.key), comments);
-          const isInjection = l.key === INJECTION_LABEL && !commented;
+          const isInjection = l.key === INJECTION_LABEL;
           ctx.report({
             resource,
             path: labelPath(l.key),
             messageId: "sidecarWins",
             data: { name, label: text(l) },
             fix: isInjection ? ops : null,
-            suggest: isInjection || commented ? [] : [{ messageId: "removeLabel", data: { name, label: text(l) }, ops }],
+            suggest: isInjection ? [] : [{ messageId: "removeLabel", data: { name, label: text(l) }, ops }],
           });
         }
         continue;
@@ -100,8 +96,7 @@ export default createRule<MessageIds, Options>({
         own[DATAPLANE_MODE] !== undefined
           ? [{ op: "set", path: labelPath(DATAPLANE_MODE), value: "ambient" }, ...written.map(remove)]
           : [{ op: "replacePair", path: labelPath(first.key), key: DATAPLANE_MODE, value: "ambient" }, ...rest.map(remove)];
-      const commented = written.some((l) => pairHasComment(resource.node, labelPath(l.key), comments));
-      const suggest: Suggestion<MessageIds>[] = commented ? [] : [{ messageId: "switchToAmbient", data: { name }, ops }];
+      const suggest: Suggestion<MessageIds>[] = [{ messageId: "switchToAmbient", data: { name }, ops }];
       ctx.report({ resource, path: labelPath(first.key), messageId: "injectionLeft", data: { name, label: text(first), key: first.key }, suggest });
     }
   },

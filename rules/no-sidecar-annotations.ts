@@ -15,7 +15,6 @@ import {
 import type { EditOp } from "../lib/yaml/edit.js";
 import type { Path } from "../lib/yaml/ast.js";
 import type { Resource } from "../lib/yaml/documents.js";
-import { pairHasComment } from "../lib/yaml/pair-comments.js";
 
 type MessageIds = "sidecarOnly" | "excludePorts" | "injectTrue" | "removeInject";
 
@@ -43,7 +42,6 @@ export default createRule<MessageIds, Options>({
   },
   defaultOptions: {},
   check(ctx) {
-    const comments = ctx.eslint.sourceCode.ast.comments ?? [];
     for (const resource of ctx.resources) {
       const metaPath = podMetadataPath(resource.kind, resource.group);
       if (!metaPath) continue;
@@ -69,7 +67,7 @@ export default createRule<MessageIds, Options>({
             ? [...metaPath, "annotations", INJECT_KEY]
             : null;
       if (injectAt) {
-        const suggest = pairHasComment(resource.node, injectAt, comments) ? [] : [{ messageId: "removeInject" as const, ops: [{ op: "remove", path: injectAt } as EditOp] }];
+        const suggest = [{ messageId: "removeInject" as const, ops: [{ op: "remove", path: injectAt } as EditOp] }];
         ctx.report({ resource, path: injectAt, messageId: "injectTrue", data: { workload, where }, suggest });
         continue;
       }
@@ -81,12 +79,11 @@ export default createRule<MessageIds, Options>({
       }
       if (!found.length) continue;
       const annotationsPath: Path = [...metaPath, "annotations"];
-      // Every annotation goes: remove the emptied `annotations:` with them.
+      // Every annotation goes: remove the emptied `annotations:` with them. (lib/yaml keeps the comments of removed lines.)
       const all = found.length === Object.keys(annotations).length;
-      const wholeFix: EditOp[] | null = all && !pairHasComment(resource.node, annotationsPath, comments) ? [{ op: "remove", path: annotationsPath }] : null;
       for (const f of found) {
         const path: Path = [...annotationsPath, f.key];
-        const fix = all ? wholeFix : pairHasComment(resource.node, path, comments) ? null : [{ op: "remove", path } as EditOp];
+        const fix: EditOp[] = [{ op: "remove", path: all ? annotationsPath : path }];
         report(ctx, resource, path, f, { workload, where }, fix);
       }
     }

@@ -129,9 +129,9 @@ ruleSuite("namespace-dataplane-mode", rule, {
       suggestionSafe: [{ remaining: 1 }],
     },
     {
-      name: "a comment on the label's line: reported, no fix (it would drop the comment)",
+      name: "a comment on the label's line stays, on its own line",
       code: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    istio-injection: enabled # remove after the restart\n    istio.io/dataplane-mode: ambient\n",
-      output: null,
+      output: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels:\n    # remove after the restart\n    istio.io/dataplane-mode: ambient\n",
       errors: [{ messageId: "sidecarWins", suggestions: [] }],
     },
     {

@@ -140,9 +140,15 @@ ruleSuite("no-sidecar-annotations", rule, {
       ],
     },
     {
-      name: "a comment trailing the annotation: reported without a fix",
+      name: "a comment trailing the annotation stays, on its own line",
       code: NS + LOADGEN("      annotations:\n        sidecar.istio.io/proxyCPU: 10m # tuned for load tests\n        prometheus.io/scrape: \"true\"\n"),
-      output: null,
+      output: NS + LOADGEN("      annotations:\n        # tuned for load tests\n        prometheus.io/scrape: \"true\"\n"),
+      errors: [{ messageId: "sidecarOnly" }],
+    },
+    {
+      name: "every annotation goes with `annotations:`, and the comment among them stays",
+      code: NS + LOADGEN("      annotations:\n        # sized for the sidecar\n        sidecar.istio.io/proxyMemory: 128Mi\n"),
+      output: NS + LOADGEN("      # sized for the sidecar\n"),
       errors: [{ messageId: "sidecarOnly" }],
     },
     {
