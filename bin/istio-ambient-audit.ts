@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
 import { ESLint } from "eslint";
 import plugin from "../index.js";
 import { REPOSITORY_URL, name as packageName, version } from "../lib/meta.js";
@@ -208,7 +209,14 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   return 0;
 }
 
-const invoked = process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(new URL(import.meta.url).pathname);
+function invokedDirectly(): boolean {
+  try {
+    return !!process.argv[1] && fs.realpathSync(process.argv[1]) === fs.realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+const invoked = invokedDirectly();
 if (invoked) {
   main(process.argv.slice(2)).then(
     (code) => {

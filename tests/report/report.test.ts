@@ -149,6 +149,7 @@ describe("Markdown report", () => {
     md = renderMarkdown(findings, { filesLinted: results.length, policies: policiesOfResults(results, { cwd: EXAMPLE, rulesMeta }) });
   });
 
+  // A rule change that alters the example's findings updates this file: `npx vitest run tests/report -u`.
   it("matches the snapshot of the example repository", async () => {
     await expect(md).toMatchFileSnapshot("./__snapshots__/example-report.md");
   });
