@@ -1,7 +1,7 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject, stringMap } from "../lib/k8s/resource.js";
-import { fileScope, recordName } from "../lib/k8s/file-index.js";
-import { namespaceLabels } from "../lib/k8s/namespace-labels.js";
+import { fileScope, recordName } from "../lib/index/file-scope.js";
+import { namespaceLabels } from "../lib/index/namespace-labels.js";
 import {
   DATAPLANE_MODE,
   INJECT_KEY,

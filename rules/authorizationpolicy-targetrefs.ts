@@ -1,7 +1,7 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { isIstioKind, displayName, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/k8s/repo-view.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/index/view.js";
 import { attachment, l7Attributes, selectsGatewayPods, ztunnelOutcome, type ZtunnelOutcome, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import {
   chooseWaypoint,

@@ -1,7 +1,7 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName } from "../lib/k8s/resource.js";
 import type { ServicePort } from "../lib/k8s/service.js";
-import { repoView, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
+import { repoView, type RepoView, type ServiceView } from "../lib/index/view.js";
 import { namespacesMatch } from "../lib/k8s/hosts.js";
 import { backendServices, isGatewayRoute, routeBackendRefs, routeParentRefs, type ParentRef } from "../lib/istio/httproute.js";
 import { parentRefToServiceOps } from "../lib/convert/parentref-to-service.js";

@@ -10,7 +10,7 @@ import {
   valueAt,
   type InjectionLabel,
 } from "../lib/istio/dataplane.js";
-import { fileScope } from "../lib/k8s/file-index.js";
+import { fileScope } from "../lib/index/file-scope.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import type { Path } from "../lib/yaml/ast.js";
 

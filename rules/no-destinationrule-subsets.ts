@@ -1,6 +1,6 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { repoView, type Origin, type RepoView, type ServiceView } from "../lib/k8s/repo-view.js";
+import { repoView, type Origin, type RepoView, type ServiceView } from "../lib/index/view.js";
 import { namespacesMatch, resolveHost, sameServiceHost, type HostOptions } from "../lib/k8s/hosts.js";
 import {
   destinationRuleHost,

@@ -1,6 +1,6 @@
 import { createRule } from "../lib/create-rule.js";
 import { GATEWAY_API_GROUP, displayName, isIstioGroup, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { fileScope, recordName, recordWhere } from "../lib/k8s/file-index.js";
+import { fileScope, recordName, recordWhere } from "../lib/index/file-scope.js";
 import { MIXED_ROUTE_KINDS, isMeshGateways, mixedPairs, serviceHosts, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
 import { sameUnit } from "../lib/istio/waypoint-binding.js";
 import type { ResourceRecord } from "../lib/index/index.js";

@@ -1,6 +1,6 @@
 import { createRule, type CheckContext } from "../lib/create-rule.js";
 import { displayName, isObject, stringMap } from "../lib/k8s/resource.js";
-import { namespaceLabels } from "../lib/k8s/namespace-labels.js";
+import { namespaceLabels } from "../lib/index/namespace-labels.js";
 import {
   INJECT_KEY,
   injectionLabels,

@@ -1,7 +1,7 @@
 import { createRule } from "../lib/create-rule.js";
 import { displayName, isIstioKind } from "../lib/k8s/resource.js";
-import { fileScope } from "../lib/k8s/file-index.js";
-import { namespaceLabels } from "../lib/k8s/namespace-labels.js";
+import { fileScope } from "../lib/index/file-scope.js";
+import { namespaceLabels } from "../lib/index/namespace-labels.js";
 import { selectorMatches } from "../lib/k8s/selector.js";
 import { INJECT_KEY, injectionLabels, labelsAmbient, labelsOptOut, podMeantAmbient } from "../lib/istio/dataplane.js";
 import { sidecarEffects, sidecarSelector, type SidecarEffect } from "../lib/istio/sidecar-resource.js";

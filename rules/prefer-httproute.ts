@@ -15,7 +15,7 @@ import { delegationIn, routeContext, sameServiceRoutes, serviceNamesOf } from ".
 import type { EditOp } from "../lib/yaml/edit.js";
 import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
 import { hostShortName } from "../lib/k8s/hosts.js";
-import { fileScope } from "../lib/k8s/file-index.js";
+import { fileScope } from "../lib/index/file-scope.js";
 
 type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert" | "progressiveDelivery";
 

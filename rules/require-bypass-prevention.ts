@@ -16,7 +16,7 @@ import {
 } from "../lib/istio/waypoint.js";
 import { bypassPolicy, bypassPolicyName, freePolicyName } from "../lib/convert/bypass-prevention.js";
 import type { RepoIndex, ResourceRecord, ServiceRecord } from "../lib/index/index.js";
-import { fileScope } from "../lib/k8s/file-index.js";
+import { fileScope } from "../lib/index/file-scope.js";
 import { waypointState } from "../lib/istio/waypoint-binding.js";
 import { waypointFor, type PluginSettings } from "../lib/settings.js";
 import type { Resource } from "../lib/yaml/documents.js";

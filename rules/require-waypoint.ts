@@ -1,6 +1,6 @@
 import { createRule, type CheckContext, type MessageData } from "../lib/create-rule.js";
 import { GATEWAY_API_GROUP, displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
-import { fileScope, recordName, recordWhere, type FileScope } from "../lib/k8s/file-index.js";
+import { fileScope, recordName, recordWhere, type FileScope } from "../lib/index/file-scope.js";
 import { canonicalGroup, targetRefEntries, NETWORKING_ISTIO_GROUP } from "../lib/istio/targetrefs.js";
 import { MIXED_ROUTE_KINDS, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
 import {

@@ -1,6 +1,6 @@
 import { createRule } from "../lib/create-rule.js";
 import { GATEWAY_API_GROUP, displayName, isObject, stringMap } from "../lib/k8s/resource.js";
-import { fileScope, recordWhere } from "../lib/k8s/file-index.js";
+import { fileScope, recordWhere } from "../lib/index/file-scope.js";
 import { serviceLabel } from "../lib/istio/route-mix.js";
 import { servesServices } from "../lib/istio/waypoint-binding.js";
 import { podMetadataPath, valueAt } from "../lib/istio/dataplane.js";

@@ -1,7 +1,7 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/k8s/repo-view.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/index/view.js";
 import { selectsGatewayPods, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { hasTargetRefs } from "../lib/istio/targetrefs.js";
 import {

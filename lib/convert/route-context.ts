@@ -6,7 +6,7 @@ import type { RepoIndex, ServiceRecord, DestinationRuleRecord } from "../index/i
 import { asArray, displayName, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
 import { servicesIn } from "../k8s/service.js";
 import { hostService, hostShortName, sameServiceHost } from "../k8s/hosts.js";
-import { relativeTo } from "../k8s/repo-view.js";
+import { relativeTo } from "../index/view.js";
 import { isMeshVirtualService, type ServiceInfo, type SubsetInfo } from "./virtualservice-to-httproute.js";
 
 type Res = ResourceHeader & { value: PlainObject };

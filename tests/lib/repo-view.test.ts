@@ -6,7 +6,7 @@ import type { AST } from "yaml-eslint-parser";
 import { clearIndexCache, getIndex } from "../../lib/index/index.js";
 import { readSettings } from "../../lib/settings.js";
 import { resourcesOf, type Resource } from "../../lib/yaml/documents.js";
-import { inNamespaceOf, relativeTo, repoView, surelyInNamespaceOf, waypointNames, type ViewContext } from "../../lib/k8s/repo-view.js";
+import { inNamespaceOf, relativeTo, repoView, surelyInNamespaceOf, waypointNames, type ViewContext } from "../../lib/index/view.js";
 
 const UPGRADES = fileURLToPath(new URL("../fixtures/repos/upgrades", import.meta.url));
 

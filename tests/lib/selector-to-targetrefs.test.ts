@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { chooseWaypoint, classifyServices, missingLabels, serviceSuggestions } from "../../lib/convert/selector-to-targetrefs.js";
-import { inNamespaceOf } from "../../lib/k8s/repo-view.js";
+import { inNamespaceOf } from "../../lib/index/view.js";
 
 const svc = (name: string, selector: Record<string, string> | null, namespace: string | undefined = "bookinfo") => ({ name, namespace, selector });
 const pod = (name: string, podLabels: Record<string, string>, namespace: string | undefined = "bookinfo") => ({ name, namespace, podLabels });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { strictPeerAuthentication, ztunnelAuthorizationPolicies } from "../../lib/istio/ztunnel-policies.js";
-import { namespaceLabels } from "../../lib/k8s/namespace-labels.js";
+import { namespaceLabels } from "../../lib/index/namespace-labels.js";
 import type { RepoIndex, ResourceRecord } from "../../lib/index/index.js";
 
 const rec = (kind: string, name: string, namespace: string | undefined, extra: Partial<ResourceRecord> = {}): ResourceRecord => ({

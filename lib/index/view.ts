@@ -13,11 +13,12 @@
  */
 import path from "node:path";
 import type { Resource } from "../yaml/documents.js";
-import type { GatewayRecord, RepoIndex, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "../index/index.js";
-import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "./resource.js";
-import { hostShortName } from "./hosts.js";
-import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "./service.js";
-import type { Labels } from "./selector.js";
+import type { GatewayRecord, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "./types.js";
+import type { RepoIndex } from "./repo-index.js";
+import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "../k8s/resource.js";
+import { hostShortName } from "../k8s/hosts.js";
+import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "../k8s/service.js";
+import type { Labels } from "../k8s/selector.js";
 
 /** The part of a rule's context the view needs (a `CheckContext` fits). */
 export interface ViewContext {

@@ -4,12 +4,12 @@
  * a cross-file rule keeps working as a single-file rule.
  */
 import path from "node:path";
-import type { CheckContext } from "../create-rule.js";
 import type { PluginSettings } from "../settings.js";
 import type { Resource } from "../yaml/documents.js";
-import { parseFile } from "../index/extract.js";
-import { assemble, RepoIndexSnapshot } from "../index/repo-index.js";
-import type { RepoIndex, ResourceRecord } from "../index/index.js";
+import { parseFile } from "./extract.js";
+import { assemble, RepoIndexSnapshot } from "./repo-index.js";
+import type { ResourceRecord } from "./types.js";
+import type { RepoIndex } from "./repo-index.js";
 
 /** A RepoIndex over one file's text (its directory as root; namespaces from metadata or `defaultNamespace`). */
 export function singleFileIndex(file: string, text: string, settings: PluginSettings): RepoIndex {
@@ -30,7 +30,16 @@ export interface FileScope {
 }
 
 /** The repository index when it holds the linted file's resources, else an index of the file alone. */
-export function fileScope<M extends string, O>(ctx: CheckContext<M, O>): FileScope {
+/** The part of a rule's context a file scope needs (a `CheckContext` fits). */
+export interface ScopeContext {
+  eslint: { cwd: string; physicalFilename: string; sourceCode: { text: string } };
+  settings: PluginSettings;
+  resources: readonly Resource[];
+  repo(): RepoIndex;
+  recordOf(resource: Resource): ResourceRecord | undefined;
+}
+
+export function fileScope(ctx: ScopeContext): FileScope {
   const file = path.resolve(ctx.eslint.cwd, ctx.eslint.physicalFilename);
   if (ctx.resources.some((r) => ctx.recordOf(r))) return { repo: ctx.repo(), recordOf: ctx.recordOf, file, repository: true };
   const repo = singleFileIndex(file, ctx.eslint.sourceCode.text, ctx.settings);

@@ -3,9 +3,9 @@
  * the repository index's Namespace record (`RepoIndex.namespaceRecord`, which gives the effective labels of the
  * deployment model). Pure of ESLint and of the file system: reads plain values and the index it is given.
  */
-import { labelsOf } from "./resource.js";
-import type { RepoIndex } from "../index/index.js";
-import type { Labels } from "./selector.js";
+import { labelsOf } from "../k8s/resource.js";
+import type { RepoIndex } from "./repo-index.js";
+import type { Labels } from "../k8s/selector.js";
 
 interface NamedValue {
   kind: string;
