@@ -5,8 +5,10 @@
 import type { ESLint } from "eslint";
 import { toJsonReport } from "../lib/report/json.js";
 import { name, version } from "../lib/meta.js";
-import { findingsOf, policiesOfResults } from "./shared.js";
+import { configuredSettings, findingsOf, policiesOfResults } from "./shared.js";
 
-export default function jsonFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): string {
-  return `${JSON.stringify(toJsonReport(findingsOf(results, context), { name, version }, results.length, policiesOfResults(results, context)), null, 2)}\n`;
+export default async function jsonFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): Promise<string> {
+  const settings = await configuredSettings(results, context.cwd);
+  const report = toJsonReport(findingsOf(results, context, settings), { name, version }, results.length, policiesOfResults(results, context, settings));
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

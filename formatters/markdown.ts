@@ -4,8 +4,9 @@
  */
 import type { ESLint } from "eslint";
 import { renderMarkdown } from "../lib/report/markdown.js";
-import { findingsOf, policiesOfResults } from "./shared.js";
+import { configuredSettings, findingsOf, policiesOfResults } from "./shared.js";
 
-export default function markdownFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): string {
-  return renderMarkdown(findingsOf(results, context), { filesLinted: results.length, policies: policiesOfResults(results, context) });
+export default async function markdownFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): Promise<string> {
+  const settings = await configuredSettings(results, context.cwd);
+  return renderMarkdown(findingsOf(results, context, settings), { filesLinted: results.length, policies: policiesOfResults(results, context, settings) });
 }

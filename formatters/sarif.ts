@@ -5,10 +5,10 @@
 import type { ESLint } from "eslint";
 import { toSarif } from "../lib/report/sarif.js";
 import { REPOSITORY_URL, version } from "../lib/meta.js";
-import { findingsOf, sarifRules } from "./shared.js";
+import { configuredSettings, findingsOf, sarifRules } from "./shared.js";
 
-export default function sarifFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): string {
-  const sarif = toSarif(findingsOf(results, context), {
+export default async function sarifFormatter(results: ESLint.LintResult[], context: ESLint.LintResultData): Promise<string> {
+  const sarif = toSarif(findingsOf(results, context, await configuredSettings(results, context.cwd)), {
     tool: { name: "eslint-plugin-istio-ambient", version, informationUri: REPOSITORY_URL },
     rules: sarifRules(),
     srcRoot: context.cwd,

@@ -1,11 +1,11 @@
 /**
  * What the shipped formatters share: ESLint results → findings, reading each file with findings and asking
- * the repository index (root = ESLint's cwd, unless the CLI passes its settings) for each resource's namespace
- * as deployed and its deployment units.
+ * the repository index (with the settings of the user's config, or the CLI's; else root = ESLint's cwd) for each
+ * resource's namespace as deployed and its deployment units.
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { ESLint } from "eslint";
+import { ESLint } from "eslint";
 import { toFindings, type Finding, type FindingSources } from "../lib/report/findings.js";
 import { policiesOf, type PolicyEnforcement } from "../lib/report/enforcement.js";
 import { getIndex } from "../lib/index/index.js";
@@ -43,6 +43,22 @@ function sourcesOf(context: FormatterContext, settings: PluginSettings): Finding
 }
 
 const defaults = (cwd: string) => readSettings({ "istio-ambient": { root: cwd } });
+
+/**
+ * The plugin settings of the user's ESLint config for the linted files (a formatter is not handed the config:
+ * ask ESLint for the first file's), so namespaces and units match what the rules saw; undefined when there is
+ * no config file to ask (a run with `overrideConfigFile`).
+ */
+export async function configuredSettings(results: readonly ESLint.LintResult[], cwd: string): Promise<PluginSettings | undefined> {
+  const first = results.find((r) => r.messages.length) ?? results[0];
+  if (!first) return undefined;
+  try {
+    const config = await new ESLint({ cwd }).calculateConfigForFile(first.filePath);
+    return config ? readSettings((config as { settings?: unknown }).settings) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function findingsOf(results: ESLint.LintResult[], context: FormatterContext, settings?: PluginSettings): Finding[] {
   return toFindings(results, sourcesOf(context, settings ?? defaults(context.cwd)));
