@@ -1,6 +1,10 @@
 /**
  * One immutable snapshot of the repository resource index, and its queries.
  *
+ * `resources` are instances of the deployment model (./units.ts): a manifest applied by two units is two
+ * records. The queries here see the whole repository; a rule sees it through its unit (`scopedIndex` in
+ * ./scope.ts: the same unit first, outside it only a unique match).
+ *
  * Query conventions:
  * - a namespace argument of `undefined` means "any namespace", and a record whose namespace is unknown
  *   matches every namespace (never guess `default`);
@@ -173,10 +177,6 @@ export function assemble(root: string, settings: PluginSettings, files: Iterable
   return { records: model.records, units: model.units };
 }
 
-function isInsideDir(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 
