@@ -230,7 +230,8 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
           let sources: { at: number; file: string }[] | undefined;
           const renderedFrom = (resource: Resource): string | undefined => {
             sources ??= (sourceCode.ast.comments as unknown as AST.Comment[]).flatMap((c) => {
-              const m = /^\s*Source:\s*(\S+)/.exec(c.value);
+              // `helm template` writes `# Source: <chart>/templates/<file>` before each document.
+              const m = /^\s*Source:\s*(\S+\/templates\/\S+)\s*$/.exec(c.value);
               return m ? [{ at: c.range[0], file: m[1] }] : [];
             });
             if (!sources.length) return undefined;
