@@ -7,7 +7,8 @@
  *
  * CI runs a few hundred cases (FIX_SAFETY_RUNS, default 150 generated + the corpus). A large run by hand:
  *   FIX_SAFETY_RUNS=3000 FIX_SAFETY_REPORT=1 npx vitest run tests/e2e/fix-safety.test.ts
- * prints how many fixes and suggestions were applied and every failure, instead of stopping at the first.
+ * prints how many fixes and suggestions were applied and every failure, instead of stopping at the first;
+ * FIX_SAFETY_REPOS=1 adds every Istio file of ../shared/repos, linted inside its own repository.
  */
 import fc from "fast-check";
 import fs from "node:fs";
@@ -270,6 +271,32 @@ describe("fix and suggestion safety (property-based)", () => {
     expect(tally.fixes + tally.suggestions).toBeGreaterThan(50);
     expect(tally.failures).toEqual([]);
   }, 120_000);
+
+  // By hand (FIX_SAFETY_REPOS=1): every Istio/Gateway API file of ../shared/repos, linted inside its own repository
+  // (the index sees the whole repository, so cross-file fixes happen too).
+  const REPOS = path.resolve(CORPUS, "../repos");
+  it.skipIf(!process.env.FIX_SAFETY_REPOS || !fs.existsSync(REPOS))("every manifest of ../shared/repos, in its repository", async () => {
+    const tally = emptyTally();
+    let count = 0;
+    const walkDir = function* (dir: string): Generator<string> {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== ".git" && e.name !== "node_modules") yield* walkDir(p);
+        } else if (/\.ya?ml$/.test(e.name)) yield p;
+      }
+    };
+    for (const repo of fs.readdirSync(REPOS).map((r) => path.join(REPOS, r)).filter((r) => fs.statSync(r).isDirectory())) {
+      for (const f of walkDir(repo)) {
+        const text = fs.readFileSync(f, "utf8");
+        if (!/istio|gateway\.networking/.test(text)) continue;
+        count++;
+        await checkFile(text, { filename: f, settings: { "istio-ambient": { root: repo } }, cwd: repo, label: path.relative(REPOS, f) }, tally);
+      }
+    }
+    console.log(`repos: ${count} files, ${tally.fixes} fixes, ${tally.suggestions} suggestions applied; ${tally.failures.length} failed\n${tally.failures.join("\n")}`);
+    expect(tally.failures).toEqual([]);
+  }, 1_200_000);
 
   (SHAPES.length ? it : it.skip)("random mutations of real shapes: each fix and suggestion applied alone is safe", async () => {
     const tally = emptyTally();

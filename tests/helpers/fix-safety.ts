@@ -103,10 +103,12 @@ export interface CheckOptions {
   settings: Record<string, unknown>;
   /** A label for failure messages (corpus file, generated case). */
   label: string;
+  /** ESLint's cwd (files outside it are ignored); default: the process's. */
+  cwd?: string;
 }
 
 export async function checkFile(text: string, opts: CheckOptions, tally: SafetyTally): Promise<void> {
-  const linter = new Linter({ configType: "flat" });
+  const linter = new Linter({ configType: "flat", ...(opts.cwd ? { cwd: opts.cwd } : {}) });
   const config = [plugin.configs.strict, { settings: opts.settings }];
   const lint = (t: string) => linter.verify(t, config, opts.filename);
   const fail = (what: string) => tally.failures.push(`${opts.label}: ${what}`);
