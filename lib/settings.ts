@@ -44,6 +44,7 @@ export const SETTINGS_KEY = "istio-ambient";
 export const LATEST_ISTIO_VERSION = "1.30";
 
 const cache = new WeakMap<object, PluginSettings>();
+const NO_SETTINGS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 
 type Check = (value: unknown) => string | null;
 const isString: Check = (v) => (typeof v === "string" ? null : "a string");
@@ -132,7 +133,8 @@ export function readSettings(settings: unknown): PluginSettings {
   if (given !== undefined && given !== null && !isObject(given)) {
     throw new SettingsError("", `must be an object; got ${JSON.stringify(given)}.`);
   }
-  const raw = given ?? {};
+  // One object for "no settings", so that the cache hits for every file of a run without settings.
+  const raw = given ?? NO_SETTINGS;
   const cached = cache.get(raw);
   if (cached) return cached;
   validateSettings(raw);

@@ -2,7 +2,8 @@
  * The Services and DestinationRule subsets the VirtualService → HTTPRoute converter needs, gathered from the
  * repository index and the current file (whose in-memory text wins over the index's copy of it).
  */
-import type { RepoIndex, ServiceRecord, DestinationRuleRecord } from "../index/index.js";
+import type { RepoIndex, ResourceRecord, ServiceRecord, DestinationRuleRecord } from "../index/index.js";
+import { baseOf, visibleIn } from "../index/scope.js";
 import { asArray, displayName, isObject, stringMap, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
 import { servicesIn } from "../k8s/service.js";
 import { hostService, hostShortName, sameServiceHost } from "../k8s/hosts.js";
@@ -80,26 +81,28 @@ export function routeContext<R extends Res>(
   }
   const services = fileServices.filter((s) => wanted(s.name));
   const subsets = subsetsFromFile(resources, namespaceOf).filter((s) => wanted(s.host));
-  const part = repo ? repoPart(repo) : null;
+  // Computed once per snapshot for the whole repository; what this file's unit sees is picked per entry.
+  const part = repo ? repoPart(baseOf(repo)) : null;
+  const seen = (rec: ResourceRecord) => !!repo && visibleIn(repo, [rec]).length === 1;
   if (part) {
     const keys = names ? [...names] : [...new Set([...part.services.keys(), ...part.subsets.keys()])];
     for (const key of keys) {
-      for (const s of part.services.get(key) ?? []) if (s.file !== currentFile) services.push(s.info);
-      for (const s of part.subsets.get(key) ?? []) if (s.file !== currentFile) subsets.push(s.info);
+      for (const s of part.services.get(key) ?? []) if (s.file !== currentFile && seen(s.rec)) services.push(s.info);
+      for (const s of part.subsets.get(key) ?? []) if (s.file !== currentFile && seen(s.rec)) subsets.push(s.info);
     }
   }
   if (names) {
     // Candidate version Services: a selector that strictly extends a base Service's selector.
-    const seen = new Set<ServiceInfo>(services);
+    const taken = new Set<ServiceInfo>(services);
     const bases = services.filter((s) => s.selector && Object.keys(s.selector).length > 0);
     const extendsBase = (c: ServiceInfo) =>
       !!c.selector && bases.some((b) => Object.keys(c.selector!).length > Object.keys(b.selector!).length && Object.entries(b.selector!).every(([k, v]) => c.selector![k] === v));
-    for (const c of fileServices) if (!seen.has(c) && extendsBase(c)) (seen.add(c), services.push(c));
+    for (const c of fileServices) if (!taken.has(c) && extendsBase(c)) (taken.add(c), services.push(c));
     if (part) {
       for (const b of bases) {
         const [k, v] = Object.entries(b.selector!)[0];
         for (const c of part.bySelectorLabel.get(`${k}=${v}`) ?? []) {
-          if (c.file !== currentFile && !seen.has(c.info) && extendsBase(c.info)) (seen.add(c.info), services.push(c.info));
+          if (c.file !== currentFile && !taken.has(c.info) && seen(c.rec) && extendsBase(c.info)) (taken.add(c.info), services.push(c.info));
         }
       }
     }
@@ -110,11 +113,11 @@ export function routeContext<R extends Res>(
 
 interface RepoPart {
   /** By Service name (lower case). */
-  services: Map<string, { file: string; info: ServiceInfo }[]>;
+  services: Map<string, { file: string; rec: ResourceRecord; info: ServiceInfo }[]>;
   /** By the first DNS label of the DestinationRule host. */
-  subsets: Map<string, { file: string; info: SubsetInfo }[]>;
+  subsets: Map<string, { file: string; rec: ResourceRecord; info: SubsetInfo }[]>;
   /** Services by each `key=value` of their selector (to find version Services of any name). */
-  bySelectorLabel: Map<string, { file: string; info: ServiceInfo }[]>;
+  bySelectorLabel: Map<string, { file: string; rec: ResourceRecord; info: ServiceInfo }[]>;
 }
 
 /** The repository's Services and subsets in converter form, computed once per index snapshot (not per file). */
@@ -131,13 +134,13 @@ function repoPart(repo: RepoIndex): RepoPart {
     part = { services: new Map(), subsets: new Map(), bySelectorLabel: new Map() };
     for (const s of repo.services()) {
       if (s.assumed) continue;
-      const entry = { file: s.file, info: fromRecord(s, repo.root) };
+      const entry = { file: s.file, rec: s as ResourceRecord, info: fromRecord(s, repo.root) };
       push(part.services, hostShortName(s.name), entry);
       for (const [k, v] of Object.entries(s.selector ?? {})) push(part.bySelectorLabel, `${k}=${v}`, entry);
     }
     for (const dr of repo.byKind("DestinationRule") as DestinationRuleRecord[]) {
       if (dr.partial || !dr.host) continue;
-      for (const info of subsetsFromRecord(dr)) push(part.subsets, hostShortName(dr.host), { file: dr.file, info });
+      for (const info of subsetsFromRecord(dr)) push(part.subsets, hostShortName(dr.host), { file: dr.file, rec: dr, info });
     }
     repoParts.set(repo, part);
   }

@@ -34,13 +34,58 @@ export function scopedIndex(index: RepoIndex, unit: string | undefined): RepoInd
   return scoped;
 }
 
+/** The whole-repository index behind a scoped one (the index itself otherwise): per-snapshot caches key on it. */
+export function baseOf(index: RepoIndex): RepoIndex {
+  return index instanceof ScopedIndex ? index.base : index;
+}
+
+/**
+ * The records of `list` that `index` sees: all of them for a whole-repository index; for a unit's view, the
+ * unit's own and the unique ones of the asked namespace (any when undefined). Cheap on short lists.
+ */
+export function visibleIn<T extends ResourceRecord>(index: RepoIndex, list: readonly T[], namespace?: string): T[] {
+  return index instanceof ScopedIndex ? index.visible(list, namespace) : list.slice();
+}
+
+const identities = new WeakMap<ResourceRecord, string>();
 function identity(r: ResourceRecord): string {
-  return `${r.kind}\0${r.group}\0${r.namespace ?? ""}\0${r.name}`;
+  let key = identities.get(r);
+  if (key === undefined) identities.set(r, (key = `${r.kind}\0${r.group}\0${r.namespace ?? ""}\0${r.name}`));
+  return key;
+}
+
+/** A base list prepared once per snapshot: what every unit sees of it, and the records only some units see. */
+interface Prepared<T> {
+  all: T[];
+  /** Unique records of the asked namespace, and assumed ones: every unit sees them. */
+  shared: Set<T>;
+  sharedList: T[];
+  /** Units with records outside `shared` (copies, unknown namespace): they see those too. */
+  ownUnits: Set<string>;
+}
+const prepared = new WeakMap<RepoIndex, Map<string, Prepared<ResourceRecord>>>();
+
+function prepare<T extends ResourceRecord>(base: RepoIndex, key: string, list: () => T[], namespace: string | undefined): Prepared<T> {
+  let byKey = prepared.get(base);
+  if (!byKey) prepared.set(base, (byKey = new Map()));
+  let p = byKey.get(key) as Prepared<T> | undefined;
+  if (!p) {
+    const all = list();
+    const shared = new Set<T>();
+    const ownUnits = new Set<string>();
+    for (const r of all) {
+      if (r.assumed || (!r.partial && (namespace === undefined || r.namespace === namespace) && instanceCount(base, identity(r)) === 1)) shared.add(r);
+      else if (r.unit) ownUnits.add(r.unit);
+    }
+    p = { all, shared, sharedList: all.filter((r) => shared.has(r)), ownUnits };
+    byKey.set(key, p as Prepared<ResourceRecord>);
+  }
+  return p;
 }
 
 class ScopedIndex implements RepoIndex {
   constructor(
-    private readonly base: RepoIndex,
+    readonly base: RepoIndex,
     readonly unit: string,
   ) {}
 
@@ -61,21 +106,24 @@ class ScopedIndex implements RepoIndex {
   }
 
   /** Same-unit records (and assumed ones) as they are; others only when unique and of the asked namespace. */
-  private scope<T extends ResourceRecord>(list: readonly T[], namespace: string | undefined): T[] {
-    const sameKeys = new Set<string>();
-    for (const r of list) if (!r.assumed && r.unit === this.unit) sameKeys.add(identity(r));
+  visible<T extends ResourceRecord>(list: readonly T[], namespace: string | undefined): T[] {
     return list.filter((r) => {
       if (r.assumed || r.unit === this.unit) return true;
       if (r.partial) return false;
-      const key = identity(r);
-      if (sameKeys.has(key)) return false;
       if (namespace !== undefined && r.namespace !== namespace) return false;
-      return instanceCount(this.base, key) === 1;
+      return instanceCount(this.base, identity(r)) === 1;
     });
   }
 
+  /** A base query as this unit sees it, from a list prepared once per snapshot. */
+  private scoped<T extends ResourceRecord>(key: string, list: () => T[], namespace: string | undefined): T[] {
+    const p = prepare(this.base, key, list, namespace);
+    if (!p.ownUnits.has(this.unit)) return p.sharedList.slice();
+    return p.all.filter((r) => p.shared.has(r) || r.unit === this.unit);
+  }
+
   byKind(kind: string, group?: string): ResourceRecord[] {
-    return this.scope(this.base.byKind(kind, group), undefined);
+    return this.scoped(`byKind\0${kind}\0${group ?? "*"}`, () => this.base.byKind(kind, group), undefined);
   }
   inFile(file: string): ResourceRecord[] {
     const all = this.base.inFile(file);
@@ -89,19 +137,19 @@ class ScopedIndex implements RepoIndex {
     return this.base.unitOf(record);
   }
   services(namespace?: string): ServiceRecord[] {
-    return this.scope(this.base.services(namespace), namespace);
+    return this.scoped(`services\0${namespace ?? "*"}`, () => this.base.services(namespace), namespace);
   }
   servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
     return sameSelection(this.services(namespace).filter((s) => !s.assumed), this.workloads(namespace), labels);
   }
   servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[] {
-    return this.scope(this.base.servicesForPod(podLabels, namespace), namespace);
+    return this.visible(this.base.servicesForPod(podLabels, namespace), namespace);
   }
   workloads(namespace?: string): WorkloadRecord[] {
-    return this.scope(this.base.workloads(namespace), namespace);
+    return this.scoped(`workloads\0${namespace ?? "*"}`, () => this.base.workloads(namespace), namespace);
   }
   waypoints(namespace?: string): GatewayRecord[] {
-    return this.scope(this.base.waypoints(namespace), namespace);
+    return this.scoped(`waypoints\0${namespace ?? "*"}`, () => this.base.waypoints(namespace), namespace);
   }
   waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined {
     const inRepo = this.waypoints(namespace).filter((g) => g.name === name && !g.assumed);
@@ -112,8 +160,8 @@ class ScopedIndex implements RepoIndex {
     return assumed?.assumed ? assumed : undefined;
   }
   namespaceRecord(name: string): NamespaceRecord | undefined {
-    const all = this.scope(
-      this.base.byKind("Namespace", "").filter((r) => r.name === name),
+    const all = this.visible(
+      this.byKind("Namespace", "").filter((r) => r.name === name),
       undefined,
     ) as NamespaceRecord[];
     return all.find((r) => !r.partial) ?? all[0] ?? (this.base.assumed("Namespace", name) as NamespaceRecord | undefined);
@@ -122,10 +170,10 @@ class ScopedIndex implements RepoIndex {
     return bindingOf(this, service);
   }
   routesFor(serviceName: string, namespace: string | undefined): ServiceRouteRecord[] {
-    return this.scope(this.base.routesFor(serviceName, namespace), undefined);
+    return this.visible(this.base.routesFor(serviceName, namespace), undefined);
   }
   destinationRules(host: string, namespace: string | undefined): DestinationRuleRecord[] {
-    return this.scope(this.base.destinationRules(host, namespace), undefined);
+    return this.visible(this.base.destinationRules(host, namespace), undefined);
   }
   assumed(kind: string, name: string, namespace?: string): ResourceRecord | undefined {
     return this.base.assumed(kind, name, namespace);

@@ -15,6 +15,7 @@ import path from "node:path";
 import type { Resource } from "../yaml/documents.js";
 import type { GatewayRecord, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "./types.js";
 import type { RepoIndex } from "./repo-index.js";
+import { baseOf, visibleIn } from "./scope.js";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "../k8s/resource.js";
 import { hostShortName } from "../k8s/hosts.js";
 import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "../k8s/service.js";
@@ -217,17 +218,17 @@ export function repoView(ctx: ViewContext): RepoView {
     },
     virtualServicesElsewhere(serviceName) {
       if (!index) return EMPTY;
-      const all = perIndex(index).virtualServices;
+      const all = perIndex(baseOf(index)).virtualServices;
       const list = serviceName === undefined ? [...all.values()].flat() : (all.get(hostShortName(serviceName)) ?? EMPTY);
-      return [...new Set(list)].filter(elsewhere);
+      return visibleIn(index, [...new Set(list)]).filter(elsewhere);
     },
     serviceEntryHostsElsewhere() {
       if (!index) return EMPTY;
-      return perIndex(index).serviceEntries.filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
+      return visibleIn(index, perIndex(baseOf(index)).serviceEntries).filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
     },
     serviceEntriesElsewhere() {
       if (!index) return EMPTY;
-      return perIndex(index).serviceEntries.filter(elsewhere);
+      return visibleIn(index, perIndex(baseOf(index)).serviceEntries).filter(elsewhere);
     },
     where(origin, lineOf) {
       if (origin.resource) return `line ${lineOf(origin.resource)}`;
