@@ -151,6 +151,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     }
   }
   const files = listYamlFiles(cli.paths.map((p) => path.resolve(cwd, p)));
+  // One audit is one run: the repository index is built once and never re-walked (lib/index `singleRun`).
+  process.env.ISTIO_AMBIENT_SINGLE_RUN ??= "true";
   const eslint = new ESLint({
     cwd,
     overrideConfigFile: true,
