@@ -119,7 +119,7 @@ function perIndex(index: RepoIndex): PerIndex {
   }
   return cached;
 }
-const workloadViews = new WeakMap<RepoIndex, WorkloadView[]>();
+const workloadViews = new WeakMap<WorkloadRecord, WorkloadView>();
 
 export function repoView(ctx: ViewContext): RepoView {
   const own = new Map<Resource, ResourceRecord>();
@@ -135,6 +135,7 @@ export function repoView(ctx: ViewContext): RepoView {
 
   const services = new Map<string, ServiceView[]>();
   const waypoints = new Map<string, WaypointView[]>();
+  let workloadList: WorkloadView[] | undefined;
   const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
 
   return {
@@ -202,12 +203,12 @@ export function repoView(ctx: ViewContext): RepoView {
     },
     workloads() {
       if (!index) return EMPTY;
-      let views = workloadViews.get(index);
-      if (!views) {
-        views = index.workloads().map((w: WorkloadRecord) => ({ kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
-        workloadViews.set(index, views);
-      }
-      return views;
+      // One view object per record (not per unit): a unit's list is its visible records, mapped (once per file).
+      return (workloadList ??= index.workloads().map((w: WorkloadRecord) => {
+        let view = workloadViews.get(w);
+        if (!view) workloadViews.set(w, (view = { kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
+        return view;
+      }));
     },
     patchedServices() {
       if (!index) return EMPTY;
