@@ -24,6 +24,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { PluginSettings } from "../settings.js";
 import { parseFile, plainDocuments, type ParsedFile } from "./extract.js";
+import { decodeManifest } from "../yaml/encoding.js";
 import { listFiles, makeFilter, wouldList, type FileFilter } from "./files.js";
 import { assemble, RepoIndexSnapshot, type MutableCounters, type RepoIndex } from "./repo-index.js";
 
@@ -239,8 +240,10 @@ function due(entry: CacheEntry, revalidateMs: number): boolean {
 function readFile(file: string, size: number, maxFileBytes: number): { text: string; hash: string } | null {
   if (size > maxFileBytes) return { text: "", hash: `too-large:${size}` };
   try {
-    const text = fs.readFileSync(file, "utf8");
-    return { text, hash: hashText(text) };
+    // UTF-8 (with or without BOM), UTF-16 and UTF-32 manifests, as kubectl reads them; binary files hold nothing.
+    const decoded = decodeManifest(fs.readFileSync(file));
+    if (decoded.text === null) return { text: "", hash: `binary:${size}` };
+    return { text: decoded.text, hash: hashText(decoded.text) };
   } catch {
     return null;
   }

@@ -163,3 +163,14 @@ function ancestorsWithGit(dir: string): string[] {
   }
   return out;
 }
+
+describe("encodings", () => {
+  it("UTF-16 and UTF-8-with-BOM manifests are indexed as kubectl reads them; binary files hold nothing", () => {
+    const root = repoDir({});
+    const text = service("wide", "ns");
+    fs.writeFileSync(path.join(root, "utf16.yaml"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    fs.writeFileSync(path.join(root, "bom.yaml"), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(service("bom", "ns"))]));
+    fs.writeFileSync(path.join(root, "binary.yaml"), Buffer.from([0x00, 0x01, 0x02, 0x61, 0x70, 0x69, 0x00, 0xff]));
+    expect(names(indexOf(root).resources)).toEqual(["bom", "wide"]);
+  });
+});
