@@ -28,20 +28,23 @@ export function lintCorpus(plugin, files = corpusFiles() ?? []) {
   const findings = [];
   for (const file of files) {
     const text = fs.readFileSync(path.join(CORPUS, file), "utf8");
-    for (const m of linter.verify(text, config, path.join(CORPUS, file))) {
-      findings.push({
-        file,
-        line: m.line,
-        column: m.column,
-        ruleId: m.ruleId,
-        message: m.message,
-        fatal: !!m.fatal,
-        fix: !!m.fix,
-        suggestions: m.suggestions?.length ?? 0,
-      });
-    }
+    for (const m of linter.verify(text, config, path.join(CORPUS, file))) findings.push(toFinding(file, m));
   }
   return findings;
+}
+
+/** An ESLint message as a finding of `file`. */
+export function toFinding(file, m) {
+  return {
+    file,
+    line: m.line,
+    column: m.column,
+    ruleId: m.ruleId,
+    message: m.message,
+    fatal: !!m.fatal,
+    fix: !!m.fix,
+    suggestions: m.suggestions?.length ?? 0,
+  };
 }
 
 /** One line per finding, stable and readable in review. */

@@ -4,6 +4,7 @@ import { ESLint } from "eslint";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { toFinding } from "./lint-corpus.mjs";
 
 export const REPOS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/repos");
 
@@ -26,19 +27,8 @@ export async function lintRepo(plugin, repo) {
   const results = await eslint.lintFiles(["."]);
   const findings = [];
   for (const r of results.sort((a, b) => (a.filePath < b.filePath ? -1 : 1))) {
-    for (const m of r.messages) {
-      findings.push({
-        repo,
-        file: path.relative(root, r.filePath).split(path.sep).join("/"),
-        line: m.line,
-        column: m.column,
-        ruleId: m.ruleId,
-        message: m.message,
-        fatal: !!m.fatal,
-        fix: !!m.fix,
-        suggestions: m.suggestions?.length ?? 0,
-      });
-    }
+    const file = path.relative(root, r.filePath).split(path.sep).join("/");
+    for (const m of r.messages) findings.push({ repo, ...toFinding(file, m) });
   }
   return findings;
 }
