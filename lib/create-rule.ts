@@ -12,7 +12,7 @@ import type { Path } from "./yaml/ast.js";
 import { readSettings, type PluginSettings } from "./settings.js";
 import { DOCS_BASE } from "./meta.js";
 import { isObject } from "./k8s/resource.js";
-import { getIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
+import { getIndex, singleFileIndex, type RepoIndex, type ResourceRecord } from "./index/index.js";
 import { aboutTemplate, fileProblems, hasTemplates, UNREADABLE, UNREADABLE_MESSAGE } from "./yaml/file-problems.js";
 import { scopedIndex } from "./index/scope.js";
 import { firstToTell, ignoresOf, IGNORE_ANNOTATION, IGNORE_PATH } from "./ignore-annotation.js";
@@ -180,9 +180,16 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
           const runs: { unit: string | undefined; reports: Report<M>[] }[] = [];
           const contextFor = (pick: () => string | undefined, sink: Report<M>[]): CheckContext<M, O> => {
             let scoped: RepoIndex | undefined;
+            // The one repository a rule reads: its unit's view of the index, or — when the index does not hold this
+            // file (outside the root, excluded, applied by no unit) — an index of the file alone.
             const repo = (): RepoIndex => {
               asked = true;
-              return (scoped ??= scopedIndex(baseIndex(), pick()));
+              if (!scoped) {
+                const base = baseIndex();
+                const held = !resources.length || base.inFile(filePath).some((r) => !r.synthetic);
+                scoped = held ? scopedIndex(base, pick()) : singleFileIndex(filePath, sourceCode.text, settings);
+              }
+              return scoped;
             };
             let ownRecords: ResourceRecord[] | undefined;
             const recordOf = (resource: Resource): ResourceRecord | undefined => {

@@ -79,6 +79,17 @@ const cache = new Map<string, CacheEntry>();
 const rootCache = new Map<string, string>();
 const settingsHashes = new WeakMap<PluginSettings, string>();
 
+/**
+ * A RepoIndex over one file's text (its directory as root; namespaces from metadata or `defaultNamespace`):
+ * what a rule reads for a file that the repository index does not hold (outside the root, excluded by
+ * `include`/`exclude`, or applied by no unit), so that a cross-file rule keeps working as a single-file rule.
+ */
+export function singleFileIndex(file: string, text: string, settings: PluginSettings): RepoIndex {
+  const root = path.dirname(file);
+  const { records, units } = assemble(root, settings, [[file, parseFile(file, text)]], { ownUnitFiles: new Set([file]) });
+  return new RepoIndexSnapshot(root, settings, records, { ...newCounters(), parsed: 1 }, 1, units);
+}
+
 /** The index of the repository holding `filename`. */
 export function getIndex(opts: GetIndexOptions): RepoIndex {
   let root = "";

@@ -10,7 +10,7 @@ import {
   waypointCandidates,
   waypointState,
 } from "../../lib/istio/waypoint-binding.js";
-import { singleFileIndex } from "../../lib/index/file-scope.js";
+import { singleFileIndex } from "../../lib/index/index.js";
 import { scopedIndex } from "../../lib/index/scope.js";
 import type { RepoIndex, ResourceRecord } from "../../lib/index/index.js";
 
