@@ -168,10 +168,12 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             (base ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
           // The deployment units that apply this file: the check runs once per unit (lazily: only when it asks
           // the repository), and findings that hold in some units only name them.
+          let instances: ResourceRecord[] | undefined;
+          const fileInstances = (): ResourceRecord[] => (instances ??= baseIndex().inFile(filePath).filter((r) => !r.synthetic));
           let fileUnits: (string | undefined)[] | undefined;
           const unitsOfFile = (): (string | undefined)[] => {
             if (!fileUnits) {
-              const ids = [...new Set(baseIndex().inFile(filePath).filter((r) => !r.synthetic && r.unit).map((r) => r.unit))];
+              const ids = [...new Set(fileInstances().filter((r) => r.unit).map((r) => r.unit))];
               fileUnits = ids.length ? ids : [undefined];
             }
             return fileUnits;
@@ -185,9 +187,8 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
             const repo = (): RepoIndex => {
               asked = true;
               if (!scoped) {
-                const base = baseIndex();
-                const held = !resources.length || base.inFile(filePath).some((r) => !r.synthetic);
-                scoped = held ? scopedIndex(base, pick()) : singleFileIndex(filePath, sourceCode.text, settings);
+                const held = !resources.length || fileInstances().length > 0;
+                scoped = held ? scopedIndex(baseIndex(), pick()) : singleFileIndex(filePath, sourceCode.text, settings);
               }
               return scoped;
             };
