@@ -10,7 +10,7 @@ import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/sel
 import { isClusterScoped } from "../k8s/namespace.js";
 import { servicePorts } from "../k8s/service.js";
 import { readKustomization, type KustomizationInfo } from "./kustomize.js";
-import { appSpecs } from "./units.js";
+import { appSpecs } from "./apps.js";
 import type { Listener, ObjectRef, ResourceRecord, Subset } from "./types.js";
 
 /** What the index keeps of one file. */
