@@ -11,7 +11,7 @@ import { isClusterScoped } from "../k8s/namespace.js";
 import { servicePorts } from "../k8s/service.js";
 import { readKustomization, type KustomizationInfo } from "./kustomize.js";
 import { appSpecs } from "./apps.js";
-import type { Listener, ObjectRef, ResourceRecord, Subset } from "./types.js";
+import type { AllowedNamespaces, Listener, ObjectRef, ResourceRecord, Subset } from "./types.js";
 
 /** What the index keeps of one file. */
 export type ParsedFile =
@@ -188,7 +188,10 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
   } else if (POLICY_KINDS.has(kind) && isIstioGroup(group)) {
     rec.selector = workloadSelectorLabels(spec.selector);
     rec.targetRefs = [...(isObject(spec.targetRef) ? refs([spec.targetRef]) : []), ...refs(spec.targetRefs)];
-    if (kind === "AuthorizationPolicy") rec.action = asString(spec.action) ?? "ALLOW";
+    if (kind === "AuthorizationPolicy") {
+      rec.action = asString(spec.action) ?? "ALLOW";
+      if (Array.isArray(spec.rules)) rec.rules = spec.rules;
+    }
     if (kind === "PeerAuthentication" && isObject(spec.mtls) && typeof spec.mtls.mode === "string") rec.mtlsMode = spec.mtls.mode;
   } else if (kind === "EnvoyFilter" && isIstioGroup(group)) {
     rec.selector = isObject(spec.workloadSelector) ? stringMap(spec.workloadSelector.labels) : null;
@@ -255,6 +258,33 @@ function listener(l: PlainObject): Listener {
   if (port !== undefined) out.port = port;
   if (typeof l.protocol === "string") out.protocol = l.protocol;
   if (typeof l.hostname === "string") out.hostname = l.hostname;
+  const allowed = isObject(l.allowedRoutes) ? l.allowedRoutes.namespaces : undefined;
+  if (allowed !== undefined && allowed !== null) out.allowedNamespaces = allowedNamespaces(allowed);
+  return out;
+}
+
+/** `allowedRoutes.namespaces` of a listener as plain data (`unreadable` when it is not a plain mapping). */
+function allowedNamespaces(value: unknown): AllowedNamespaces {
+  if (!isObject(value)) return { unreadable: true };
+  const out: AllowedNamespaces = {};
+  if (typeof value.from === "string") out.from = value.from;
+  else if (value.from !== undefined && value.from !== null) out.unreadable = true;
+  const selector = value.selector;
+  if (isObject(selector)) {
+    if (isObject(selector.matchLabels)) out.matchLabels = stringMap(selector.matchLabels);
+    else if (selector.matchLabels !== undefined && selector.matchLabels !== null) out.unreadable = true;
+    if (Array.isArray(selector.matchExpressions)) {
+      out.matchExpressions = [];
+      for (const e of selector.matchExpressions) {
+        if (!isObject(e) || typeof e.key !== "string" || typeof e.operator !== "string") {
+          out.unreadable = true;
+          continue;
+        }
+        const values = Array.isArray(e.values) ? e.values.map((v) => String(v)) : [];
+        out.matchExpressions.push({ key: e.key, operator: e.operator, values });
+      }
+    } else if (selector.matchExpressions !== undefined && selector.matchExpressions !== null) out.unreadable = true;
+  } else if (selector !== undefined && selector !== null) out.unreadable = true;
   return out;
 }
 

@@ -202,6 +202,10 @@ export function skeletonOf(rec: ResourceRecord): PlainObject {
   } else if (POLICY_SELECTOR_KINDS.has(rec.kind)) {
     if (rec.selector) setIn(obj, ["spec", "selector", "matchLabels"], { ...rec.selector });
     if (rec.targetRefs?.length) setIn(obj, ["spec", "targetRefs"], rec.targetRefs.map(refToPlain));
+    if (rec.kind === "AuthorizationPolicy") {
+      if (rec.action !== undefined) setIn(obj, ["spec", "action"], rec.action);
+      if (rec.rules) setIn(obj, ["spec", "rules"], structuredClone(rec.rules));
+    }
   } else if (tpl && rec.podLabels) {
     setIn(obj, [...tpl, "metadata", "labels"], { ...rec.podLabels });
   }
@@ -234,6 +238,12 @@ export function applySkeleton(rec: ResourceRecord, obj: PlainObject): ResourceRe
     out.selector = isObject(sel) ? stringMap(sel.matchLabels) : null;
     const refs = getIn(obj, ["spec", "targetRefs"]);
     if (Array.isArray(refs)) out.targetRefs = refs.filter((r): r is PlainObject => isObject(r) && typeof r.name === "string") as unknown as ObjectRef[];
+    if (rec.kind === "AuthorizationPolicy") {
+      out.action = asString(getIn(obj, ["spec", "action"])) ?? "ALLOW";
+      const rules = getIn(obj, ["spec", "rules"]);
+      if (Array.isArray(rules)) out.rules = rules;
+      else delete out.rules;
+    }
   } else if (tpl && rec.podLabels) {
     out.podLabels = stringMap(getIn(obj, [...tpl, "metadata", "labels"]));
   }

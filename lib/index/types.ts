@@ -96,6 +96,8 @@ export interface ResourceRecord {
   targetRefs?: ObjectRef[];
   /** AuthorizationPolicy: `spec.action` (Istio's default `ALLOW` when absent). */
   action?: string;
+  /** AuthorizationPolicy: `spec.rules` as written (plain data; absent when the field is). */
+  rules?: unknown[];
   /** PeerAuthentication: `spec.mtls.mode` when written. */
   mtlsMode?: string;
   /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout: pod template labels; Pod: its labels. */
@@ -132,6 +134,20 @@ export interface Listener {
   port?: number;
   protocol?: string;
   hostname?: string;
+  /** `allowedRoutes.namespaces`, when written (read as plain data; its meaning is lib/istio's). */
+  allowedNamespaces?: AllowedNamespaces;
+}
+
+/** A listener's `allowedRoutes.namespaces` as written. */
+export interface AllowedNamespaces {
+  /** `from` (Gateway API default `Same`); undefined when not written. */
+  from?: string;
+  /** `selector.matchLabels` (values stringified). */
+  matchLabels?: Labels;
+  /** `selector.matchExpressions`. */
+  matchExpressions?: { key: string; operator: string; values: string[] }[];
+  /** True when part of it is not plain data (a template, an odd shape): nothing can be decided from it. */
+  unreadable?: boolean;
 }
 
 export interface SubsetUse {
