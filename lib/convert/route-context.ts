@@ -87,8 +87,15 @@ export function routeContext<R extends Res>(
   if (part) {
     const keys = names ? [...names] : [...new Set([...part.services.keys(), ...part.subsets.keys()])];
     for (const key of keys) {
-      for (const s of part.services.get(key) ?? []) if (s.file !== currentFile && seen(s.rec)) services.push(s.info);
-      for (const s of part.subsets.get(key) ?? []) if (s.file !== currentFile && seen(s.rec)) subsets.push(s.info);
+      const svcEntries = (part.services.get(key) ?? []).filter((s) => s.file !== currentFile);
+      const subEntries = (part.subsets.get(key) ?? []).filter((s) => s.file !== currentFile);
+      for (const s of svcEntries) if (seen(s.rec)) services.push(s.info);
+      for (const s of subEntries) if (seen(s.rec)) subsets.push(s.info);
+      // Copies outside the unit (the same object in several other units) are ambiguous for the index, but when
+      // every copy says the same about what the converter reads, the conversion does not depend on which one
+      // is deployed: one of them stands for all (never when the unit or the file has its own).
+      services.push(...agreeingServiceCopies(svcEntries.filter((s) => !seen(s.rec)), services));
+      subsets.push(...agreeingSubsetCopies(subEntries.filter((s) => !seen(s.rec)), subsets));
     }
   }
   if (names) {
@@ -110,6 +117,55 @@ export function routeContext<R extends Res>(
   return { services, subsets };
 }
 
+
+type Entry<T> = { file: string; rec: ResourceRecord; info: T };
+
+/**
+ * Services seen only as copies outside the unit, grouped by name: a group counts as one Service when every copy
+ * has the same namespace, type, selector and ports, and no Service of that name is already known.
+ */
+function agreeingServiceCopies(hidden: readonly Entry<ServiceInfo>[], known: readonly ServiceInfo[]): ServiceInfo[] {
+  const groups = new Map<string, Entry<ServiceInfo>[]>();
+  for (const e of hidden) {
+    if (e.rec.partial || e.rec.assumed || known.some((k) => k.name === e.info.name)) continue;
+    const list = groups.get(e.info.name);
+    if (list) list.push(e);
+    else groups.set(e.info.name, [e]);
+  }
+  const facts = (s: ServiceInfo) =>
+    JSON.stringify([s.namespace ?? null, s.type ?? null, s.selector ? Object.entries(s.selector).sort() : null, s.ports.map((p) => [p.port, p.name ?? null]).sort()]);
+  const out: ServiceInfo[] = [];
+  for (const list of groups.values()) {
+    if (list.length < 2 || !list.every((e) => facts(e.info) === facts(list[0].info))) continue;
+    out.push({ ...list[0].info, where: `${list[0].info.where} and ${list.length - 1} identical ${list.length > 2 ? "copies" : "copy"}` });
+  }
+  return out;
+}
+
+/**
+ * DestinationRule subsets seen only in copies outside the unit, grouped by host and subset name: a group counts
+ * as one subset when every copy that defines it gives the same namespace, labels and traffic policies, and no
+ * subset of that host and name is already known.
+ */
+function agreeingSubsetCopies(hidden: readonly Entry<SubsetInfo>[], known: readonly SubsetInfo[]): SubsetInfo[] {
+  const hostOf = (s: SubsetInfo) => hostService(s.host, s.namespace);
+  const key = (s: SubsetInfo) => {
+    const h = hostOf(s);
+    return h ? `${h.name}\0${h.namespace ?? ""}\0${s.name}` : null;
+  };
+  const groups = new Map<string, Entry<SubsetInfo>[]>();
+  for (const e of hidden) {
+    const k = key(e.info);
+    if (k === null || e.rec.partial || known.some((s) => s.name === e.info.name && sameServiceHost(hostOf(s), hostOf(e.info)))) continue;
+    const list = groups.get(k);
+    if (list) list.push(e);
+    else groups.set(k, [e]);
+  }
+  const facts = (s: SubsetInfo) => JSON.stringify([Object.entries(s.labels).sort(), s.trafficPolicy !== undefined, s.hostTrafficPolicy !== undefined]);
+  const out: SubsetInfo[] = [];
+  for (const list of groups.values()) if (list.every((e) => facts(e.info) === facts(list[0].info))) out.push(list[0].info);
+  return out;
+}
 
 interface RepoPart {
   /** By Service name (lower case). */
