@@ -37,7 +37,7 @@ type MessageIds =
   | "serviceEntrySubset"
   | "serviceEntryWholeHost";
 
-const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets in ambient mode";
+const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets";
 
 export default createRule<MessageIds, Record<string, never>>({
   name: "no-destinationrule-subsets",
@@ -51,19 +51,17 @@ export default createRule<MessageIds, Record<string, never>>({
     // No options; one empty object schema because createRule always declares `defaultOptions: [defaults]`.
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
-      createService: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Create Service {{service}} selecting {{selector}} and route to it with backendRefs.{{note}}`,
-      createServiceFromHost: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Create Service {{service}} with the selector of Service {{base}} plus {{labels}} and route to it with backendRefs.{{note}}`,
-      serviceExistsUnused: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} ({{serviceAt}}) {{selects}} and no VirtualService in {{scope}} routes to the subset: route to Service {{service}} with backendRefs and remove the subset.{{note}}`,
-      serviceExistsUsed: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}. Service {{service}} ({{serviceAt}}) {{selects}}, but {{vs}} still routes to the subset ({{vsAt}}): replace that route with an HTTPRoute to Service {{service}}, then remove the subset.{{note}}`,
-      nameTaken: `{{dr}} subset {{subset}} (line {{line}}): ${NO_SUBSETS}, and the version Service name {{service}} is taken by a Service that selects other pods ({{serviceAt}}). Create a Service selecting {{selector}} under another name and route to it with backendRefs.`,
-      wholeService: `{{dr}} subset {{subset}} (line {{line}}) {{why}}, so it selects every endpoint of Service {{base}}. ${NO_SUBSETS}: route to Service {{base}} itself{{note}}.`,
-      selectsNothing:
-        "{{dr}} subset {{subset}} (line {{line}}): its label {{key}}={{subsetValue}} contradicts the selector of Service {{base}} ({{key}}={{serviceValue}}), so the subset has no endpoints, and HTTPRoute cannot route to subsets in ambient mode anyway. Fix the labels, then replace the subset with a version Service.",
-      rolloutManaged:
-        "{{dr}} subset {{subset}} (line {{line}}) is managed by Argo Rollouts ({{rollout}}), which rewrites its labels at run time. HTTPRoute cannot route to DestinationRule subsets in ambient mode: switch the Rollout to traffic splitting between a canary and a stable Service (canaryService/stableService).",
-      serviceEntrySubset: `{{dr}} subset {{subset}} (line {{line}}): HTTPRoute cannot route to subsets of {{se}} ({{seAt}}). Split it into one ServiceEntry (or Service) per version ({{labels}}), or keep the routes of {{host}} on a VirtualService.`,
-      serviceEntryWholeHost: `{{dr}} subset {{subset}} (line {{line}}) has no labels, so it selects every endpoint of {{se}} ({{seAt}}). ${NO_SUBSETS}: route to host {{host}} itself.`,
-      addService: "Add Service {{service}} (selector {{selector}}, the ports of Service {{base}}) after this DestinationRule.",
+      createService: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; create Service {{service}} selecting {{selector}} and route to it.{{note}}`,
+      createServiceFromHost: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; create Service {{service}} (selector of Service {{base}} plus {{labels}}) and route to it.{{note}}`,
+      serviceExistsUnused: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; Service {{service}} ({{serviceAt}}) {{selects}} and nothing in {{scope}} routes to the subset: route to the Service, remove the subset.{{note}}`,
+      serviceExistsUsed: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; Service {{service}} ({{serviceAt}}) {{selects}}, but {{vs}} ({{vsAt}}) still routes to the subset: move that route to an HTTPRoute to {{service}}.{{note}}`,
+      nameTaken: `{{dr}} subset {{subset}}: ${NO_SUBSETS}, and the version Service name {{service}} is taken by one selecting other pods ({{serviceAt}}): create one selecting {{selector}} under another name.`,
+      wholeService: `{{dr}} subset {{subset}} {{why}}, so it is all of Service {{base}}; ${NO_SUBSETS}: route to the Service itself{{note}}.`,
+      selectsNothing: `{{dr}} subset {{subset}}: its label {{key}}={{subsetValue}} contradicts the selector of Service {{base}} ({{key}}={{serviceValue}}), so it has no endpoints; fix the labels, then use a version Service.`,
+      rolloutManaged: `{{dr}} subset {{subset}} has its labels rewritten at run time by {{rollout}}, and ${NO_SUBSETS}: split traffic with the Rollout's canaryService/stableService instead.`,
+      serviceEntrySubset: `{{dr}} subset {{subset}}: HTTPRoute cannot route to subsets of {{se}} ({{seAt}}); split it into one ServiceEntry per version ({{labels}}) or keep {{host}} on a VirtualService.`,
+      serviceEntryWholeHost: `{{dr}} subset {{subset}} has no labels, so it is all of {{se}} ({{seAt}}); ${NO_SUBSETS}: route to host {{host}} itself.`,
+      addService: "Add Service {{service}} selecting {{selector}} (ports of Service {{base}}) after this DestinationRule.",
       removeSubset: "Remove subset {{subset}} from this DestinationRule.",
     },
   },
@@ -80,7 +78,6 @@ export default createRule<MessageIds, Record<string, never>>({
       const subsets = destinationRuleSubsets(resource.value);
       if (!host || !subsets.length) continue;
       const v = repo();
-      const services = v.services();
       const externalHosts = [...serviceEntryHosts(resources), ...v.serviceEntryHostsElsewhere()];
       const hostOptions: HostOptions = { clusterDomain: settings.trustDomain, externalHosts };
       const drNamespace = ctx.namespaceOf(resource);
@@ -91,7 +88,7 @@ export default createRule<MessageIds, Record<string, never>>({
       if (entry) {
         const seAt = v.where(entry.origin, (r) => line(r, ["metadata", "name"]));
         for (const subset of subsets) {
-          const data: MessageData = { dr: displayName(resource), subset: subset.name, line: line(resource, subset.path), host, se: entry.name, seAt };
+          const data: MessageData = { dr: displayName(resource), subset: subset.name, host, se: entry.name, seAt };
           const noLabels = !Object.keys(subset.labels).length;
           report({
             resource,
@@ -105,6 +102,8 @@ export default createRule<MessageIds, Record<string, never>>({
       // Hosts that are not Kubernetes Services (ServiceEntry hosts, public names, wildcards, IPs): no version
       // Service can replace their subsets, so the rule has nothing to say (see the docs).
       if (target.kind !== "service") continue;
+      // Every lookup below is of Services that may be in the target's namespace.
+      const services = v.servicesMayBeIn(target.namespace);
 
       const baseDisplay = target.namespace && target.namespace !== drNamespace ? `${target.namespace}/${target.name}` : target.name;
       // The base Service, anywhere in the repository; an `assumeExists` one has no selector or ports to build from.
@@ -115,7 +114,7 @@ export default createRule<MessageIds, Record<string, never>>({
       const serviceAt = (s: ServiceView) => v.where(s, (r) => line(r, ["metadata", "name"]));
 
       for (const subset of subsets) {
-        const common: MessageData = { dr: displayName(resource), subset: subset.name, line: line(resource, subset.path), base: baseDisplay };
+        const common: MessageData = { dr: displayName(resource), subset: subset.name, base: baseDisplay };
         const at = { resource, path: subset.path };
 
         if (rollouts.length) {
@@ -131,9 +130,9 @@ export default createRule<MessageIds, Record<string, never>>({
             messageId: "wholeService",
             data: {
               ...common,
-              why: noLabels ? "has no labels" : `only repeats labels of the selector of Service ${baseDisplay}`,
+              why: noLabels ? "has no labels" : "only repeats labels of the Service's selector",
               note: subset.hasTrafficPolicy
-                ? "; the subset's trafficPolicy then no longer applies: move it to the top-level trafficPolicy, or to a DestinationRule for a dedicated Service"
+                ? " and move the subset's trafficPolicy to the top-level trafficPolicy"
                 : "",
             },
           });
@@ -169,7 +168,7 @@ export default createRule<MessageIds, Record<string, never>>({
             ...common,
             service: service.name,
             serviceAt: serviceAt(service),
-            selects: service.assumed ? "is assumed to select these pods" : "already selects these pods",
+            selects: service.assumed ? "is assumed to select its pods" : "selects its pods",
             note,
           };
           const use = firstUse(virtualServices, v, target, subset, hostOptions, (vs) => ctx.namespaceOf(vs));
@@ -269,7 +268,7 @@ function removeSubsetOp(dr: Record<string, unknown>, subset: DrSubset): EditOp {
 /** What happens to traffic policies once traffic goes to the version Service instead of the subset. */
 function noteFor(subset: DrSubset, drPolicy: boolean, service: string): string {
   if (subset.hasTrafficPolicy) return ` Move the subset's trafficPolicy to a DestinationRule for host ${service}.`;
-  if (drPolicy) return ` This DestinationRule's trafficPolicy does not apply to Service ${service}: give it its own DestinationRule.`;
+  if (drPolicy) return ` The trafficPolicy here does not apply to ${service}: give it a DestinationRule.`;
   return "";
 }
 

@@ -48,8 +48,6 @@ const NO_EQUIVALENT = new Set<string>([
   "unsupported-in-channel",
 ]);
 
-const WHY =
-  "VirtualService support on waypoints is Alpha and mixing it with HTTPRoute for the same Service is undefined behaviour: migrate it to an HTTPRoute with a Service parentRef";
 
 export default createRule<MessageIds, Options>({
   name: "prefer-httproute",
@@ -76,12 +74,12 @@ export default createRule<MessageIds, Options>({
       },
     ],
     messages: {
-      preferHttpRoute: `{{resource}} routes mesh traffic. ${WHY} (a suggestion converts it{{services}}).`,
-      notConvertible: `{{resource}} routes mesh traffic. ${WHY}. It cannot be converted automatically: {{reason}} (line {{line}}).`,
+      preferHttpRoute: "{{resource}} routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it{{others}}.",
+      notConvertible: "{{resource}} routes mesh traffic (VirtualService is Alpha on waypoints) and cannot be converted to an HTTPRoute automatically: {{reason}} (line {{line}}).",
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
       progressiveDelivery:
         "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
-      convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}, keeping the routing order and behaviour{{together}}.",
+      convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
     },
   },
   defaultOptions: { acceptPathSegmentPrefix: false },
@@ -176,19 +174,20 @@ export default createRule<MessageIds, Options>({
       // Existing Services that stand in for subsets (any name, same selector): named with where they are.
       const reused = outcome.reusedServices;
       const reusedText = reused.length
-        ? `, reusing ${reused.map((u) => `Service ${u.name}${u.where ? ` (${u.where})` : ""} for subset ${u.subset}`).join(", ")}`
+        ? `, reusing ${reused.map((u) => `Service ${u.name} for subset ${u.subset}`).join(", ")}`
         : "";
       const list = others.map((o) => `${o.label} (${o.where})`).join(", ");
       const delegatesText = delegates?.length
-        ? `, expanding its delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (line ${lineOfName(d)})`).join(", ")} (delete ${delegates.length > 1 ? "them" : "it"} once no other root delegates to ${delegates.length > 1 ? "them" : "it"})`
+        ? `, expanding delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (line ${lineOfName(d)})`).join(", ")}`
         : "";
-      const togetherText = merged?.result
-        ? `, merging ${list} into it (removed): no request can match rules of two of them that do different things`
-        : merged
-          ? `; ${list} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")} and cannot become one HTTPRoute with it: ${merged.problems[0]?.message ?? "see the notes"}`
-          : others.length
-            ? `; ${list} also route${others.length === 1 ? "s" : ""} Service ${[...new Set(others.map((o) => o.service))].join(", ")}: convert ${others.length === 1 ? "it" : "them"} in the same change`
-            : "";
+      // Merged VirtualServices of this file are named in the title (they are removed); others that stay are in the message.
+      const togetherText = merged?.result ? `, merging ${others.map((o) => o.label).join(", ")}` : "";
+      const servicesOfOthers = [...new Set(others.map((o) => o.service))].join(", ");
+      const othersText = merged?.result || !others.length
+        ? " to an HTTPRoute"
+        : merged?.problems[0]?.code === "merge-order"
+          ? ` and ${list} to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides`
+          : ` to an HTTPRoute together with ${list}, which also route${others.length === 1 ? "s" : ""} Service ${servicesOfOthers}`;
       let ops: EditOp[];
       if (remainingVirtualService) {
         // Also bound to an ingress gateway: keep the VirtualService for it, without `mesh`.
@@ -206,7 +205,7 @@ export default createRule<MessageIds, Options>({
                 route: names(routes),
                 services: servicesText,
                 reused: reusedText,
-                keep: remainingVirtualService ? " (the VirtualService stays for the ingress gateway, without `mesh`)" : "",
+                keep: remainingVirtualService ? ", keeping the VirtualService for ingress" : "",
                 together: delegatesText + togetherText,
               },
               ops,
@@ -214,7 +213,7 @@ export default createRule<MessageIds, Options>({
             },
           ]
         : [];
-      report({ resource, path: ["kind"], messageId: "preferHttpRoute", data: { ...data, services: servicesText ? ` to an HTTPRoute${servicesText}` : "" }, suggest });
+      report({ resource, path: ["kind"], messageId: "preferHttpRoute", data: { ...data, others: othersText }, suggest });
     }
   },
 });

@@ -85,7 +85,6 @@ spec:
     port: 9080
 `;
 
-const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets in ambient mode.";
 
 const BASE_AND_DR = REVIEWS_SERVICE + "---\n" + REVIEWS_DR;
 
@@ -188,7 +187,7 @@ spec: {strategy: {canary: null}}
       output: null,
       errors: [
         {
-          message: `DestinationRule bookinfo/reviews subset v1 (line 25): ${NO_SUBSETS} Create Service reviews-v1 selecting app=reviews, version=v1 and route to it with backendRefs.`,
+          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; create Service reviews-v1 selecting app=reviews, version=v1 and route to it.",
           line: 25,
           column: 5,
           endLine: 25,
@@ -230,7 +229,7 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule reviews subset v1 (line 8): ${NO_SUBSETS} Create Service reviews-v1 with the selector of Service reviews plus version=v1 and route to it with backendRefs.`,
+          message: "DestinationRule reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; create Service reviews-v1 (selector of Service reviews plus version=v1) and route to it.",
           line: 8,
           column: 5,
           suggestions: [],
@@ -244,7 +243,7 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
+          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; Service reviews-v1 (line 19) selects its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
           line: 38,
           suggestions: [
             {
@@ -262,7 +261,7 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule bookinfo/reviews subset v1 (line 38): ${NO_SUBSETS} Service reviews-v1 (line 19) already selects these pods, but VirtualService bookinfo/reviews still routes to the subset (line 54): replace that route with an HTTPRoute to Service reviews-v1, then remove the subset.`,
+          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; Service reviews-v1 (line 19) selects its pods, but VirtualService bookinfo/reviews (line 54) still routes to the subset: move that route to an HTTPRoute to reviews-v1.",
           suggestions: [],
         },
       ],
@@ -273,7 +272,7 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule bookinfo/reviews subset v1 (line 37): ${NO_SUBSETS.replace(".", "")}, and the version Service name reviews-v1 is taken by a Service that selects other pods (line 19). Create a Service selecting app=reviews, version=v1 under another name and route to it with backendRefs.`,
+          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to DestinationRule subsets, and the version Service name reviews-v1 is taken by one selecting other pods (line 19): create one selecting app=reviews, version=v1 under another name.",
           suggestions: [],
         },
       ],
@@ -300,7 +299,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule dr-bookdepository subset bookdepository (line 8) has no labels, so it selects every endpoint of Service istio-system/istio-egressgateway. HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to Service istio-system/istio-egressgateway itself; the subset's trafficPolicy then no longer applies: move it to the top-level trafficPolicy, or to a DestinationRule for a dedicated Service.",
+            "DestinationRule dr-bookdepository subset bookdepository has no labels, so it is all of Service istio-system/istio-egressgateway; HTTPRoute cannot route to DestinationRule subsets: route to the Service itself and move the subset's trafficPolicy to the top-level trafficPolicy.",
           line: 8,
           column: 7,
         },
@@ -313,7 +312,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule bookinfo/reviews subset all (line 25) only repeats labels of the selector of Service reviews, so it selects every endpoint of Service reviews. HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to Service reviews itself.",
+            "DestinationRule bookinfo/reviews subset all only repeats labels of the Service's selector, so it is all of Service reviews; HTTPRoute cannot route to DestinationRule subsets: route to the Service itself.",
         },
       ],
     },
@@ -324,7 +323,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule bookinfo/reviews subset v1 (line 25): its label app=ratings contradicts the selector of Service reviews (app=reviews), so the subset has no endpoints, and HTTPRoute cannot route to subsets in ambient mode anyway. Fix the labels, then replace the subset with a version Service.",
+            "DestinationRule bookinfo/reviews subset v1: its label app=ratings contradicts the selector of Service reviews (app=reviews), so it has no endpoints; fix the labels, then use a version Service.",
         },
       ],
     },
@@ -364,7 +363,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule istio-subset-split-single-route-destrule subset stable (line 8) is managed by Argo Rollouts (Rollout istio-subset-split-single-route), which rewrites its labels at run time. HTTPRoute cannot route to DestinationRule subsets in ambient mode: switch the Rollout to traffic splitting between a canary and a stable Service (canaryService/stableService).",
+            "DestinationRule istio-subset-split-single-route-destrule subset stable has its labels rewritten at run time by Rollout istio-subset-split-single-route, and HTTPRoute cannot route to DestinationRule subsets: split traffic with the Rollout's canaryService/stableService instead.",
         },
         { messageId: "rolloutManaged", line: 11 },
       ],
@@ -394,10 +393,10 @@ spec:
       output: null,
       errors: [
         {
-          message: `DestinationRule reviews subset v1 (line 11): ${NO_SUBSETS} Create Service reviews-v1 with the selector of Service reviews plus version=v1 and route to it with backendRefs. This DestinationRule's trafficPolicy does not apply to Service reviews-v1: give it its own DestinationRule.`,
+          message: "DestinationRule reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; create Service reviews-v1 (selector of Service reviews plus version=v1) and route to it. The trafficPolicy here does not apply to reviews-v1: give it a DestinationRule.",
         },
         {
-          message: `DestinationRule reviews subset v2 (line 14): ${NO_SUBSETS} Create Service reviews-v2 with the selector of Service reviews plus version=v2 and route to it with backendRefs. Move the subset's trafficPolicy to a DestinationRule for host reviews-v2.`,
+          message: "DestinationRule reviews subset v2: HTTPRoute cannot route to DestinationRule subsets; create Service reviews-v2 (selector of Service reviews plus version=v2) and route to it. Move the subset's trafficPolicy to a DestinationRule for host reviews-v2.",
         },
       ],
     },
@@ -693,18 +692,18 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: `DestinationRule bookinfo/reviews subset v1 (line 9): ${NO_SUBSETS} Service reviews-v1 (apps/reviews/versions.yaml:2) already selects these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v1 with backendRefs and remove the subset.`,
+        message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to DestinationRule subsets; Service reviews-v1 (apps/reviews/versions.yaml:2) selects its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
         line: 9,
         column: 7,
         suggestions: [{ messageId: "removeSubset", data: { subset: "v1" }, output: withoutSubset(UPGRADES_DR, "v1") }],
       },
       {
-        message: `DestinationRule bookinfo/reviews subset v2 (line 12): ${NO_SUBSETS} Service reviews-v2 (apps/reviews/versions.yaml:18) already selects these pods, but VirtualService bookinfo/reviews still routes to the subset (routing/reviews-virtualservice.yaml:2): replace that route with an HTTPRoute to Service reviews-v2, then remove the subset.`,
+        message: "DestinationRule bookinfo/reviews subset v2: HTTPRoute cannot route to DestinationRule subsets; Service reviews-v2 (apps/reviews/versions.yaml:18) selects its pods, but VirtualService bookinfo/reviews (routing/reviews-virtualservice.yaml:2) still routes to the subset: move that route to an HTTPRoute to reviews-v2.",
         line: 12,
         suggestions: [],
       },
       {
-        message: `DestinationRule bookinfo/reviews subset v3 (line 15): ${NO_SUBSETS} Create Service reviews-v3 selecting app=reviews, version=v3 and route to it with backendRefs.`,
+        message: "DestinationRule bookinfo/reviews subset v3: HTTPRoute cannot route to DestinationRule subsets; create Service reviews-v3 selecting app=reviews, version=v3 and route to it.",
         line: 15,
         suggestions: [
           {
@@ -743,7 +742,7 @@ cases.invalid.push(
       { messageId: "serviceExistsUnused", line: 9, suggestions: [{ messageId: "removeSubset", output: withoutSubset(UPGRADES_DR, "v1") }] },
       { messageId: "serviceExistsUsed", line: 12, suggestions: [] },
       {
-        message: `DestinationRule bookinfo/reviews subset v3 (line 15): ${NO_SUBSETS} Service reviews-v3 (settings \`assumeExists\`) is assumed to select these pods and no VirtualService in the repository routes to the subset: route to Service reviews-v3 with backendRefs and remove the subset.`,
+        message: "DestinationRule bookinfo/reviews subset v3: HTTPRoute cannot route to DestinationRule subsets; Service reviews-v3 (settings `assumeExists`) is assumed to select its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
         suggestions: [{ messageId: "removeSubset", data: { subset: "v3" }, output: withoutSubset(UPGRADES_DR, "v3") }],
       },
     ],
@@ -758,7 +757,7 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: `DestinationRule ratings subset v1 (line 9): ${NO_SUBSETS} Create Service ratings-v1 selecting app=ratings, version=v1 and route to it with backendRefs.`,
+        message: "DestinationRule ratings subset v1: HTTPRoute cannot route to DestinationRule subsets; create Service ratings-v1 selecting app=ratings, version=v1 and route to it.",
         suggestions: [
           {
             messageId: "addService",
@@ -825,7 +824,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "DestinationRule api subset eu (line 17): HTTPRoute cannot route to subsets of ServiceEntry api (line 4). Split it into one ServiceEntry (or Service) per version (region=eu), or keep the routes of api.internal on a VirtualService.",
+          "DestinationRule api subset eu: HTTPRoute cannot route to subsets of ServiceEntry api (line 4); split it into one ServiceEntry per version (region=eu) or keep api.internal on a VirtualService.",
         line: 17,
         suggestions: [],
       },
@@ -840,11 +839,11 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "DestinationRule payments/payments-api subset eu (line 9): HTTPRoute cannot route to subsets of ServiceEntry payments/payments-api (egress/payments-api.yaml:2). Split it into one ServiceEntry (or Service) per version (region=eu), or keep the routes of payments.internal.example on a VirtualService.",
+          "DestinationRule payments/payments-api subset eu: HTTPRoute cannot route to subsets of ServiceEntry payments/payments-api (egress/payments-api.yaml:2); split it into one ServiceEntry per version (region=eu) or keep payments.internal.example on a VirtualService.",
         line: 9,
       },
       {
-        message: `DestinationRule payments/payments-api subset all (line 12) has no labels, so it selects every endpoint of ServiceEntry payments/payments-api (egress/payments-api.yaml:2). HTTPRoute cannot route to DestinationRule subsets in ambient mode: route to host payments.internal.example itself.`,
+        message: "DestinationRule payments/payments-api subset all has no labels, so it is all of ServiceEntry payments/payments-api (egress/payments-api.yaml:2); HTTPRoute cannot route to DestinationRule subsets: route to host payments.internal.example itself.",
         line: 12,
       },
     ],

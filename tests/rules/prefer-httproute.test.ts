@@ -107,7 +107,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "VirtualService reviews routes mesh traffic. VirtualService support on waypoints is Alpha and mixing it with HTTPRoute for the same Service is undefined behaviour: migrate it to an HTTPRoute with a Service parentRef (a suggestion converts it to an HTTPRoute and version Service reviews-v1).",
+            "VirtualService reviews routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it to an HTTPRoute.",
           line: 5,
           column: 1,
           endLine: 5,
@@ -352,11 +352,11 @@ spec:
   it("reuses reviews-stable for v1, creates only reviews-v2, and names the other VirtualService of Service reviews", () => {
     const messages = lint(VS, "prefer-httproute", rule, opts);
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
-    expect(messages[0].message).toContain("(a suggestion converts it to an HTTPRoute and version Service reviews-v2)");
-    const s = messages[0].suggestions![0];
-    expect(s.desc).toBe(
-      "Replace with HTTPRoute reviews and version Service reviews-v2, reusing Service reviews-stable (apps/reviews/versions.yaml:1) for subset v1, keeping the routing order and behaviour; VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1) also routes Service reviews: convert it in the same change.",
+    expect(messages[0].message).toBe(
+      "VirtualService bookinfo/reviews routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it to an HTTPRoute together with VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1), which also routes Service reviews.",
     );
+    const s = messages[0].suggestions![0];
+    expect(s.desc).toBe("Replace with HTTPRoute reviews and version Service reviews-v2, reusing Service reviews-stable for subset v1.");
     expect(applySuggestion(VS, messages[0])).toBe(`apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
@@ -445,8 +445,9 @@ spec:
     const messages = lint(code, "prefer-httproute", rule);
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute", "preferHttpRoute"]);
     expect(messages[0].suggestions![0].desc).toBe(
-      "Replace with HTTPRoute reviews-api and version Services reviews-v2, reviews-v1, keeping the routing order and behaviour, merging VirtualService bookinfo/reviews-web (line 48) into it (removed): no request can match rules of two of them that do different things.",
+      "Replace with HTTPRoute reviews-api and version Services reviews-v2, reviews-v1, merging VirtualService bookinfo/reviews-web.",
     );
+    expect(messages[0].message).toBe("VirtualService bookinfo/reviews-api routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it to an HTTPRoute.");
     const output = applySuggestion(code, messages[0]);
     expect(output).not.toContain("kind: VirtualService");
     expect(output.match(/^kind: HTTPRoute$/gm)).toHaveLength(1);
@@ -465,7 +466,10 @@ spec:
     const messages = lint(code, "prefer-httproute", rule);
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute", "preferHttpRoute"]);
     expect(messages[0].suggestions![0].desc).toBe(
-      "Replace with HTTPRoute reviews and version Service reviews-v1, keeping the routing order and behaviour; VirtualService bookinfo/reviews-canary (line 45) also routes Service reviews and cannot become one HTTPRoute with it: VirtualService bookinfo/reviews http[0] (every request) and VirtualService bookinfo/reviews-canary http[0] (header end-user) can both match a request and do different things; Istio tries the older VirtualService first (creation time), which the repository does not tell.",
+      "Replace with HTTPRoute reviews and version Service reviews-v1.",
+    );
+    expect(messages[0].message).toBe(
+      "VirtualService bookinfo/reviews routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it and VirtualService bookinfo/reviews-canary (line 45) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
     );
     expect(applySuggestion(code, messages[0])).toContain("name: reviews-canary");
   });
@@ -523,7 +527,7 @@ spec:
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
     expect(messages[0].line).toBe(14);
     expect(messages[0].suggestions![0].desc).toBe(
-      "Replace with HTTPRoute reviews, keeping the routing order and behaviour, expanding its delegate reviews-api (line 34) (delete it once no other root delegates to it).",
+      "Replace with HTTPRoute reviews, expanding delegate reviews-api (line 34).",
     );
     const output = applySuggestion(code, messages[0]);
     expect(output).toContain("  rules:\n  - matches:\n    - path:\n        type: Exact\n        value: /api\n    backendRefs:\n    - name: reviews\n      port: 9080\n    timeouts:\n      request: 2s\n  - backendRefs:\n");
