@@ -75,7 +75,7 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       preferHttpRoute: "{{resource}} routes mesh traffic, and VirtualService is Alpha on waypoints: migrate it{{others}}.",
-      notConvertible: "{{resource}} routes mesh traffic (VirtualService is Alpha on waypoints) and cannot be converted to an HTTPRoute automatically: {{reason}} (line {{line}}).",
+      notConvertible: "{{resource}} routes mesh traffic (VirtualService is Alpha on waypoints) and needs a manual move to HTTPRoute: {{reason}} (line {{line}}).",
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
       progressiveDelivery:
         "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
@@ -176,7 +176,12 @@ export default createRule<MessageIds, Options>({
       const reusedText = reused.length
         ? `, reusing ${reused.map((u) => `Service ${u.name} for subset ${u.subset}`).join(", ")}`
         : "";
-      const list = others.map((o) => `${o.label} (${o.where})`).join(", ");
+      // In the message: one other VirtualService by name (and location when short), several by count.
+      const list = !others.length
+        ? ""
+        : others.length === 1
+          ? `${others[0].label}${others[0].where.length <= 50 ? ` (${others[0].where})` : ""}`
+          : `${others.length} other VirtualServices (${others[0].where}, …)`;
       const delegatesText = delegates?.length
         ? `, expanding delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (line ${lineOfName(d)})`).join(", ")}`
         : "";

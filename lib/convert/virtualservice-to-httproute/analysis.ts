@@ -210,7 +210,7 @@ export class Analysis {
         this.f(
           p.path,
           "namespace-unknown",
-          `the namespace of the ${this.o.label} is not known, so it cannot be told whether Service ${p.ref.name}.${ns} is in the same namespace (an HTTPRoute there applies to every client) or in another (it then applies only to clients in its own namespace); set metadata.namespace or the defaultNamespace setting`,
+          `the namespace of the ${this.o.label} is unknown, and it decides whether an HTTPRoute for Service ${p.ref.name}.${ns} applies to every client; set metadata.namespace or defaultNamespace`,
         );
         continue;
       }

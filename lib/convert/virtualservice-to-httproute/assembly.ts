@@ -185,7 +185,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         a.c(
           sp,
           "subset-adds-no-labels",
-          `subset ${subsetName} adds no label to Service ${svc.name}'s selector, so its version Service would select every pod of ${svc.name}; such subsets usually get their labels at run time (e.g. Argo Rollouts' rollouts-pod-template-hash), which a version Service would not follow — convert by hand`,
+          `subset ${subsetName} adds no label to Service ${svc.name}'s selector (its labels likely come at run time, e.g. from Argo Rollouts): convert by hand`,
         );
       }
       if (ok && svc && subset) {
