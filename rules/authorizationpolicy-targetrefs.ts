@@ -131,7 +131,7 @@ export default createRule<MessageIds, Options>({
         const services = v.services(namespace);
         const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
-        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads());
+        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads(namespace));
         // Only an equal selector is the same pods by definition: the fix needs exactly one such Service, and one
         // surely in the policy's namespace (a Service of unknown namespace elsewhere may be deployed anywhere).
         if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);

@@ -145,7 +145,7 @@ export default createRule<MessageIds, Options>({
         const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const found =
           hasSelector && !inRoot
-            ? classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads())
+            ? classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads(namespace))
             : { exact: [], sameWorkloads: [], wider: [], selected: [] };
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
         if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);

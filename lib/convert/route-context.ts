@@ -262,13 +262,14 @@ export function sameServiceRoutes<R extends Res>(
     return undefined;
   };
   const out: SameServiceRoute<R>[] = [];
-  for (const r of resources) {
-    if (r === vs || r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshVirtualService(r.value)) continue;
+  for (const r of fileVirtualServicesNaming(resources, mine.map((m) => m.name))) {
+    if (r === vs) continue;
     const service = match(asArray(isObject(r.value.spec) ? r.value.spec.hosts : undefined), namespaceOf(r));
     if (service) out.push({ resource: r, label: displayName(r, namespaceOf(r)), where: `line ${lineOf(r)}`, service });
   }
   if (repo) {
-    for (const rec of repo.byKind("VirtualService")) {
+    // Only VirtualServices naming one of the same Services (by a host's first DNS label) can match: no repository scan.
+    for (const rec of visibleIn(repo, virtualServicesNaming(baseOf(repo), mine.map((m) => m.name)))) {
       if (rec.file === currentFile || rec.partial || !rec.group.endsWith("istio.io") || rec.mesh === false) continue;
       const service = match(rec.hosts ?? [], rec.namespace);
       if (service) out.push({ label: `VirtualService ${rec.namespace ? `${rec.namespace}/` : ""}${rec.name}`, where: `${relativeTo(repo.root, rec.file)}:${rec.line}`, service });
@@ -277,6 +278,60 @@ export function sameServiceRoutes<R extends Res>(
   return out;
 }
 
+/** The mesh VirtualServices of a file by the first DNS label of each of their hosts (once per file). */
+const fileVsByHostName = new WeakMap<readonly Res[], Map<string, Res[]>>();
+
+/** The mesh VirtualServices of `resources` that name one of `names` (first DNS labels) in a host, in file order. */
+function fileVirtualServicesNaming<R extends Res>(resources: readonly R[], names: readonly string[]): R[] {
+  let byName = fileVsByHostName.get(resources);
+  if (!byName) {
+    byName = new Map();
+    for (const r of resources) {
+      if (r.kind !== "VirtualService" || !r.group.endsWith("istio.io") || !isMeshVirtualService(r.value)) continue;
+      for (const h of asArray(isObject(r.value.spec) ? r.value.spec.hosts : undefined)) {
+        if (typeof h !== "string") continue;
+        const key = hostShortName(h);
+        const list = byName.get(key);
+        if (!list) byName.set(key, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      }
+    }
+    fileVsByHostName.set(resources, byName);
+  }
+  const distinct = [...new Set(names)];
+  if (distinct.length === 1) return (byName.get(distinct[0]) ?? []) as R[];
+  const found = new Set<Res>();
+  for (const name of distinct) for (const r of byName.get(name) ?? []) found.add(r);
+  return resources.filter((r) => found.has(r));
+}
+
+/** VirtualService records by the first DNS label of each of their hosts, in index order (once per snapshot). */
+const vsByHostName = new WeakMap<RepoIndex, { byName: Map<string, ResourceRecord[]>; position: Map<ResourceRecord, number> }>();
+
+/** The VirtualService records of the whole index that name one of `names` (first DNS labels) in a host, in index order. */
+function virtualServicesNaming(base: RepoIndex, names: readonly string[]): ResourceRecord[] {
+  let cached = vsByHostName.get(base);
+  if (!cached) {
+    const byName = new Map<string, ResourceRecord[]>();
+    const position = new Map<ResourceRecord, number>();
+    for (const rec of base.byKind("VirtualService")) {
+      position.set(rec, position.size);
+      for (const h of rec.hosts ?? []) {
+        const key = hostShortName(h);
+        const list = byName.get(key);
+        if (!list) byName.set(key, [rec]);
+        else if (list[list.length - 1] !== rec) list.push(rec);
+      }
+    }
+    vsByHostName.set(base, (cached = { byName, position }));
+  }
+  const distinct = [...new Set(names)];
+  if (distinct.length === 1) return cached.byName.get(distinct[0]) ?? [];
+  const found = new Set<ResourceRecord>();
+  for (const name of distinct) for (const rec of cached.byName.get(name) ?? []) found.add(rec);
+  const position = cached.position;
+  return [...found].sort((a, b) => position.get(a)! - position.get(b)!);
+}
 
 /**
  * Delegation inside one file: for a delegate VirtualService (no `hosts`), the root of this file that delegates to

@@ -75,8 +75,16 @@ export interface RepoView {
   waypoints(namespace?: string): WaypointView[];
   /** Gateway API Gateways of another class (name, namespace): ingress/egress Gateways. */
   otherGateways(): { name: string; namespace: string | undefined }[];
-  /** Workloads (pod templates and Pods) of the whole repository, this file included; [] outside the index. */
-  workloads(): WorkloadView[];
+  /**
+   * The Services of `services()` that may be in `namespace` (that namespace, or unknown), in the same order:
+   * `services().filter(…)` without reading the other namespaces.
+   */
+  servicesMayBeIn(namespace: string | undefined): ServiceView[];
+  /**
+   * Workloads (pod templates and Pods) of the whole repository, this file included; [] outside the index. With a
+   * namespace: only those that may be in it (that namespace, or unknown), in the same order.
+   */
+  workloads(namespace?: string): WorkloadView[];
   /** Kustomize patches of Services anywhere in the repository (this file included). */
   patchedServices(): ServicePatch[];
   /** Istio VirtualServices of the other files (with a Service name: those routing to a subset of that host). */
@@ -136,6 +144,7 @@ export function repoView(ctx: ViewContext): RepoView {
   const services = new Map<string, ServiceView[]>();
   const waypoints = new Map<string, WaypointView[]>();
   let workloadList: WorkloadView[] | undefined;
+  const workloadsIn = new Map<string, WorkloadView[]>();
   const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
 
   return {
@@ -201,14 +210,52 @@ export function repoView(ctx: ViewContext): RepoView {
       }
       return out;
     },
-    workloads() {
+    servicesMayBeIn(namespace) {
+      if (namespace === undefined) return this.services();
+      const key = `\0may\0${namespace}`;
+      let out = services.get(key);
+      if (out) return out;
+      out = [];
+      // This file's Services first, as `services()` lists them.
+      const own = services.get("\0");
+      if (own) {
+        for (const s of own) if (s.resource && mayBeIn(s.namespace, namespace)) out.push(s);
+      } else {
+        for (const resource of ctx.resources) {
+          if (partial(resource)) continue;
+          const info = serviceInfo(resource);
+          if (!info) continue;
+          const ns = ctx.namespaceOf(resource);
+          if (!mayBeIn(ns, namespace)) continue;
+          const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+          const view: ServiceView = { ...info, namespace: ns, resource, assumed: false };
+          if (typeof spec.type === "string") view.type = spec.type;
+          out.push(view);
+        }
+      }
+      if (index) {
+        // What `index.services()` holds of the namespace (its records and those of unknown namespace, in index
+        // order, as this unit sees them), then its `assumeExists` Services.
+        const base = baseOf(index);
+        for (const rec of visibleIn(index, base.services(namespace))) {
+          if (rec.assumed || !elsewhere(rec)) continue;
+          out.push(serviceView(rec));
+        }
+        for (const rec of assumedServices(base)) if (mayBeIn(rec.namespace, namespace)) out.push(serviceView(rec));
+      }
+      services.set(key, out);
+      return out;
+    },
+    workloads(namespace) {
       if (!index) return EMPTY;
+      if (namespace !== undefined) {
+        // The namespace's records and those of unknown namespace, as this unit sees them (in index order).
+        let list = workloadsIn.get(namespace);
+        if (!list) workloadsIn.set(namespace, (list = visibleIn(index, baseOf(index).workloads(namespace)).map(workloadView)));
+        return list;
+      }
       // One view object per record (not per unit): a unit's list is its visible records, mapped (once per file).
-      return (workloadList ??= index.workloads().map((w: WorkloadRecord) => {
-        let view = workloadViews.get(w);
-        if (!view) workloadViews.set(w, (view = { kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
-        return view;
-      }));
+      return (workloadList ??= index.workloads().map(workloadView));
     },
     patchedServices() {
       if (!index) return EMPTY;
@@ -238,6 +285,23 @@ export function repoView(ctx: ViewContext): RepoView {
       return `${relativeTo(index?.root ?? "", rec.file)}:${rec.line}`;
     },
   };
+}
+
+function workloadView(w: WorkloadRecord): WorkloadView {
+  let view = workloadViews.get(w);
+  if (!view) workloadViews.set(w, (view = { kind: w.kind, name: w.name, namespace: w.namespace, podLabels: w.podLabels }));
+  return view;
+}
+
+/** The `assumeExists` Services of `services()` (no namespace asked), once per snapshot. */
+const assumedServiceLists = new WeakMap<RepoIndex, ServiceRecord[]>();
+function assumedServices(base: RepoIndex): ServiceRecord[] {
+  let list = assumedServiceLists.get(base);
+  if (!list) {
+    list = base.settings.assumeExists.some((a) => a.kind === "Service") ? base.services().filter((s) => s.assumed) : [];
+    assumedServiceLists.set(base, list);
+  }
+  return list;
 }
 
 /** Views of index records are made once per record (records are immutable within a snapshot). */
