@@ -7,9 +7,6 @@ import type { ResourceRecord } from "../lib/index/index.js";
 
 type MessageIds = "virtualService" | "route";
 
-const UNDEFINED =
-  "Mixing VirtualService and HTTPRoute for the same workload is not supported and leads to undefined behavior (Istio turns both into routes for the same Service, and which rules win is not defined).";
-
 export default createRule<MessageIds, Record<string, never>>({
   name: "no-mixed-route-apis",
   meta: {
@@ -20,8 +17,8 @@ export default createRule<MessageIds, Record<string, never>>({
       recommended: "error",
     },
     messages: {
-      virtualService: `{{vs}} routes Service {{service}} in the mesh (host \`{{host}}\`), and so does {{route}} ({{where}}). ${UNDEFINED} Keep one: migrate this VirtualService into the {{routeKind}}, or delete the {{routeKind}}.`,
-      route: `{{route}} attaches to Service {{service}}, which {{vs}} ({{where}}) also routes in the mesh (host \`{{host}}\`). ${UNDEFINED} Keep one: move the VirtualService's rules into this {{routeKind}} and delete the VirtualService, or delete this route.`,
+      virtualService: "{{vs}} and {{route}} ({{where}}) both route Service {{service}} in the mesh (host `{{host}}`), and which rules win is undefined: keep one, migrating this VirtualService into the {{routeKind}}.",
+      route: "{{route}} and {{vs}} ({{where}}) both route Service {{service}} in the mesh (host `{{host}}`), and which rules win is undefined: keep one, moving the VirtualService's rules here.",
     },
   },
   defaultOptions: {},

@@ -10,18 +10,10 @@ interface Options {
   gatewaySelectors: Record<string, string>[];
 }
 
-const DISABLE_EFFECT =
-  "ztunnel does not support DISABLE and treats it like PERMISSIVE: traffic from mesh workloads stays mTLS (HBONE), plaintext is accepted only from clients outside the mesh";
-
-const PORT_DISABLE_EFFECT =
-  "ztunnel does not support DISABLE and treats the port like PERMISSIVE: traffic from mesh workloads stays mTLS (HBONE), plaintext is accepted only from clients outside the mesh";
-
-const OUT_OF_MESH = "if a workload truly needs plaintext from mesh clients, keep its pods out of ambient with the pod label `istio.io/dataplane-mode: none`";
-
 const SCOPE = {
-  workload: "for the workloads its selector picks",
-  namespace: "for its whole namespace",
-  mesh: "mesh-wide (root namespace, no selector)",
+  workload: "for its selected workloads",
+  namespace: "for its namespace",
+  mesh: "mesh-wide",
 };
 
 export default createRule<MessageIds, Options>({
@@ -44,25 +36,17 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       disable:
-        "{{resource}} sets mTLS mode DISABLE {{scope}} (line {{line}}). " +
-        DISABLE_EFFECT +
-        ". Remove DISABLE (use PERMISSIVE or STRICT) when these workloads move to ambient; " +
-        OUT_OF_MESH +
-        ".",
+        "{{resource}} sets mTLS mode DISABLE {{scope}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
       portDisable:
-        "{{resource}} sets mTLS mode DISABLE for port {{port}} (line {{line}}). " +
-        PORT_DISABLE_EFFECT +
-        ". Use PERMISSIVE for the port when these workloads move to ambient; " +
-        OUT_OF_MESH +
-        ".",
+        "{{resource}} sets mTLS mode DISABLE for port {{port}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE for the port.",
       portLevelWithoutSelector:
-        "{{resource}} sets `portLevelMtls` without a workload selector {{where}} (line {{line}}). Port-level settings apply only to a policy with `selector.matchLabels`: ztunnel ignores them here (and the CRD rejects them). Move them to a PeerAuthentication that selects the workloads, outside the root namespace.",
+        "{{resource}} sets `portLevelMtls` without a workload selector {{where}}: ztunnel ignores it (the CRD rejects it); move it to a PeerAuthentication that selects the workloads.",
       rootSelector:
-        "{{resource}} has a workload selector in the root namespace {{rootNamespace}} (line {{line}}). Istio ignores selector PeerAuthentications in the root namespace, and so does ztunnel: {{ignored}}. Move it to the workloads' namespace, or drop the selector to make it mesh-wide.",
+        "{{resource}} has a workload selector in the root namespace {{rootNamespace}}, so Istio and ztunnel ignore {{ignored}}; move it to the workloads' namespace or drop the selector.",
     },
   },
   defaultOptions: { gatewaySelectors: [] },
-  check({ resources, settings, options, report, line }) {
+  check({ resources, settings, options, report }) {
     for (const resource of resources) {
       if (!isIstioKind(resource, "PeerAuthentication")) continue;
       const findings = peerAuthenticationFindings(resource.value, {
@@ -75,7 +59,7 @@ export default createRule<MessageIds, Options>({
           resource,
           path: finding.path,
           messageId: messageIdOf(finding),
-          data: { resource: displayName(resource), line: line(resource, finding.path), rootNamespace: settings.rootNamespace, ...dataOf(finding) },
+          data: { resource: displayName(resource), rootNamespace: settings.rootNamespace, ...dataOf(finding) },
         });
       }
     }
@@ -104,6 +88,6 @@ function dataOf(finding: PeerAuthnFinding): Record<string, string> {
     case "port-level-without-selector":
       return { where: finding.scope === "mesh" ? "(root namespace: mesh-wide)" : "(namespace-wide)" };
     case "root-selector":
-      return { ignored: finding.hasDisable ? "none of its settings, DISABLE included, apply" : "none of its settings apply" };
+      return { ignored: finding.hasDisable ? "all its settings, DISABLE included" : "all its settings" };
   }
 }

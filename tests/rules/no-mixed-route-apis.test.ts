@@ -28,9 +28,6 @@ function inRepo(repo: string, rel: string, code?: string): { code: string; filen
   return { code: text, filename, settings: { "istio-ambient": { root, ...own } } };
 }
 
-const UNDEFINED =
-  "Mixing VirtualService and HTTPRoute for the same workload is not supported and leads to undefined behavior (Istio turns both into routes for the same Service, and which rules win is not defined).";
-
 const VS = (name: string, host: string, ns = "bookinfo", extra = "") => `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
@@ -152,7 +149,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/virtual-services.yaml"),
       errors: [
         {
-          message: `VirtualService bookinfo/reviews routes Service bookinfo/reviews in the mesh (host \`reviews\`), and so does HTTPRoute bookinfo/reviews (bookinfo/reviews-route.yaml:2). ${UNDEFINED} Keep one: migrate this VirtualService into the HTTPRoute, or delete the HTTPRoute.`,
+          message: "VirtualService bookinfo/reviews and HTTPRoute bookinfo/reviews (bookinfo/reviews-route.yaml:2) both route Service bookinfo/reviews in the mesh (host `reviews`), and which rules win is undefined: keep one, migrating this VirtualService into the HTTPRoute.",
           line: 9,
           column: 5,
           endLine: 9,
@@ -165,7 +162,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/reviews-route.yaml"),
       errors: [
         {
-          message: `HTTPRoute bookinfo/reviews attaches to Service bookinfo/reviews, which VirtualService bookinfo/reviews (bookinfo/virtual-services.yaml:2) also routes in the mesh (host \`reviews\`). ${UNDEFINED} Keep one: move the VirtualService's rules into this HTTPRoute and delete the VirtualService, or delete this route.`,
+          message: "HTTPRoute bookinfo/reviews and VirtualService bookinfo/reviews (bookinfo/virtual-services.yaml:2) both route Service bookinfo/reviews in the mesh (host `reviews`), and which rules win is undefined: keep one, moving the VirtualService's rules here.",
           line: 9,
           column: 5,
         },

@@ -10,10 +10,6 @@ import rule from "../../rules/peerauthentication-ambient.js";
 import type { RuleTester } from "eslint";
 import { ruleTester } from "../helpers/lint.js";
 
-const DISABLE_EFFECT =
-  "ztunnel does not support DISABLE and treats it like PERMISSIVE: traffic from mesh workloads stays mTLS (HBONE), plaintext is accepted only from clients outside the mesh";
-const OUT_OF_MESH = "if a workload truly needs plaintext from mesh clients, keep its pods out of ambient with the pod label `istio.io/dataplane-mode: none`.";
-
 const PER_PORT = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata:
@@ -94,8 +90,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: RuleTester.InvalidTes
       errors: [
         {
           message:
-            `PeerAuthentication per-port sets mTLS mode DISABLE for the workloads its selector picks (line 12). ${DISABLE_EFFECT}. ` +
-            `Remove DISABLE (use PERMISSIVE or STRICT) when these workloads move to ambient; ${OUT_OF_MESH}`,
+            "PeerAuthentication per-port sets mTLS mode DISABLE for its selected workloads, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
           line: 12,
           column: 5,
           endLine: 12,
@@ -119,8 +114,7 @@ spec:
       errors: [
         {
           message:
-            `PeerAuthentication tutorial/default sets mTLS mode DISABLE for its whole namespace (line 8). ${DISABLE_EFFECT}. ` +
-            `Remove DISABLE (use PERMISSIVE or STRICT) when these workloads move to ambient; ${OUT_OF_MESH}`,
+            "PeerAuthentication tutorial/default sets mTLS mode DISABLE for its namespace, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
           line: 8,
         },
       ],
@@ -130,7 +124,7 @@ spec:
       code: "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-config\nspec:\n  mtls:\n    mode: DISABLE\n",
       output: null,
       settings: { "istio-ambient": { rootNamespace: "istio-config" } },
-      errors: [{ messageId: "disable", data: { resource: "PeerAuthentication istio-config/default", scope: "mesh-wide (root namespace, no selector)", line: 8 } }],
+      errors: [{ messageId: "disable", data: { resource: "PeerAuthentication istio-config/default", scope: "mesh-wide" } }],
     },
     {
       name: "STRICT with port 8080 DISABLE (API example): reported at the port's mode",
@@ -139,8 +133,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication foo/default sets mTLS mode DISABLE for port 8080 (line 14). ztunnel does not support DISABLE and treats the port like PERMISSIVE: traffic from mesh workloads stays mTLS (HBONE), plaintext is accepted only from clients outside the mesh. " +
-            `Use PERMISSIVE for the port when these workloads move to ambient; ${OUT_OF_MESH}`,
+            "PeerAuthentication foo/default sets mTLS mode DISABLE for port 8080, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE for the port.",
           line: 14,
           column: 7,
         },
@@ -164,7 +157,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication foo/default sets `portLevelMtls` without a workload selector (namespace-wide) (line 9). Port-level settings apply only to a policy with `selector.matchLabels`: ztunnel ignores them here (and the CRD rejects them). Move them to a PeerAuthentication that selects the workloads, outside the root namespace.",
+            "PeerAuthentication foo/default sets `portLevelMtls` without a workload selector (namespace-wide): ztunnel ignores it (the CRD rejects it); move it to a PeerAuthentication that selects the workloads.",
           line: 9,
           column: 3,
         },
@@ -177,7 +170,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication istio-system/default has a workload selector in the root namespace istio-system (line 7). Istio ignores selector PeerAuthentications in the root namespace, and so does ztunnel: none of its settings, DISABLE included, apply. Move it to the workloads' namespace, or drop the selector to make it mesh-wide.",
+            "PeerAuthentication istio-system/default has a workload selector in the root namespace istio-system, so Istio and ztunnel ignore all its settings, DISABLE included; move it to the workloads' namespace or drop the selector.",
           line: 7,
           column: 3,
         },
@@ -188,7 +181,7 @@ spec:
       code: FINANCE.replace("  namespace: foo\n", "").replace("mode: DISABLE", "mode: STRICT"),
       output: null,
       settings: { "istio-ambient": { defaultNamespace: "istio-system" } },
-      errors: [{ messageId: "rootSelector", data: { resource: "PeerAuthentication default", rootNamespace: "istio-system", line: 6, ignored: "none of its settings apply" } }],
+      errors: [{ messageId: "rootSelector", data: { resource: "PeerAuthentication default", rootNamespace: "istio-system", ignored: "all its settings" } }],
     },
     {
       name: "multi-document file: each policy on its own key",
