@@ -30,7 +30,7 @@ type MessageIds =
   | "removeNamespace"
   | "moveToNamespace";
 
-const ACCEPTED = "accepted are Gateway or GatewayClass (gateway.networking.k8s.io), Service (core) and ServiceEntry (networking.istio.io)";
+const ACCEPTED = "it takes Gateway, GatewayClass, Service and ServiceEntry";
 
 export default createRule<MessageIds, Record<string, never>>({
   name: "valid-policy-targetrefs",
@@ -46,29 +46,27 @@ export default createRule<MessageIds, Record<string, never>>({
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
       conflictSelector:
-        "{{resource}} sets `{{key}}` together with `{{first}}` (line {{line}}): only one of {{allowed}} may be set, so the API server and Istio's webhook reject it. Remove `{{selectorKey}}`: waypoints only use `targetRefs`.",
+        "{{resource}} sets `{{key}}` together with `{{first}}` (line {{line}}): only one of {{allowed}} may be set, so the API server rejects it; remove `{{selectorKey}}` (waypoints use `targetRefs`).",
       conflictTargetRef:
-        "{{resource}} sets `targetRefs` together with the deprecated `targetRef` (line {{line}}): only one may be set, so the API server and Istio's webhook reject it. Move the `targetRef` entry into `targetRefs`.",
+        "{{resource}} sets `targetRefs` together with the deprecated `targetRef` (line {{line}}), so the API server rejects it; move the `targetRef` entry into `targetRefs`.",
       singular:
-        "{{resource}} uses the deprecated singular `targetRef`: Istio still reads it, but it is kept only for compatibility and hidden from the API docs. Write it as `targetRefs: [...]`.",
+        "{{resource}} uses the deprecated singular `targetRef`, kept by Istio only for compatibility; write it as `targetRefs: [...]`.",
       singularUnknown:
-        "{{resource}} uses `targetRef`, which {{kind}} does not have (only `targetRefs`): the API server rejects the unknown field or drops it, and then the {{kind}} applies namespace-wide instead of to its target. Write it as `targetRefs: [...]`.",
-      targetFixable:
-        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "). Write {{want}}.",
+        "{{resource}} uses `targetRef`, which {{kind}} does not have: the API server rejects or drops it, and the {{kind}} then applies namespace-wide; write `targetRefs: [...]`.",
+      targetFixable: "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "); write {{want}}.",
       targetInvalid:
-        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "): no proxy applies the policy. Target one of those instead.",
+        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "), so no proxy applies the policy.",
       targetClassicGateway:
-        "{{ref}} of {{resource}} targets the Istio (networking.istio.io) Gateway {{name}}, which Istio's webhook rejects (" + ACCEPTED + "). Attach the policy to that gateway's pods with `selector`, or target a Gateway API Gateway.",
+        "{{ref}} of {{resource}} targets the networking.istio.io Gateway {{name}}, which Istio's webhook rejects; select its pods with `selector`, or target a Gateway API Gateway.",
       namespaceSame:
-        "{{ref}} of {{resource}} sets `namespace: {{namespace}}`: cross-namespace references are not supported and the API server rejects any target `namespace`. Remove it: targets are always looked up in the policy's own namespace.",
+        "{{ref}} of {{resource}} sets `namespace: {{namespace}}`, which the API server rejects (targets are always in the policy's namespace); remove it.",
       namespaceOther:
-        "{{ref}} of {{resource}} points to namespace {{namespace}}, but a policy can only target resources in its own namespace ({{policyNamespace}}) and the API server rejects any target `namespace`. Move the policy to {{namespace}}, or target a resource in {{policyNamespace}}.",
+        "{{ref}} of {{resource}} points to namespace {{namespace}}, but targets must be in the policy's namespace ({{policyNamespace}}) and the API server rejects it; move the policy to {{namespace}}.",
       gatewayClassNamespace:
-        "{{ref}} of {{resource}} targets a GatewayClass, but Istio honours GatewayClass targets only on policies in the root namespace ({{root}}), so this target matches nothing. Move the policy to {{root}}, or target this namespace's waypoint Gateway.",
+        "{{ref}} of {{resource}} targets a GatewayClass outside the root namespace ({{root}}), so Istio matches nothing; move the policy to {{root}} or target the waypoint Gateway.",
       gatewayClassName:
-        "{{ref}} of {{resource}} targets GatewayClass {{name}}: Istio only attaches policies to the `" + WAYPOINT_GATEWAY_CLASS + "` GatewayClass (every waypoint), so this target matches nothing. Target GatewayClass " + WAYPOINT_GATEWAY_CLASS + " or a specific Gateway.",
-      tooMany:
-        "{{resource}} has {{count}} `targetRefs`: at most " + MAX_TARGET_REFS + " are allowed, so the API server rejects it. Split it into several policies.",
+        "{{ref}} of {{resource}} targets GatewayClass {{name}}, but Istio attaches policies only to GatewayClass `" + WAYPOINT_GATEWAY_CLASS + "`, so it matches nothing.",
+      tooMany: "{{resource}} has {{count}} `targetRefs`, over the " + MAX_TARGET_REFS + " the API server accepts: split it into several policies.",
       removeSelector: "Remove `{{selectorKey}}` and keep `{{key}}`.",
       mergeTargetRef: "Move the `targetRef` entry into `targetRefs` and remove `targetRef`.",
       removeNamespace: "Remove `namespace` (the target becomes {{kind}} {{policyNamespace}}/{{name}}).",

@@ -129,7 +129,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/allow-get uses the deprecated singular `targetRef`: Istio still reads it, but it is kept only for compatibility and hidden from the API docs. Write it as `targetRefs: [...]`.",
+            "AuthorizationPolicy bookinfo/allow-get uses the deprecated singular `targetRef`, kept by Istio only for compatibility; write it as `targetRefs: [...]`.",
           line: 8,
           column: 3,
           endLine: 8,
@@ -154,7 +154,7 @@ spec:
       errors: [
         {
           message:
-            "TrafficExtension bookinfo/lua uses `targetRef`, which TrafficExtension does not have (only `targetRefs`): the API server rejects the unknown field or drops it, and then the TrafficExtension applies namespace-wide instead of to its target. Write it as `targetRefs: [...]`.",
+            "TrafficExtension bookinfo/lua uses `targetRef`, which TrafficExtension does not have: the API server rejects or drops it, and the TrafficExtension then applies namespace-wide; write `targetRefs: [...]`.",
           line: 7,
         },
       ],
@@ -166,7 +166,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/allow-get sets `selector` together with `targetRefs` (line 7): only one of `selector`, `targetRef` or `targetRefs` may be set, so the API server and Istio's webhook reject it. Remove `selector`: waypoints only use `targetRefs`.",
+            "AuthorizationPolicy bookinfo/allow-get sets `selector` together with `targetRefs` (line 7): only one of `selector`, `targetRef` or `targetRefs` may be set, so the API server rejects it; remove `selector` (waypoints use `targetRefs`).",
           line: 11,
           column: 3,
           suggestions: [{ messageId: "removeSelector", data: { selectorKey: "selector", key: "targetRefs" }, output: policy(TO_WAYPOINT) }],
@@ -246,7 +246,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua sets `targetRefs` together with `workloadSelector` (line 7): only one of `workloadSelector` or `targetRefs` may be set, so the API server and Istio's webhook reject it. Remove `workloadSelector`: waypoints only use `targetRefs`.",
+            "EnvoyFilter bookinfo/lua sets `targetRefs` together with `workloadSelector` (line 7): only one of `workloadSelector` or `targetRefs` may be set, so the API server rejects it; remove `workloadSelector` (waypoints use `targetRefs`).",
           line: 10,
           suggestions: [
             {
@@ -281,7 +281,7 @@ spec:
         },
         {
           message:
-            "targetRefs[0] of Telemetry bookinfo/t points to namespace other, but a policy can only target resources in its own namespace (bookinfo) and the API server rejects any target `namespace`. Move the policy to other, or target a resource in bookinfo.",
+            "targetRefs[0] of Telemetry bookinfo/t points to namespace other, but targets must be in the policy's namespace (bookinfo) and the API server rejects it; move the policy to other.",
           line: 8,
           column: 47,
           suggestions: [
@@ -350,7 +350,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of RequestAuthentication bookinfo/jwt targets `kind: Service` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (accepted are Gateway or GatewayClass (gateway.networking.k8s.io), Service (core) and ServiceEntry (networking.istio.io)). Write `kind: Service` with `group: \"\"`.",
+            "targetRefs[0] of RequestAuthentication bookinfo/jwt targets `kind: Service` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (it takes Gateway, GatewayClass, Service and ServiceEntry); write `kind: Service` with `group: \"\"`.",
           line: 9,
           column: 5,
         },
@@ -359,7 +359,7 @@ spec:
         { messageId: "targetFixable", line: 15 },
         {
           message:
-            "targetRefs[4] of RequestAuthentication bookinfo/jwt targets `kind: HTTPRoute` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (accepted are Gateway or GatewayClass (gateway.networking.k8s.io), Service (core) and ServiceEntry (networking.istio.io)): no proxy applies the policy. Target one of those instead.",
+            "targetRefs[4] of RequestAuthentication bookinfo/jwt targets `kind: HTTPRoute` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (it takes Gateway, GatewayClass, Service and ServiceEntry), so no proxy applies the policy.",
           line: 17,
           column: 5,
         },
@@ -385,7 +385,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets the Istio (networking.istio.io) Gateway bookinfo-gateway, which Istio's webhook rejects (accepted are Gateway or GatewayClass (gateway.networking.k8s.io), Service (core) and ServiceEntry (networking.istio.io)). Attach the policy to that gateway's pods with `selector`, or target a Gateway API Gateway.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets the networking.istio.io Gateway bookinfo-gateway, which Istio's webhook rejects; select its pods with `selector`, or target a Gateway API Gateway.",
           line: 21,
         },
       ],
@@ -397,7 +397,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get sets `namespace: bookinfo`: cross-namespace references are not supported and the API server rejects any target `namespace`. Remove it: targets are always looked up in the policy's own namespace.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get sets `namespace: bookinfo`, which the API server rejects (targets are always in the policy's namespace); remove it.",
           line: 10,
           column: 5,
           endColumn: 14,
@@ -433,7 +433,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets a GatewayClass, but Istio honours GatewayClass targets only on policies in the root namespace (istio-system), so this target matches nothing. Move the policy to istio-system, or target this namespace's waypoint Gateway.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets a GatewayClass outside the root namespace (istio-system), so Istio matches nothing; move the policy to istio-system or target the waypoint Gateway.",
           line: 8,
           column: 5,
         },
@@ -453,7 +453,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy istio-system/allow-get targets GatewayClass istio: Istio only attaches policies to the `istio-waypoint` GatewayClass (every waypoint), so this target matches nothing. Target GatewayClass istio-waypoint or a specific Gateway.",
+            "targetRefs[0] of AuthorizationPolicy istio-system/allow-get targets GatewayClass istio, but Istio attaches policies only to GatewayClass `istio-waypoint`, so it matches nothing.",
           line: 10,
           column: 5,
         },
@@ -465,7 +465,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "AuthorizationPolicy bookinfo/allow-get has 17 `targetRefs`: at most 16 are allowed, so the API server rejects it. Split it into several policies.",
+          message: "AuthorizationPolicy bookinfo/allow-get has 17 `targetRefs`, over the 16 the API server accepts: split it into several policies.",
           line: 7 + 2 * 16 + 1,
           column: 5,
         },
