@@ -43,17 +43,17 @@ export default createRule<MessageIds, Record<string, never>>({
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
       serviceGroup:
-        "{{route}}: the parentRef to Service {{name}} (line {{line}}) {{written}}: no such parent exists and the route attaches to nothing. Set `group: \"\"` (the core API group of Services).",
+        "{{route}}: the parentRef to Service {{name}} (line {{line}}) {{written}}, which names no parent, so the route attaches to nothing; set `group: \"\"`.",
       portNotOnService:
-        "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} ({{defined}}ports: {{ports}}): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
+        "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} ({{defined}}ports: {{ports}}), so the route applies to no traffic; use one of them or omit `port`.",
       sectionNotOnService:
-        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
+        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}), so the route attaches to nothing.",
       portSectionMismatch:
-        "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}: both must match the same port, so the route attaches to nothing.",
+        "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}, so the route attaches to nothing.",
       waypointParent:
-        "{{route}}: the parentRef (line {{line}}) is the waypoint Gateway {{waypoint}}. In ambient mode mesh routes attach to the Service they route (GAMMA); the waypoint's HBONE listener accepts no routes, so this route attaches to nothing. Attach it to the Service instead.",
+        "{{route}}: the parentRef (line {{line}}) is waypoint Gateway {{waypoint}}, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
       backendPort:
-        "{{route}}: the {{ref}} to Service {{name}} (line {{line}}) has no `port`. Gateway API requires a port for Service backends (\"Must have port for Service reference\"), so the API server rejects this {{kind}}. Add the Service port.",
+        "{{route}}: the {{ref}} to Service {{name}} (line {{line}}) has no `port`, which Gateway API requires, so the API server rejects this {{kind}}; add the Service port.",
       usePort: "Set the parentRef port to {{port}}{{portName}}.",
       useSection: "Set the parentRef sectionName to `{{section}}` (port {{port}}).",
       dropSection: "Remove `sectionName` (attach to every port of Service {{service}}).",

@@ -205,7 +205,7 @@ spec: null
       errors: [
         {
           message:
-            'HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 20) has no `group`, so it defaults to gateway.networking.k8s.io: no such parent exists and the route attaches to nothing. Set `group: ""` (the core API group of Services).',
+            "HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 20) has no `group`, so it defaults to gateway.networking.k8s.io, which names no parent, so the route attaches to nothing; set `group: \"\"`.",
           line: 20,
           column: 5,
           endLine: 20,
@@ -251,7 +251,7 @@ spec: null
       errors: [
         {
           message:
-            'HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 6) has `group: core`, but Gateway API names the core group "": no such parent exists and the route attaches to nothing. Set `group: ""` (the core API group of Services).',
+            "HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 6) has `group: core`, but Gateway API names the core group \"\", which names no parent, so the route attaches to nothing; set `group: \"\"`.",
           line: 6,
           column: 21,
         },
@@ -301,7 +301,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef port 8080 (line 25) is not a port of Service reviews (ports: 9080, 9443): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
+            "HTTPRoute bookinfo/reviews: parentRef port 8080 (line 25) is not a port of Service reviews (ports: 9080, 9443), so the route applies to no traffic; use one of them or omit `port`.",
           line: 25,
           column: 5,
           suggestions: [
@@ -329,7 +329,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 23) names no port of Service reviews (port names: http): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
+            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 23) names no port of Service reviews (port names: http), so the route attaches to nothing.",
           suggestions: [
             {
               messageId: "useSection",
@@ -372,7 +372,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: the parentRef (line 22) is the waypoint Gateway bookinfo/waypoint. In ambient mode mesh routes attach to the Service they route (GAMMA); the waypoint's HBONE listener accepts no routes, so this route attaches to nothing. Attach it to the Service instead.",
+            "HTTPRoute bookinfo/reviews: the parentRef (line 22) is waypoint Gateway bookinfo/waypoint, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
           line: 22,
           column: 5,
           endColumn: 9,
@@ -473,7 +473,7 @@ spec:
       errors: [
         {
           message:
-            'HTTPRoute test/virtualservice-test: the backendRef to Service reviews (line 17) has no `port`. Gateway API requires a port for Service backends ("Must have port for Service reference"), so the API server rejects this HTTPRoute. Add the Service port.',
+            "HTTPRoute test/virtualservice-test: the backendRef to Service reviews (line 17) has no `port`, which Gateway API requires, so the API server rejects this HTTPRoute; add the Service port.",
           line: 17,
           column: 7,
           suggestions: [
@@ -529,7 +529,7 @@ spec:
         { messageId: "backendPort", data: { route: "HTTPRoute test/virtualservice-test", ref: "RequestMirror backendRef", name: "shadow", line: 25, kind: "HTTPRoute" }, line: 25, suggestions: [] },
         {
           message:
-            'GRPCRoute test/grpc: the backendRef to Service echo-v1 (line 40) has no `port`. Gateway API requires a port for Service backends ("Must have port for Service reference"), so the API server rejects this GRPCRoute. Add the Service port.',
+            "GRPCRoute test/grpc: the backendRef to Service echo-v1 (line 40) has no `port`, which Gateway API requires, so the API server rejects this GRPCRoute; add the Service port.",
           suggestions: [
             {
               messageId: "addPort",
@@ -672,7 +672,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/details: parentRef port 9999 (line 11) is not a port of Service details (apps/details/details.yaml:1; ports: 9080): the route attaches to no port of the Service and applies to no traffic. Use a port of the Service, or omit `port` to cover all ports.",
+          "HTTPRoute bookinfo/details: parentRef port 9999 (line 11) is not a port of Service details (apps/details/details.yaml:1; ports: 9080), so the route applies to no traffic; use one of them or omit `port`.",
         line: 11,
         column: 7,
         suggestions: [{ messageId: "usePort", data: { port: 9080, portName: " (http)" }, output: DETAILS_ROUTE.replace("port: 9999", "port: 9080") }],
@@ -699,7 +699,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http): the route attaches to nothing. Use a port name of the Service, or omit `sectionName`.",
+          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http), so the route attaches to nothing.",
         suggestions: [
           { messageId: "useSection", data: { section: "http", port: 9080 }, output: upgradesRoute("details", DETAILS_PARENT("      sectionName: http\n"), DETAILS_BACKEND + "          port: 9080\n") },
           { messageId: "dropSection", data: { service: "details" }, output: upgradesRoute("details", DETAILS_PARENT(""), DETAILS_BACKEND + "          port: 9080\n") },
@@ -715,7 +715,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/reviews: the parentRef (line 8) is the waypoint Gateway bookinfo/bookinfo-waypoint. In ambient mode mesh routes attach to the Service they route (GAMMA); the waypoint's HBONE listener accepts no routes, so this route attaches to nothing. Attach it to the Service instead.",
+          "HTTPRoute bookinfo/reviews: the parentRef (line 8) is waypoint Gateway bookinfo/bookinfo-waypoint, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
         suggestions: [
           {
             messageId: "parentService",
