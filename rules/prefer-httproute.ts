@@ -12,6 +12,7 @@ import {
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
 import { delegationIn, routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
+import { delegatesOf, delegatingRulePath, delegationAcross, delegateRefs, sameServiceAcross, type Delegate } from "../lib/convert/unit-routes.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
 import { hostShortName } from "../lib/k8s/hosts.js";
@@ -116,14 +117,26 @@ export default createRule<MessageIds, Options>({
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService") && isMeshVirtualService(r.value));
     if (!virtualServices.length) return;
     const currentFile = path.resolve(eslint.cwd, eslint.physicalFilename ?? filename);
+    const localVirtualService = (ref: { name: string; namespace: string | undefined }) =>
+      resources.find((r) => isIstioKind(r, "VirtualService") && r.name === ref.name && namespaceOf(r) === ref.namespace);
     for (const resource of virtualServices) {
       const namespace = namespaceOf(resource);
       const convertOptions = { gatewayApi: options.gatewayApi ?? settings.gatewayApi, acceptPathSegmentPrefix: options.acceptPathSegmentPrefix, ...(namespace ? { defaultNamespace: namespace } : {}) };
-      // Delegation inside this file: a delegate goes with its root (mesh or not as the root is; only its keys
-      // without an equivalent are reported here); a root whose delegates are all here converts with them.
-      const delegation = delegationIn(resource, resources, namespaceOf);
-      if (delegation.root && !isMeshVirtualService(delegation.root.value)) continue;
-      const delegates = delegation.delegates;
+      // Delegation: a delegate goes with its root (mesh or not as the root is; only its keys without an
+      // equivalent are reported here); a root converts with its delegates, found in this file or in other files
+      // of its unit (a delegate that is not found refuses the conversion).
+      const self = { name: resource.name ?? "", namespace, value: resource.value };
+      const inFile = delegationIn(resource, resources, namespaceOf);
+      const across = inFile.root || inFile.delegates ? {} : delegationAcross(self, (ref) => localVirtualService(ref), repo(), currentFile);
+      const root = inFile.root?.value ?? across.roots?.[0]?.value;
+      if (root && !isMeshVirtualService(root)) continue;
+      const isRoot = delegateRefs(resource.value.spec, namespace).length > 0 && !root;
+      // Every delegate of a root, this file's and other files' (as far as found), in the order the root names them.
+      const delegates: Delegate<(typeof resources)[number]>[] | undefined = inFile.delegates
+        ? inFile.delegates.map((d) => ({ value: d.value, namespace: namespaceOf(d), name: d.name ?? "", label: displayName(d, namespaceOf(d)), resource: d }))
+        : isRoot
+          ? delegatesOf(resource.value, namespace, (ref) => localVirtualService(ref), across.delegates)
+          : undefined;
       const features = unconvertibleFeatures(resource.value, convertOptions).filter((f) => NO_EQUIVALENT.has(f.code) && !(delegates && f.code === "delegate"));
       for (const f of features) {
         report({
@@ -133,37 +146,53 @@ export default createRule<MessageIds, Options>({
           data: { resource: displayName(resource, namespace), key: keyOf(f), line: line(resource, f.path), reason: f.message },
         });
       }
-      if (delegation.root) continue; // converted (or refused) with its root
+      if (root) continue; // converted (or refused) with its root
       // Only the Services and subsets this VirtualService (and its delegates) name (the converter scans what it is given).
       const lineOfName = (r: (typeof resources)[number]) => line(r, ["metadata", "name"]);
-      const named = new Set([resource, ...(delegates ?? [])].flatMap((r) => [...serviceNamesOf(r.value)]));
+      const named = new Set([resource.value, ...(delegates ?? []).map((d) => d.value)].flatMap((v) => [...serviceNamesOf(v)]));
       const context = routeContext(resources, namespaceOf, repo(), currentFile, named, lineOfName);
       const converted = delegates
-        ? convertWithDelegates(resource.value, delegates.map((d) => ({ vs: d.value, namespace: namespaceOf(d) })), { ...context, ...convertOptions })
+        ? convertWithDelegates(resource.value, delegates.map((d) => ({ vs: d.value, namespace: d.namespace })), { ...context, ...convertOptions })
         : convertVirtualService(resource.value, { ...context, ...convertOptions });
-      const sourceOf = (p: { input?: number }) => (delegates && p.input ? delegates[p.input - 1] : resource);
+      const delegateOf = (p: { input?: number }) => (delegates && p.input ? delegates[p.input - 1] : undefined);
       const data = { resource: displayName(resource, namespace) };
       if (!converted.result) {
         // Features without an equivalent are reported at their own keys; say why no suggestion is offered.
-        const other = converted.problems.filter((p: { input?: number } & ConvertProblem) => sourceOf(p) !== resource || !features.some((f) => f.code === p.code && samePath(f.path, p.path)));
+        const other = converted.problems.filter((p: { input?: number } & ConvertProblem) => delegateOf(p) || !features.some((f) => f.code === p.code && samePath(f.path, p.path)));
         const first: ({ input?: number } & ConvertProblem) | undefined = other[0] ?? features[0];
-        const reason = other.length ? (sourceOf(first) === resource ? first.message : `${displayName(sourceOf(first), namespaceOf(sourceOf(first)))}: ${first.message}`) : `${features.length} feature(s) have no HTTPRoute equivalent (reported at their keys)`;
-        if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: line(sourceOf(first), first.path) } });
+        const from = first ? delegateOf(first) : undefined;
+        const reason = other.length
+          ? from
+            ? `${from.label}${from.where ? ` (${from.where})` : ""}: ${first.message}`
+            : first.message
+          : `${features.length} feature(s) have no HTTPRoute equivalent (reported at their keys)`;
+        // A key of a delegate in another file: the line of the root's rule that delegates to it.
+        const at = !from ? line(resource, first.path) : from.resource ? line(from.resource, first.path) : line(resource, delegatingRulePath(resource.value, from.name));
+        if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: at } });
         continue;
       }
-      // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute. Those of this file are
-      // merged into one HTTPRoute when Istio's merge order (creation time) cannot matter; the others are named.
-      const others = sameServiceRoutes(resource, resources, namespaceOf, repo(), currentFile, lineOfName);
-      const group = others.length && others.every((o) => o.resource) ? others.map((o) => o.resource!) : [];
+      // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute. They are merged into one
+      // HTTPRoute when Istio's merge order (creation time) cannot matter: those of this file are removed by the
+      // suggestion, those of other files of the unit are named for deletion in the same change. Another copy of
+      // this VirtualService (same name and namespace, elsewhere) replaces it when applied: it is not another one.
+      const foreignOthers = sameServiceAcross(self, repo(), currentFile);
+      const others = sameServiceRoutes(resource, resources, namespaceOf, repo(), currentFile, lineOfName).filter(
+        (o) => o.resource || foreignOthers.some((f) => f.where === o.where) || o.label !== displayName(resource, namespace),
+      );
+      const foreignOf = (o: (typeof others)[number]) => (o.resource ? undefined : foreignOthers.find((f) => f.where === o.where));
+      const group = others.length && others.every((o) => o.resource || foreignOf(o)) ? others : [];
+      const inFileGroup = group.flatMap((o) => (o.resource ? [o.resource] : []));
+      const foreignGroup = group.flatMap((o) => (o.resource ? [] : [foreignOf(o)!]));
       let merged: MergeResult | null = null;
       if (group.length) {
-        const members = [resource, ...group].sort((x, y) => x.documentIndex - y.documentIndex || (x.listIndex ?? 0) - (y.listIndex ?? 0));
-        const hostNames = new Set(members.flatMap((m) => [...serviceNamesOf(m.value)]));
+        const members = [resource, ...inFileGroup].sort((x, y) => x.documentIndex - y.documentIndex || (x.listIndex ?? 0) - (y.listIndex ?? 0));
+        const inputs = [
+          ...members.map((m) => ({ vs: m.value, namespace: namespaceOf(m), label: displayName(m, namespaceOf(m)) })),
+          ...foreignGroup.map((f) => ({ vs: f.value, namespace: f.namespace, label: f.label })),
+        ];
+        const hostNames = new Set(inputs.flatMap((m) => [...serviceNamesOf(m.vs as typeof resource.value)]));
         const mergeContext = routeContext(resources, namespaceOf, repo(), currentFile, hostNames, lineOfName);
-        merged = mergeVirtualServices(
-          members.map((m) => ({ vs: m.value, namespace: namespaceOf(m), label: displayName(m, namespaceOf(m)) })),
-          { ...mergeContext, ...convertOptions },
-        );
+        merged = mergeVirtualServices(inputs, { ...mergeContext, ...convertOptions });
       }
       const outcome = merged?.result ?? converted.result;
       const { httpRoutes, versionServices, remainingVirtualService } = outcome;
@@ -183,13 +212,17 @@ export default createRule<MessageIds, Options>({
           ? `${others[0].label}${others[0].where.length <= 50 ? ` (${others[0].where})` : ""}`
           : `${others.length} other VirtualServices (${others[0].where}, …)`;
       const delegatesText = delegates?.length
-        ? `, expanding delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (line ${lineOfName(d)})`).join(", ")}`
+        ? `, expanding delegate${delegates.length > 1 ? "s" : ""} ${delegates.map((d) => `${d.name} (${d.resource ? `line ${lineOfName(d.resource)}` : d.where})`).join(", ")}`
         : "";
       // Merged VirtualServices of this file are named in the title (they are removed); others that stay are in the message.
       const togetherText = merged?.result ? `, merging ${others.map((o) => o.label).join(", ")}` : "";
       const servicesOfOthers = [...new Set(others.map((o) => o.service))].join(", ");
-      const othersText = merged?.result || !others.length
-        ? " to an HTTPRoute"
+      const othersText = merged?.result
+        ? foreignGroup.length
+          ? ` to an HTTPRoute merged with ${foreignGroup.map((f) => `${f.label} (${f.where})`).join(", ")}, deleting ${foreignGroup.length > 1 ? "them" : "it"} in the same change`
+          : " to an HTTPRoute"
+        : !others.length
+          ? " to an HTTPRoute"
         : merged?.problems[0]?.code === "merge-order"
           ? ` and ${list} to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides`
           : ` to an HTTPRoute together with ${list}, which also route${others.length === 1 ? "s" : ""} Service ${servicesOfOthers}`;
@@ -214,7 +247,7 @@ export default createRule<MessageIds, Options>({
                 together: delegatesText + togetherText,
               },
               ops,
-              ...(merged?.result ? { also: group.map((r) => ({ resource: r, ops: [{ op: "removeResource" as const }] })) } : {}),
+              ...(merged?.result && inFileGroup.length ? { also: inFileGroup.map((r) => ({ resource: r, ops: [{ op: "removeResource" as const }] })) } : {}),
             },
           ]
         : [];
@@ -231,3 +264,4 @@ function keyOf(problem: ConvertProblem): string {
 function samePath(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+

@@ -159,6 +159,8 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
     rec.listeners = asArray(spec.listeners).filter(isObject).map(listener);
     rec.serviceAccount = rec.annotations["gateway.istio.io/service-account"] || rec.name;
     if (rec.labels["istio.io/waypoint-for"] !== undefined) rec.waypointFor = rec.labels["istio.io/waypoint-for"];
+  } else if (kind === "Gateway" && isIstioGroup(group)) {
+    rec.selector = isObject(spec.selector) ? stringMap(spec.selector) : null;
   } else if (kind === "VirtualService" && isIstioGroup(group)) {
     rec.hosts = strings(spec.hosts);
     rec.gateways = strings(spec.gateways);
@@ -169,6 +171,7 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
       (u) => `${u.host}\0${u.subset}`,
     );
     rec.destinationHosts = [...new Set(uses.map((d) => d.host))];
+    if (isObject(value.spec)) rec.spec = value.spec;
   } else if (kind === "ServiceEntry" && isIstioGroup(group)) {
     rec.hosts = strings(spec.hosts);
   } else if (kind === "DestinationRule" && isIstioGroup(group)) {

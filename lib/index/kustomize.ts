@@ -208,6 +208,8 @@ export function skeletonOf(rec: ResourceRecord): PlainObject {
     }
   } else if (tpl && rec.podLabels) {
     setIn(obj, [...tpl, "metadata", "labels"], { ...rec.podLabels });
+  } else if (rec.kind === "VirtualService" && rec.spec) {
+    obj.spec = structuredClone(rec.spec);
   }
   return obj;
 }
@@ -246,6 +248,9 @@ export function applySkeleton(rec: ResourceRecord, obj: PlainObject): ResourceRe
     }
   } else if (tpl && rec.podLabels) {
     out.podLabels = stringMap(getIn(obj, [...tpl, "metadata", "labels"]));
+  } else if (rec.kind === "VirtualService" && rec.spec) {
+    if (isObject(obj.spec)) out.spec = obj.spec;
+    else delete out.spec;
   }
   if (rec.kind === "Pod" && rec.group === "") out.podLabels = out.labels;
   return out;

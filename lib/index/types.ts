@@ -58,6 +58,7 @@ export interface ResourceRecord {
    * Istio policies (AuthorizationPolicy, RequestAuthentication, PeerAuthentication, Telemetry, WasmPlugin):
    * `spec.selector.matchLabels` (null when there is no `selector`; `{}` when it is empty).
    * EnvoyFilter: `spec.workloadSelector.labels`.
+   * Gateway (networking.istio.io): `spec.selector`, the labels of its gateway pods (null when absent).
    */
   selector?: Labels | null;
   /** Service: `spec.ports`. */
@@ -82,6 +83,11 @@ export interface ResourceRecord {
   subsetsUsed?: SubsetUse[];
   /** VirtualService: every destination host of http/tcp/tls routes and mirrors (deduplicated). */
   destinationHosts?: string[];
+  /**
+   * VirtualService: `spec` as written (plain data, patched like the other fields), so that a VirtualService can
+   * be converted together with the other VirtualServices of its Service and with its delegates in other files.
+   */
+  spec?: Record<string, unknown>;
   /** DestinationRule: `spec.host`. */
   host?: string;
   /** DestinationRule: `spec.subsets`. */

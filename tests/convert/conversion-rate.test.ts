@@ -85,14 +85,16 @@ function outcomes(set: string, rel: string, messages: Linter.LintMessage[], expe
   const main = messages.filter((m) => m.messageId === "preferHttpRoute" || m.messageId === "notConvertible");
   expect(main.length, `${set} ${rel}: one report per mesh VirtualService`).toBe(expected);
   return main.map((m) => {
-    const resource = m.message.slice(0, m.message.indexOf(" routes mesh traffic."));
+    // The message starts with the resource ("VirtualService ns/name routes mesh traffic…"); the refusal's reason
+    // follows "automatically: " (both however the rest of the message is worded).
+    const resource = m.message.slice(0, m.message.indexOf(" routes mesh traffic"));
     const name = resource.replace(/^VirtualService /, "");
     if (m.messageId === "preferHttpRoute") {
       expect(m.suggestions?.length, `${rel} ${name}: a suggestion`).toBe(1);
       return { set, file: rel, name, outcome: "converted", detail: m.suggestions![0].desc };
     }
     const keys = messages.filter((x) => x.messageId === "noEquivalent" && x.message.startsWith(`${resource}: `)).map((x) => /`([^`]+)`/.exec(x.message)?.[1] ?? "?");
-    const reason = m.message.slice(m.message.indexOf("It cannot be converted automatically: ") + "It cannot be converted automatically: ".length);
+    const reason = m.message.slice(m.message.lastIndexOf("automatically: ") + "automatically: ".length);
     return keys.length
       ? { set, file: rel, name, outcome: "no equivalent", detail: `no HTTPRoute equivalent: ${[...new Set(keys)].join(", ")}` }
       : { set, file: rel, name, outcome: "refused", detail: reason };

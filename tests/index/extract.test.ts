@@ -8,6 +8,17 @@ function records(text: string, file = "/repo/x.yaml"): ResourceRecord[] {
 }
 
 describe("per-kind extracts", () => {
+  it("VirtualService: hosts, mesh, and the spec as written", () => {
+    const [vs] = records(`apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews}
+spec:
+  hosts: [reviews]
+  http:
+    - delegate: {name: reviews-api}
+`);
+    expect(vs).toMatchObject({ hosts: ["reviews"], mesh: true, spec: { hosts: ["reviews"], http: [{ delegate: { name: "reviews-api" } }] } });
+  });
   it("workloads and pods: pod labels and service account", () => {
     const [cron, pod, sts] = records(`apiVersion: batch/v1
 kind: CronJob

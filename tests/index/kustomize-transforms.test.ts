@@ -69,6 +69,13 @@ describe("patches", () => {
     applyJson6902(obj, [{ op: "add", path: "/list/-", value: 3 }, { op: "move", from: "/list/0", path: "/first" }]);
     expect(obj).toEqual({ list: [2, 3], first: 1 });
   });
+  it("a VirtualService's spec is kept and patched (prefer-httproute converts it with others of its unit)", () => {
+    const spec = { hosts: ["reviews"], http: [{ route: [{ destination: { host: "reviews" } }] }] };
+    const vs = rec("VirtualService", "reviews", { group: "networking.istio.io", apiVersion: "networking.istio.io/v1", spec });
+    const patched = applyPatch([r(vs)], { target: { kind: "VirtualService", name: "reviews" }, json6902: true }, [[{ op: "add", path: "/spec/http/0/timeout", value: "5s" }]]);
+    expect(patched[0].rec.spec).toEqual({ hosts: ["reviews"], http: [{ route: [{ destination: { host: "reviews" } }], timeout: "5s" }] });
+    expect(vs.spec).toEqual({ hosts: ["reviews"], http: [{ route: [{ destination: { host: "reviews" } }] }] });
+  });
   it("label selectors of patch targets", () => {
     expect(labelSelectorMatches("app=web,tier!=db", { app: "web", tier: "fe" })).toBe(true);
     expect(labelSelectorMatches("app in (web, api),!legacy", { app: "api" })).toBe(true);

@@ -51,3 +51,116 @@ describe("copies of the Service and DestinationRule outside the unit", () => {
     expect(messages[0].message).toContain("Service reviews in namespace shop is not known");
   });
 });
+
+describe("the other files of the unit (fixture tests/fixtures/repos/conversion-units)", () => {
+  const UNIT = fileURLToPath(new URL("../fixtures/repos/conversion-units", import.meta.url));
+  const at = (file: string) => ({ filename: path.join(UNIT, "shop", file), settings: { "istio-ambient": { root: UNIT } } });
+
+  it("merges another file's VirtualService of the Service when no request matches both, naming it for deletion (not the older copy of this one)", () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+  namespace: bookinfo
+spec:
+  hosts:
+    - reviews
+  http:
+    - match:
+        - uri:
+            exact: /v1/reviews
+      route:
+        - destination:
+            host: reviews
+            port:
+              number: 9080
+`;
+    const messages = lint(vs, "prefer-httproute", rule, at("reviews.yaml"));
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
+    expect(messages[0].message).toContain("merged with VirtualService bookinfo/reviews-v2 (shop/reviews-v2.yaml:1), deleting it in the same change");
+    expect(messages[0].message).not.toContain("reviews-old");
+    const out = applySuggestion(vs, messages[0]);
+    expect(out).toMatch(/kind: HTTPRoute[\s\S]*value: \/v1\/reviews[\s\S]*value: \/v2\/reviews/);
+  });
+
+  it("a root converts with its delegate from another file of the unit", () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: ratings
+  namespace: bookinfo
+spec:
+  hosts:
+    - ratings
+  http:
+    - name: root
+      delegate:
+        name: ratings-api
+`;
+    const messages = lint(vs, "prefer-httproute", rule, at("ratings.yaml"));
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
+    expect(messages[0].suggestions![0].desc).toContain("expanding delegate ratings-api (shop/ratings-api.yaml:1)");
+    const out = applySuggestion(vs, messages[0]);
+    expect(out).toMatch(/kind: HTTPRoute[\s\S]*name: root-api[\s\S]*type: Exact\n\s+value: \/ratings[\s\S]*name: ratings\n\s+port: 9080/);
+  });
+
+  it("a root whose delegate is in no file of the unit is refused for that reason, not as a feature without equivalent", () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: orphan
+  namespace: bookinfo
+spec:
+  hosts:
+    - ratings
+  http:
+    - delegate:
+        name: missing
+`;
+    const messages = lint(vs, "prefer-httproute", rule, at("orphan.yaml"));
+    expect(messages.map((m) => m.messageId)).toEqual(["notConvertible"]);
+    expect(messages[0].message).toContain("delegate VirtualService bookinfo/missing is not known");
+  });
+
+  it("a delegate whose mesh root is in another file: only its keys without an equivalent are reported", () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: details-api
+  namespace: bookinfo
+spec:
+  http:
+    - fault:
+        abort:
+          httpStatus: 503
+          percentage:
+            value: 10
+      route:
+        - destination:
+            host: details
+`;
+    const messages = lint(vs, "prefer-httproute", rule, at("details-api.yaml"));
+    expect(messages.map((m) => m.messageId)).toEqual(["noEquivalent"]);
+    expect(messages[0].message).toContain("`fault`");
+  });
+
+  it("a delegate of an ingress-only root in another file is not a mesh VirtualService", () => {
+    const vs = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: web-api
+  namespace: bookinfo
+spec:
+  http:
+    - fault:
+        abort:
+          httpStatus: 503
+          percentage:
+            value: 10
+      route:
+        - destination:
+            host: details
+`;
+    expect(lint(vs, "prefer-httproute", rule, at("web-api.yaml"))).toEqual([]);
+  });
+});
