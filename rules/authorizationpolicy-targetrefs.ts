@@ -1,7 +1,7 @@
-import { createRule, type Suggestion } from "../lib/create-rule.js";
-import { isIstioKind, displayName, isObject } from "../lib/k8s/resource.js";
-import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/index/view.js";
+import { createRule, type CheckContext, type Suggestion } from "../lib/create-rule.js";
+import { isIstioKind, displayName, isObject, type PlainObject } from "../lib/k8s/resource.js";
+import { selectorMatches, workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView } from "../lib/index/view.js";
 import { attachment, l7Attributes, selectsGatewayPods, ztunnelOutcome, type ZtunnelOutcome, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import {
   chooseWaypoint,
@@ -15,32 +15,49 @@ import {
 import { waypointFor } from "../lib/settings.js";
 import { bypassDeny } from "../lib/istio/bypass.js";
 import { knownWaypointPrincipals } from "../lib/istio/waypoint.js";
+import {
+  objectFacts,
+  trustDomainUses,
+  unitPolicyFacts,
+  ztunnelPoliciesFor,
+  type Applied,
+  type PolicyFacts,
+  type TrustDomainUse,
+} from "../lib/istio/enforcement.js";
+import { moveSafety, splitPlan, type MoveSafety } from "../lib/istio/move-to-waypoint.js";
+import { splitOffPolicy, waypointAllowPolicy } from "../lib/convert/waypoint-migration.js";
+import type { Resource } from "../lib/yaml/documents.js";
+import type { EditOp } from "../lib/yaml/edit.js";
 
 type MessageIds =
   | "allowDropped"
   | "allowDeniesAll"
+  | "allowOthersAdmit"
   | "denyBroader"
   | "denyNoEffect"
   | "unsupportedAction"
+  | "trustDomains"
   | "useService"
   | "useServiceIn"
+  | "useServiceUnsafe"
   | "useServiceSameWorkloads"
   | "useWiderService"
   | "useGuessedService"
   | "useWaypoint"
-  | "useWaypointClass";
+  | "useWaypointClass"
+  | "splitPolicy"
+  | "addWaypointAllow"
+  | "usePrincipals";
 
 interface Options {
   /** Extra label sets that select Envoy gateway pods (selectors on gateways keep working in ambient). */
   gatewaySelectors: Record<string, string>[];
 }
 
-const TO_WAYPOINT = "Attach it to a waypoint with `targetRefs` instead.";
-
 const ATTACHED: Record<string, string> = {
-  selector: "is attached by `selector`",
-  namespace: "applies namespace-wide (no selector)",
-  mesh: "applies mesh-wide (root namespace, no selector)",
+  selector: "selector",
+  namespace: "namespace-wide",
+  mesh: "mesh-wide",
 };
 
 export default createRule<MessageIds, Options>({
@@ -49,7 +66,7 @@ export default createRule<MessageIds, Options>({
     type: "problem",
     docs: {
       description:
-        "AuthorizationPolicies with HTTP attributes, or action CUSTOM/AUDIT, must be attached to a waypoint with targetRefs: ztunnel cannot enforce them",
+        "AuthorizationPolicies with HTTP attributes, trust domains or action CUSTOM must be attached to a waypoint with targetRefs: ztunnel cannot enforce them",
       recommended: "error",
     },
     fixable: "code",
@@ -65,29 +82,29 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       allowDropped:
-        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel cannot evaluate HTTP attributes: it drops the {{dropped}} of this ALLOW policy that use them, so the traffic they allowed will be DENIED. " +
-        TO_WAYPOINT,
+        "{{resource}} ({{attached}}): ztunnel drops the {{dropped}} using HTTP attribute `{{attribute}}` (line {{line}}), so what they allowed is denied; use `targetRefs`.",
       allowDeniesAll:
-        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. " +
-        TO_WAYPOINT,
+        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP attribute `{{attribute}}`, line {{line}}), so all traffic to its pods is denied; use `targetRefs`.",
+      allowOthersAdmit:
+        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP attribute `{{attribute}}`, line {{line}}); only what {{others}} admits still reaches its pods.",
       denyBroader:
-        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). ztunnel enforces this DENY without its HTTP conditions, so it denies more traffic than intended. " +
-        TO_WAYPOINT,
+        "{{resource}} ({{attached}}): ztunnel enforces this DENY without HTTP attribute `{{attribute}}` (line {{line}}), denying more than written; use `targetRefs`.",
       denyNoEffect:
-        "{{resource}} {{attached}} and uses the HTTP attribute `{{attribute}}` (line {{line}}). Without its HTTP conditions this DENY has nothing left that ztunnel can match: it will have NO EFFECT (fail-open). " +
-        TO_WAYPOINT,
+        "{{resource}} ({{attached}}): without HTTP attribute `{{attribute}}` (line {{line}}) this DENY matches nothing at ztunnel (fail-open); use `targetRefs`.",
       unsupportedAction:
-        "{{resource}} {{attached}} with action {{action}} (line {{line}}). ztunnel does not support {{action}} policies, so it will NOT be enforced in ambient mode. " +
-        TO_WAYPOINT,
-      useService: "Replace the selector with `targetRefs` to Service {{name}} (it selects the same pods).",
-      useServiceIn: "Replace the selector with `targetRefs` to Service {{name}} ({{where}}; it selects the same pods).",
-      useServiceSameWorkloads:
-        "Replace the selector with `targetRefs` to Service {{name}} ({{where}}): its selector {{selector}} is not these matchLabels, but it selects the same workloads in this repository ({{workloads}}). Check that no other pods carry its labels.",
-      useWiderService:
-        "Replace the selector with `targetRefs` to Service {{name}} ({{where}}): it selects more pods than this policy (its selector {{selector}} does not require {{missing}}), and the policy would apply to all of them.",
-      useGuessedService: "Replace the selector with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
-      useWaypoint: "Attach the policy to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
-      useWaypointClass: "Attach the policy to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+        "{{resource}} ({{attached}}): ztunnel does not support action {{action}} (line {{line}}), so the policy is not enforced; use `targetRefs`.",
+      trustDomains: "{{resource}} ({{attached}}): ztunnel ignores `{{attribute}}` (line {{line}}), so {{effect}}.",
+      useService: "Replace the selector with `targetRefs` to Service {{name}}.",
+      useServiceIn: "Replace the selector with `targetRefs` to Service {{name}} ({{where}}).",
+      useServiceUnsafe: "Target Service {{name}}{{where}}, but {{reason}}.",
+      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): another selector, the same workloads here ({{workloads}}).",
+      useWiderService: "Target Service {{name}} ({{where}}): it also selects pods without {{missing}}.",
+      useGuessedService: "Target Service {{name}} (a guess from the `app` label: check that it selects these pods).",
+      useWaypoint: "Attach the policy to the waypoint Gateway {{name}} (every Service using it).",
+      useWaypointClass: "Attach the policy to every waypoint (GatewayClass istio-waypoint).",
+      splitPolicy: "Split: move {{count}} rule(s) to {{name}} on Service {{service}} (`targetRefs`); the ingress rules stay here.",
+      addWaypointAllow: "Add {{name}}: an L4 ALLOW for the waypoint `{{principal}}`, which default deny would block.",
+      usePrincipals: "Replace `{{attribute}}` with `{{field}}` patterns {{values}} (the same callers).",
     },
   },
   defaultOptions: { gatewaySelectors: [] },
@@ -95,6 +112,8 @@ export default createRule<MessageIds, Options>({
     const { resources, settings, options, report, line } = ctx;
     let view: RepoView | undefined;
     const repo = () => (view ??= repoView(ctx));
+    let unitFacts: PolicyFacts[] | undefined;
+    const facts = () => (unitFacts ??= unitPolicies(ctx));
     for (const resource of resources) {
       if (!isIstioKind(resource, "AuthorizationPolicy")) continue;
       const policy = resource.value;
@@ -103,15 +122,42 @@ export default createRule<MessageIds, Options>({
       const spec = isObject(policy.spec) ? policy.spec : {};
       const matchLabels = workloadSelectorLabels(spec.selector) ?? {};
       if (how === "selector" && selectsGatewayPods(matchLabels, options.gatewaySelectors)) continue;
-      const outcome = ztunnelOutcome(policy);
-      if (!outcome) continue;
       // A Kustomize patch without `selector` is a fragment of a policy defined elsewhere: it is not namespace-wide.
       if (how !== "selector" && ctx.recordOf(resource)?.partial) continue;
+      const action = typeof spec.action === "string" && spec.action ? spec.action.toUpperCase() : "ALLOW";
+      // AUDIT and dry-run policies enforce nothing anywhere: authorizationpolicy-audit-dry-run reports what is lost.
+      if (action === "AUDIT" || isDryRun(policy)) continue;
+      const namespace = ctx.namespaceOf(resource);
+      const own = ownFacts(resource, namespace);
+      const outcome = ztunnelOutcome(policy);
+      const tds = outcome ? [] : trustDomainUses(own.rules ?? []);
+      if (!outcome && !tds.length) continue;
       // A waypoint-bypass DENY must stay on ztunnel (selector): require-bypass-prevention reports its HTTP attributes.
-      if (outcome.kind !== "unsupported-action" && bypassDeny(policy, knownWaypointPrincipals(ctx.repo(), settings, ctx.namespaceOf(resource)))) continue;
+      if (outcome && outcome.kind !== "unsupported-action" && bypassDeny(policy, knownWaypointPrincipals(ctx.repo(), settings, namespace))) continue;
+
+      const pods = { namespace: how === "mesh" ? undefined : namespace, labels: matchLabels, workloads: repo().workloads(namespace).map((w) => w.podLabels) };
+      // The other policies ztunnel enforces on these pods (the ALLOW union, DENY precedence, root-namespace defaults).
+      const others = ztunnelPoliciesFor(
+        facts().filter((f) => f.key !== own.key),
+        pods,
+        settings.rootNamespace,
+      );
+
+      if (!outcome) {
+        const use = tds[0];
+        report({
+          resource,
+          path: use.path,
+          messageId: "trustDomains",
+          data: { resource: displayName(resource), attached: ATTACHED[how], attribute: use.field, line: line(resource, use.path), effect: trustDomainEffect(own.action, use) },
+          suggest: principalSuggestions(policy, tds),
+        });
+        continue;
+      }
 
       const trigger = outcome.kind === "unsupported-action" ? null : l7Attributes(policy)[0];
       const triggerPath = trigger ? trigger.path : (["spec", "action"] as const);
+      const otherAllows = others.filter((a) => a.policy.action === "ALLOW" && (a.policy.rules === undefined || a.policy.rules.length > 0));
       const data = {
         resource: displayName(resource),
         attached: ATTACHED[how],
@@ -119,24 +165,51 @@ export default createRule<MessageIds, Options>({
         line: line(resource, triggerPath),
         action: outcome.kind === "unsupported-action" ? outcome.action : "",
         dropped: outcome.kind === "allow-dropped" ? (outcome.droppedRules === 1 ? "rule" : `${outcome.droppedRules} rules`) : "",
+        others: otherAllows
+          .slice(0, 2)
+          .map((a) => `${a.policy.facts.namespace ? `${a.policy.facts.namespace}/` : ""}${a.policy.facts.name}`)
+          .join(", ") + (otherAllows.length > 2 ? ` and ${otherAllows.length - 2} more` : ""),
       };
 
-      // Fix / suggestions: which targets can the policy move to? (This file, then the rest of the repository.)
       const hasSelector = how === "selector";
-      const namespace = ctx.namespaceOf(resource);
       const suggest: Suggestion<MessageIds>[] = [];
-      let fix = null;
+      let fix: EditOp[] | null = null;
       if (hasSelector) {
         const v = repo();
         const services = v.services(namespace);
-        const where = (s: (typeof services)[number]) => v.where(s, (r) => line(r, ["metadata", "name"]));
+        const where = (s: ServiceView) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
-        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads(namespace));
-        // Only an equal selector is the same pods by definition: the fix needs exactly one such Service, and one
-        // surely in the policy's namespace (a Service of unknown namespace elsewhere may be deployed anywhere).
-        if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);
+        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads());
+        const single = found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace) ? found.exact[0] : undefined;
+        const safety = single ? moveSafety({ repo: ctx.repo(), settings, policy: own, service: serviceRecord(ctx, single), others, otherServices: otherSelecting(services, single, matchLabels, v) }) : undefined;
+        // The fix: exactly one Service with this selector, bound to a waypoint of the unit, every rule for traffic
+        // that passes that waypoint, and ztunnel still admitting the waypoint once the policy has moved.
+        if (single && safety?.safe) fix = ops(single.name);
         const opts = { namespace, services, sameNamespace: inNamespaceOf, where, guess: true };
-        for (const x of serviceSuggestions(found, matchLabels, opts)) suggest.push({ messageId: x.messageId, data: x.data, ops: ops(x.name) });
+        for (const x of serviceSuggestions(found, matchLabels, opts)) {
+          if (x.name === single?.name && safety && !safety.safe) {
+            // Not the fix: say what the move would break.
+            const whereText = single.resource !== undefined ? "" : ` (${where(single)})`;
+            suggest.push({ messageId: "useServiceUnsafe", data: { name: x.name, where: whereText, reason: reasonText(safety) }, ops: ops(x.name) });
+          } else {
+            suggest.push({ messageId: x.messageId, data: x.data, ops: ops(x.name) });
+          }
+        }
+        if (single && safety) {
+          const moved = splitPlan(safety, own.rules?.length ?? 0);
+          if (moved) {
+            const split = splitOffPolicy(policy, single.name, moved, policyNames(facts(), namespace));
+            suggest.push({
+              messageId: "splitPolicy",
+              data: { count: moved.length, name: split.name, service: single.name },
+              ops: [...moved.map((i): EditOp => ({ op: "remove", path: ["spec", "rules", i] })), { op: "addResourceAfter", value: split.resource }],
+            });
+          }
+          if (safety.waypoint?.principal && safety.waypointAdmitted === false) {
+            const allow = waypointAllowPolicy(policy, safety.waypoint.principal, matchLabels, policyNames(facts(), namespace));
+            suggest.push({ messageId: "addWaypointAllow", data: { name: allow.name, principal: safety.waypoint.principal }, ops: [{ op: "addResourceAfter", value: allow.resource }] });
+          }
+        }
       }
       if (how === "mesh") {
         suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), false) });
@@ -151,7 +224,7 @@ export default createRule<MessageIds, Options>({
       report({
         resource,
         path: hasSelector ? ["spec", "selector"] : ["spec"],
-        messageId: messageFor(outcome),
+        messageId: messageFor(outcome, otherAllows),
         data,
         fix,
         suggest,
@@ -160,10 +233,99 @@ export default createRule<MessageIds, Options>({
   },
 });
 
-function messageFor(outcome: ZtunnelOutcome): MessageIds {
+function isDryRun(policy: PlainObject): boolean {
+  const metadata = isObject(policy.metadata) ? policy.metadata : {};
+  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
+  return String(annotations["istio.io/dry-run"] ?? "").trim().toLowerCase() === "true";
+}
+
+function ownFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
+  return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
+}
+
+/** The unit's AuthorizationPolicies: this file's from its text, the others from the index. */
+function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
+  const own = ctx.resources.filter((r) => isIstioKind(r, "AuthorizationPolicy") && !ctx.recordOf(r)?.partial).map((r) => ownFacts(r, ctx.namespaceOf(r)));
+  const file = ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename;
+  return unitPolicyFacts(ctx.repo().byKind("AuthorizationPolicy"), file, own);
+}
+
+function policyNames(facts: readonly PolicyFacts[], namespace: string | undefined): Set<string> {
+  return new Set(facts.filter((f) => f.namespace === undefined || namespace === undefined || f.namespace === namespace).map((f) => f.name));
+}
+
+function serviceRecord(ctx: CheckContext<MessageIds, Options>, service: ServiceView) {
+  return service.record ?? (service.resource ? ctx.recordOf(service.resource) : undefined);
+}
+
+/** Other Services of the namespace that select some of these pods (their traffic is not covered by a Service target). */
+function otherSelecting(services: readonly ServiceView[], single: ServiceView, matchLabels: Labels, v: RepoView): string[] {
+  const pods = v.workloads(single.namespace).filter((w) => selectorMatches(matchLabels, w.podLabels));
+  return services
+    .filter((s) => s !== single && s.name !== single.name && s.selector && Object.keys(s.selector).length)
+    .filter((s) => selectorMatches(s.selector!, matchLabels) || pods.some((w) => selectorMatches(s.selector!, w.podLabels)))
+    .map((s) => s.name);
+}
+
+function reasonText(safety: MoveSafety): string {
+  switch (safety.reason) {
+    case "no-waypoint":
+      return "no waypoint serves it (nothing would enforce the policy)";
+    case "waypoint-elsewhere":
+      return `its waypoint ${safety.waypoint?.name ?? ""} is not deployed with it (another unit or assumed)`;
+    case "ingress":
+      return `rule ${safety.rule! + 1} admits an ingress gateway, which skips the waypoint`;
+    case "waypoint-identity":
+      return `rule ${safety.rule! + 1} names the waypoint itself (the waypoint sees the client)`;
+    case "ip":
+      return `rule ${safety.rule! + 1} matches client IPs`;
+    case "other-services":
+      return `it covers only traffic addressed to it, not to ${safety.otherServices!.slice(0, 2).join(", ")}`;
+    case "waypoint-denied":
+      return "ztunnel's default deny would then block the waypoint";
+    default:
+      return "check the result";
+  }
+}
+
+function trustDomainEffect(action: string, use: TrustDomainUse): string {
+  const scope = use.onlySource ? "that rule" : "that source";
+  if (action === "DENY") return use.withOthers ? "this DENY applies to callers of every trust domain" : `${scope} never matches and denies nothing (fail-open)`;
+  return use.withOthers ? "this ALLOW admits those callers from any trust domain" : `${scope} never matches, so its callers are denied`;
+}
+
+/**
+ * `trustDomains: [td]` → `principals: ["td/*"]` where the source names no principals; `notTrustDomains` joins
+ * `notPrincipals` (a source matches when it is in none of them). A suggestion: trust domain aliases expand
+ * principals and trust domains differently.
+ */
+function principalSuggestions(policy: PlainObject, uses: readonly TrustDomainUse[]): Suggestion<MessageIds>[] {
+  const out: Suggestion<MessageIds>[] = [];
+  for (const use of uses) {
+    const sourcePath = use.path.slice(0, -1);
+    let node: unknown = policy;
+    for (const k of sourcePath) node = isObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[k] : undefined;
+    if (!isObject(node)) continue;
+    const domains = (Array.isArray(node[use.field]) ? (node[use.field] as unknown[]) : []).filter((d): d is string => typeof d === "string" && d.length > 0 && !d.includes("*"));
+    if (!domains.length) continue;
+    const patterns = domains.map((d) => `${d}/*`);
+    const target = use.field === "trustDomains" ? "principals" : "notPrincipals";
+    const existing = Array.isArray(node[target]) ? (node[target] as unknown[]) : [];
+    if (target === "principals" && existing.length) continue; // principals AND trust domains: no single list says it
+    const value = [...existing, ...patterns];
+    const ops: EditOp[] = existing.length
+      ? [{ op: "remove", path: use.path }, { op: "set", path: [...sourcePath, target], value }]
+      : [{ op: "replacePair", path: use.path, key: target, value }];
+    out.push({ messageId: "usePrincipals", data: { attribute: use.field, field: target, values: patterns.map((p) => `"${p}"`).join(", ") }, ops });
+  }
+  return out;
+}
+
+function messageFor(outcome: ZtunnelOutcome, otherAllows: readonly Applied[]): MessageIds {
   switch (outcome.kind) {
     case "allow-dropped":
-      return outcome.droppedRules >= outcome.totalRules ? "allowDeniesAll" : "allowDropped";
+      if (outcome.droppedRules < outcome.totalRules) return "allowDropped";
+      return otherAllows.length ? "allowOthersAdmit" : "allowDeniesAll";
     case "deny-broader":
       return "denyBroader";
     case "deny-no-effect":
@@ -172,3 +334,4 @@ function messageFor(outcome: ZtunnelOutcome): MessageIds {
       return "unsupportedAction";
   }
 }
+

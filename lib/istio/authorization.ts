@@ -11,18 +11,13 @@ import type { Path } from "../yaml/ast.js";
 /** `rules[].to[].operation` fields ztunnel cannot evaluate. */
 export const L7_OPERATION_FIELDS = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"] as const;
 /**
- * `rules[].from[].source` fields ztunnel cannot evaluate. `remoteIpBlocks` come from X-Forwarded-For / PROXY
- * protocol; trust domains have no ztunnel match field (newer istiod reports them like HTTP attributes,
- * older ones dropped them silently: either way ztunnel does not enforce them).
+ * `rules[].from[].source` fields ztunnel cannot evaluate (istiod's `httpSources`). `remoteIpBlocks` come from
+ * X-Forwarded-For / PROXY protocol. Trust domains are not among them: istiod does not convert them at all (no
+ * ztunnel match field, no warning), see `TRUST_DOMAIN_FIELDS` and lib/istio/enforcement.ts.
  */
-export const L7_SOURCE_FIELDS = [
-  "requestPrincipals",
-  "notRequestPrincipals",
-  "remoteIpBlocks",
-  "notRemoteIpBlocks",
-  "trustDomains",
-  "notTrustDomains",
-] as const;
+export const L7_SOURCE_FIELDS = ["requestPrincipals", "notRequestPrincipals", "remoteIpBlocks", "notRemoteIpBlocks"] as const;
+/** `rules[].from[].source` fields ztunnel silently ignores. */
+export const TRUST_DOMAIN_FIELDS = ["trustDomains", "notTrustDomains"] as const;
 /** The only `when` keys ztunnel enforces. */
 export const L4_WHEN_KEYS = new Set(["source.ip", "source.namespace", "source.principal", "destination.ip", "destination.port"]);
 

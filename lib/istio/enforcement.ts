@@ -552,3 +552,16 @@ export function trustDomainUses(rules: readonly unknown[]): TrustDomainUse[] {
 export { ruleHasHttp };
 
 export const _internal = { toClauses, not };
+
+/**
+ * The AuthorizationPolicies a unit shows: the linted file's (`own`, read from its text) and the other files'
+ * index records (`records`, already scoped to the unit; patches left out).
+ */
+export function unitPolicyFacts(records: readonly ResourceRecord[], file: string, own: readonly PolicyFacts[]): PolicyFacts[] {
+  const out = own.slice();
+  for (const r of records) {
+    if (r.kind !== "AuthorizationPolicy" || !r.group.endsWith("istio.io") || r.partial || r.file === file) continue;
+    out.push(recordFacts(r));
+  }
+  return out;
+}

@@ -51,9 +51,32 @@ export function computeEdits(file: EditableFile, resource: Resource, ops: readon
     if (!e) return null;
     edits.push(...e);
   }
-  edits.sort((a, b) => a.range[0] - b.range[0]);
+  placeInsertsAfterRemovals(file.text, edits, style.eol);
+  edits.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
   for (let i = 1; i < edits.length; i++) if (edits[i].range[0] < edits[i - 1].range[1]) return null;
   return edits;
+}
+
+/**
+ * An insertion that falls at the end of a removed range (adding a resource after a document whose last lines are
+ * removed) moves to the start of that range: the removal takes whole lines, so the insertion then starts a line
+ * and ends with the line break the removal took.
+ */
+function placeInsertsAfterRemovals(text: string, edits: TextEdit[], eol: string): void {
+  for (const ins of edits) {
+    if (ins.range[0] !== ins.range[1] || !ins.text) continue;
+    const p = ins.range[0];
+    const removal = edits.find((e) => e !== ins && e.text === "" && e.range[0] < p && p <= e.range[1]);
+    if (!removal) continue;
+    const a = removal.range[0];
+    const lineStart = a === 0 || text[a - 1] === "\n";
+    const tookBreak = text.slice(p, removal.range[1]).includes("\n");
+    let t = ins.text;
+    if (lineStart && t.startsWith(eol)) t = t.slice(eol.length);
+    if (tookBreak && !t.endsWith(eol)) t += eol;
+    ins.range = [a, a];
+    ins.text = t;
+  }
 }
 
 function yamlEdit(file: EditableFile, style: YamlStyle, resource: Resource, op: EditOp): TextEdit[] | null {

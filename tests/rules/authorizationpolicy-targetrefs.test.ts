@@ -91,6 +91,31 @@ spec:
         notPrincipals: ["cluster.local/ns/bookinfo/sa/waypoint"]
 `;
 
+/** The bookinfo Namespace bound to its waypoint, and the waypoint, in the same unit as the policy (istio.io "Migrate policies"). */
+const BOUND = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: bookinfo
+  labels:
+    istio.io/dataplane-mode: ambient
+    istio.io/use-waypoint: waypoint
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: waypoint
+  namespace: bookinfo
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - name: mesh
+    port: 15008
+    protocol: HBONE
+---
+`;
+/** Lines BOUND adds before the Service. */
+const B = BOUND.split("\n").length - 1;
+
 /** Shorthand expanded below into the guessed-Service and waypoint suggestions of a case. */
 const GUESS = "GUESS" as never;
 const SELECTOR = /  selector:\n    matchLabels:\n      app: (\S+)\n/;
@@ -186,19 +211,48 @@ spec:
   ],
   invalid: [
     {
-      name: "ALLOW with methods, Service in the same file selects the same pods: fix to targetRefs",
-      code: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS,
-      output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
+      name: "ALLOW with methods, the one Service selecting the same pods is bound to a waypoint of the unit: fix to targetRefs",
+      code: BOUND + REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS,
+      output: BOUND + REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
       errors: [
         {
-          message:
-            "AuthorizationPolicy bookinfo/allow-get-reviews is attached by `selector` and uses the HTTP attribute `methods` (line 31). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
-          line: 21,
+          message: `AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP attribute \`methods\`, line ${31 + B}), so all traffic to its pods is denied; use \`targetRefs\`.`,
+          line: 21 + B,
           column: 3,
-          endLine: 21,
+          endLine: 21 + B,
           endColumn: 11,
           suggestions: [
-            { messageId: "useService", data: { name: "reviews" }, output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS },
+            { messageId: "useService", data: { name: "reviews" }, output: BOUND + REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS },
+            {
+              messageId: "useWaypoint",
+              data: { name: "waypoint" },
+              output:
+                BOUND +
+                REVIEWS_SERVICE +
+                "---\n" +
+                ALLOW_GET_REVIEWS.replace(
+                  "  selector:\n    matchLabels:\n      app: reviews\n",
+                  "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n",
+                ),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the same without a waypoint: no fix (nothing would enforce the policy), the Service is a suggestion that says so",
+      code: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS,
+      output: null,
+      errors: [
+        {
+          messageId: "allowDeniesAll",
+          line: 21,
+          suggestions: [
+            {
+              messageId: "useServiceUnsafe",
+              data: { name: "reviews", where: "", reason: "no waypoint serves it (nothing would enforce the policy)" },
+              output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
+            },
             {
               messageId: "useWaypoint",
               data: { name: "waypoint" },
@@ -259,7 +313,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/mixed is attached by `selector` and uses the HTTP attribute `paths` (line 16). ztunnel cannot evaluate HTTP attributes: it drops the rule of this ALLOW policy that use them, so the traffic they allowed will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+            "AuthorizationPolicy bookinfo/mixed (selector): ztunnel drops the rule using HTTP attribute `paths` (line 16), so what they allowed is denied; use `targetRefs`.",
           line: 7,
           suggestions: GUESS,
         },
@@ -358,7 +412,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy foo/ext-authz is attached by `selector` with action CUSTOM (line 10). ztunnel does not support CUSTOM policies, so it will NOT be enforced in ambient mode. Attach it to a waypoint with `targetRefs` instead.",
+            "AuthorizationPolicy foo/ext-authz (selector): ztunnel does not support action CUSTOM (line 10), so the policy is not enforced; use `targetRefs`.",
           suggestions: GUESS,
         },
       ],
@@ -381,7 +435,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy example-authz applies namespace-wide (no selector) and uses the HTTP attribute `requestPrincipals` (line 11). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+            "AuthorizationPolicy example-authz (namespace-wide): ztunnel drops every rule (HTTP attribute `requestPrincipals`, line 11), so all traffic to its pods is denied; use `targetRefs`.",
           line: 6,
           suggestions: [
             {
@@ -484,10 +538,12 @@ spec:
       ],
     },
     {
-      name: "flow style and kind: List",
+      name: "flow style and kind: List (Namespace binding and waypoint as List items)",
       code: `apiVersion: v1
 kind: List
 items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: bookinfo, labels: {istio.io/use-waypoint: waypoint}}}
+- {apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {name: waypoint, namespace: bookinfo}, spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}}
 - {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
 - apiVersion: security.istio.io/v1
   kind: AuthorizationPolicy
@@ -497,6 +553,8 @@ items:
       output: `apiVersion: v1
 kind: List
 items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: bookinfo, labels: {istio.io/use-waypoint: waypoint}}}
+- {apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {name: waypoint, namespace: bookinfo}, spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}}
 - {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
 - apiVersion: security.istio.io/v1
   kind: AuthorizationPolicy
@@ -506,7 +564,7 @@ items:
       errors: [
         {
           messageId: "allowDeniesAll",
-          line: 8,
+          line: 10,
           suggestions: [
             { messageId: "useService", output: "SAME_AS_FIX" },
             {
@@ -514,6 +572,8 @@ items:
               output: `apiVersion: v1
 kind: List
 items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: bookinfo, labels: {istio.io/use-waypoint: waypoint}}}
+- {apiVersion: gateway.networking.k8s.io/v1, kind: Gateway, metadata: {name: waypoint, namespace: bookinfo}, spec: {gatewayClassName: istio-waypoint, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}}
 - {apiVersion: v1, kind: Service, metadata: {name: reviews, namespace: bookinfo}, spec: {selector: {app: reviews}, ports: [{port: 9080}]}}
 - apiVersion: security.istio.io/v1
   kind: AuthorizationPolicy
@@ -532,6 +592,8 @@ items:
   "apiVersion": "v1",
   "kind": "List",
   "items": [
+    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "bookinfo", "labels": {"istio.io/use-waypoint": "waypoint"}}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "waypoint", "namespace": "bookinfo"}, "spec": {"gatewayClassName": "istio-waypoint", "listeners": [{"name": "mesh", "port": 15008, "protocol": "HBONE"}]}},
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080}]}},
     {
       "apiVersion": "security.istio.io/v1",
@@ -549,6 +611,8 @@ items:
   "apiVersion": "v1",
   "kind": "List",
   "items": [
+    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "bookinfo", "labels": {"istio.io/use-waypoint": "waypoint"}}},
+    {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "waypoint", "namespace": "bookinfo"}, "spec": {"gatewayClassName": "istio-waypoint", "listeners": [{"name": "mesh", "port": 15008, "protocol": "HBONE"}]}},
     {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "reviews", "namespace": "bookinfo"}, "spec": {"selector": {"app": "reviews"}, "ports": [{"port": 9080}]}},
     {
       "apiVersion": "security.istio.io/v1",
@@ -605,7 +669,7 @@ const CHECKOUT_POLICY = policyIn("checkout-api", "checkout", { app: "checkout" }
 const CHECKOUT_NS_POLICY = policyIn("checkout-all", "checkout", null);
 const swap = (code: string, labels: Record<string, string>, kind: string, group: string, name: string) =>
   code.replace(selectorOf(labels), indentedRefs(kind, group, name));
-const WAYPOINT_MSG = (name: string) => `Attach the policy to the waypoint Gateway ${name} with \`targetRefs\` (applies to every Service that uses this waypoint).`;
+const WAYPOINT_MSG = (name: string) => `Attach the policy to the waypoint Gateway ${name} (every Service using it).`;
 
 cases.valid.push(
   {
@@ -617,10 +681,10 @@ cases.valid.push(
 
 cases.invalid.push(
   {
-    name: "cross-file: the one Service selecting the same pods is in apps/: fix, with the waypoint of the namespace from mesh/",
+    name: "cross-file: the one Service selecting the same pods is in apps/, its waypoint in mesh/ (another unit): a suggestion that says so, no fix",
     code: RATINGS_VIEWER,
     ...inRepo(UPGRADES, "policies/ratings-viewer.yaml"),
-    output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings"),
+    output: null,
     errors: [
       {
         messageId: "allowDeniesAll",
@@ -628,8 +692,8 @@ cases.invalid.push(
         column: 3,
         suggestions: [
           {
-            messageId: "useServiceIn",
-            data: { name: "ratings", where: "apps/ratings/ratings.yaml:1" },
+            messageId: "useServiceUnsafe",
+            data: { name: "ratings", where: " (apps/ratings/ratings.yaml:1)", reason: "its waypoint bookinfo-waypoint is not deployed with it (another unit or assumed)" },
             output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings"),
           },
           {
@@ -649,10 +713,10 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy bookinfo/details-readers is attached by `selector` and uses the HTTP attribute `paths` (line 13). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+          "AuthorizationPolicy bookinfo/details-readers (selector): ztunnel drops every rule (HTTP attribute `paths`, line 13), so all traffic to its pods is denied; use `targetRefs`.",
         suggestions: [
           {
-            desc: "Replace the selector with `targetRefs` to Service details (apps/details/details.yaml:1; it selects the same pods).",
+            desc: "Replace the selector with `targetRefs` to Service details (apps/details/details.yaml:1).",
             output: swap(DETAILS_POLICY, { app: "details" }, "Service", "", "details"),
           },
           {
@@ -675,7 +739,7 @@ cases.invalid.push(
         messageId: "allowDeniesAll",
         suggestions: [
           {
-            desc: "Replace the selector with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1): its selector app=productpage is not these matchLabels, but it selects the same workloads in this repository (productpage-v1). Check that no other pods carry its labels.",
+            desc: "Target Service productpage (apps/productpage/productpage.yaml:1): another selector, the same workloads here (productpage-v1).",
             output: swap(PRODUCTPAGE_POLICY, { app: "productpage", version: "v1" }, "Service", "", "productpage"),
           },
           {
@@ -709,15 +773,19 @@ cases.invalid.push(
     ],
   },
   {
-    name: "cross-file: two waypoints in the namespace: the Service fix stays, one waypoint suggestion each",
+    name: "cross-file: two waypoints in the namespace (in another unit): the Service is a suggestion, one waypoint suggestion each",
     code: CHECKOUT_POLICY,
     ...inRepo(UPGRADES, "policies/checkout-api.yaml"),
-    output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout"),
+    output: null,
     errors: [
       {
         messageId: "allowDeniesAll",
         suggestions: [
-          { messageId: "useServiceIn", data: { name: "checkout", where: "apps/checkout/checkout.yaml:1" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout") },
+          {
+            messageId: "useServiceUnsafe",
+            data: { name: "checkout", where: " (apps/checkout/checkout.yaml:1)", reason: "its waypoint checkout-orders-waypoint is not deployed with it (another unit or assumed)" },
+            output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout"),
+          },
           { messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Gateway", "gateway.networking.k8s.io", "checkout-orders-waypoint") },
           { messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Gateway", "gateway.networking.k8s.io", "checkout-payments-waypoint") },
         ],
@@ -744,15 +812,19 @@ cases.invalid.push(
     ],
   },
   {
-    name: "cross-file (kustomize base): policy and Service both without namespace, in the same render unit: fix",
+    name: "cross-file (kustomize base): policy and Service both without namespace, in the same render unit, no waypoint: a suggestion, no fix",
     code: disk(KUSTOMIZE, "base/authz.yaml"),
     ...inRepo(KUSTOMIZE, "base/authz.yaml"),
-    output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings"),
+    output: null,
     errors: [
       {
         messageId: "allowDeniesAll",
         suggestions: [
-          { messageId: "useServiceIn", data: { name: "ratings", where: "base/ratings.yaml:1" }, output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings") },
+          {
+            messageId: "useServiceUnsafe",
+            data: { name: "ratings", where: " (base/ratings.yaml:1)", reason: "no waypoint serves it (nothing would enforce the policy)" },
+            output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings"),
+          },
           { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint") },
         ],
       },
@@ -766,7 +838,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy ratings-readers is attached by `selector` and uses the HTTP attribute `paths` (line 12). ztunnel cannot evaluate HTTP attributes: every rule of this ALLOW policy uses them and is dropped, so ALL traffic to the selected workloads will be DENIED. Attach it to a waypoint with `targetRefs` instead.",
+          "AuthorizationPolicy ratings-readers (selector): ztunnel drops every rule (HTTP attribute `paths`, line 12), so all traffic to its pods is denied; use `targetRefs`.",
         suggestions: [
           {
             messageId: "useGuessedService",
@@ -811,6 +883,252 @@ cases.invalid.push(
         ],
       },
     ],
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// The enforcement model: a migrated repository (tests/fixtures/repos/waypoint-moves: default deny, waypoint ALLOWs,
+// an ingress gateway), trust domains, dry-run and AUDIT.
+
+const MIGRATED = fileURLToPath(new URL("../fixtures/repos/waypoint-moves", import.meta.url));
+const CART = disk(MIGRATED, "cart-policies.yaml");
+const FRONTEND = disk(MIGRATED, "frontend-policy.yaml");
+const CART_SELECTOR = "  selector:\n    matchLabels:\n      app: cart\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: [\"cluster.local/ns/shop/sa/frontend\"]";
+const CART_FIXED = CART.replace(CART_SELECTOR, CART_SELECTOR.replace("  selector:\n    matchLabels:\n      app: cart\n", indentedRefs("Service", "", "cart")));
+const FRONTEND_SELECTOR = selectorOf({ app: "frontend" });
+const FRONTEND_RULE_2 = `    - from:
+        - source:
+            namespaces: ["shop"]
+      to:
+        - operation:
+            paths: ["/api/*"]
+`;
+const FRONTEND_SPLIT =
+  FRONTEND.replace(FRONTEND_RULE_2, "") +
+  `---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: frontend-access-waypoint
+  namespace: shop
+spec:
+  targetRefs:
+    - kind: Service
+      group: ""
+      name: frontend
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            namespaces:
+              - shop
+      to:
+        - operation:
+            paths:
+              - "/api/*"
+`;
+const FRONTEND_WAYPOINT_ALLOW =
+  FRONTEND.replace(/\n$/, "") +
+  `
+---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: frontend-access-allow-waypoint
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: frontend
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            principals:
+              - cluster.local/ns/shop/sa/waypoint
+` ;
+
+cases.invalid.push(
+  {
+    name: "migrated repository: waypoint bound in the unit, ztunnel keeps admitting the waypoint (cart-allow-waypoint): fix; the message names the ALLOW that still admits",
+    code: CART,
+    ...inRepo(MIGRATED, "cart-policies.yaml"),
+    output: CART_FIXED,
+    errors: [
+      {
+        message:
+          "AuthorizationPolicy shop/cart-readers (selector): ztunnel drops every rule (HTTP attribute `methods`, line 34); only what shop/cart-allow-waypoint admits still reaches its pods.",
+        line: 24,
+        suggestions: [
+          { messageId: "useServiceIn", data: { name: "cart", where: "apps.yaml:40" }, output: CART_FIXED },
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: CART.replace(CART_SELECTOR, CART_SELECTOR.replace("  selector:\n    matchLabels:\n      app: cart\n", indentedRefs("Gateway", "gateway.networking.k8s.io", "waypoint"))) },
+        ],
+      },
+    ],
+  },
+  {
+    name: "migrated repository: a rule for the ingress gateway (it skips the waypoint) and an HTTP rule: no fix; split, the waypoint's L4 ALLOW under default deny",
+    code: FRONTEND,
+    ...inRepo(MIGRATED, "frontend-policy.yaml"),
+    output: null,
+    errors: [
+      {
+        message:
+          "AuthorizationPolicy shop/frontend-access (selector): ztunnel drops the rule using HTTP attribute `paths` (line 21), so what they allowed is denied; use `targetRefs`.",
+        suggestions: [
+          {
+            messageId: "useServiceUnsafe",
+            data: { name: "frontend", where: " (apps.yaml:1)", reason: "rule 1 admits an ingress gateway, which skips the waypoint" },
+            output: FRONTEND.replace(FRONTEND_SELECTOR, indentedRefs("Service", "", "frontend")),
+          },
+          { messageId: "splitPolicy", data: { count: 1, name: "frontend-access-waypoint", service: "frontend" }, output: FRONTEND_SPLIT },
+          { messageId: "addWaypointAllow", data: { name: "frontend-access-allow-waypoint", principal: "cluster.local/ns/shop/sa/waypoint" }, output: FRONTEND_WAYPOINT_ALLOW },
+          { messageId: "useWaypoint", data: { name: "waypoint" }, output: FRONTEND.replace(FRONTEND_SELECTOR, indentedRefs("Gateway", "gateway.networking.k8s.io", "waypoint")) },
+        ],
+      },
+    ],
+    // The L4 ALLOW for the waypoint is added next to the policy, which is still reported until it moves or splits.
+    suggestionSafe: [{}, {}, { remaining: 1 }, {}],
+  },
+  {
+    name: "trustDomains with another source field in an ALLOW: ztunnel ignores them, the ALLOW admits any trust domain; suggestion: principals patterns",
+    code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: partners
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  rules:
+  - from:
+    - source:
+        namespaces: ["partners"]
+        trustDomains: ["partner.example"]
+`,
+    output: null,
+    errors: [
+      {
+        message: "AuthorizationPolicy bookinfo/partners (selector): ztunnel ignores `trustDomains` (line 14), so this ALLOW admits those callers from any trust domain.",
+        line: 14,
+        suggestions: [
+          {
+            messageId: "usePrincipals",
+            data: { attribute: "trustDomains", field: "principals", values: '"partner.example/*"' },
+            output: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: partners
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  rules:
+  - from:
+    - source:
+        namespaces: ["partners"]
+        principals: ["partner.example/*"]
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "notTrustDomains alone in a DENY: an empty match at ztunnel, the DENY never applies (fail-open); suggestion joins notPrincipals",
+    code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-foreign
+  namespace: bookinfo
+spec:
+  action: DENY
+  rules:
+  - from:
+    - source:
+        notTrustDomains: ["cluster.local"]
+`,
+    output: null,
+    errors: [
+      {
+        messageId: "trustDomains",
+        data: { resource: "AuthorizationPolicy bookinfo/deny-foreign", attached: "namespace-wide", attribute: "notTrustDomains", line: 11, effect: "that rule never matches and denies nothing (fail-open)" },
+        suggestions: [
+          {
+            messageId: "usePrincipals",
+            data: { attribute: "notTrustDomains", field: "notPrincipals", values: '"cluster.local/*"' },
+            output: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: deny-foreign
+  namespace: bookinfo
+spec:
+  action: DENY
+  rules:
+  - from:
+    - source:
+        notPrincipals: ["cluster.local/*"]
+`,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: "trustDomains alone in an ALLOW next to principals in the same source: reported, no suggestion (principals AND trust domains is no single list)",
+    code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: td-and-principals
+  namespace: bookinfo
+spec:
+  selector:
+    matchLabels:
+      app: reviews
+  rules:
+  - from:
+    - source:
+        principals: ["*/ns/bookinfo/sa/productpage"]
+        trustDomains: ["cluster.local"]
+`,
+    output: null,
+    errors: [{ messageId: "trustDomains", data: { resource: "AuthorizationPolicy bookinfo/td-and-principals", attached: "selector", attribute: "trustDomains", line: 14, effect: "this ALLOW admits those callers from any trust domain" }, suggestions: [] }],
+  },
+  {
+    name: "an ALLOW whose rules are all dropped, with another namespace-wide ALLOW on its pods: only what that one admits gets through",
+    code: `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-monitoring
+  namespace: bookinfo
+spec:
+  rules:
+  - from:
+    - source:
+        namespaces: ["monitoring"]
+---
+` + ALLOW_GET_REVIEWS,
+    output: null,
+    errors: [
+      {
+        message:
+          "AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP attribute `methods`, line 28); only what bookinfo/allow-monitoring admits still reaches its pods.",
+        suggestions: GUESS,
+      },
+    ],
+  },
+);
+
+cases.valid.push(
+  {
+    name: "AUDIT policies are left to authorizationpolicy-audit-dry-run (nothing is enforced either way)",
+    code: ALLOW_GET_REVIEWS.replace("action: ALLOW", "action: AUDIT"),
+  },
+  {
+    name: "dry-run policies are left to authorizationpolicy-audit-dry-run (ztunnel never receives them)",
+    code: ALLOW_GET_REVIEWS.replace("  namespace: bookinfo\n", '  namespace: bookinfo\n  annotations:\n    istio.io/dry-run: "true"\n'),
   },
 );
 
