@@ -9,6 +9,7 @@ import { name, version, namespace } from "./lib/meta.js";
 import { buildConfigs } from "./lib/configs.js";
 import type { IstioAmbientRule } from "./lib/create-rule.js";
 import authorizationpolicyTargetrefs from "./rules/authorizationpolicy-targetrefs.js";
+import authorizationpolicyAuditDryRun from "./rules/authorizationpolicy-audit-dry-run.js";
 import waypointPolicyTargetrefs from "./rules/waypoint-policy-targetrefs.js";
 import noEnvoyfilter from "./rules/no-envoyfilter.js";
 import preferHttproute from "./rules/prefer-httproute.js";
@@ -27,6 +28,7 @@ import ambientCapturesOptedOutPods from "./rules/ambient-captures-opted-out-pods
 
 export const rules: Record<string, IstioAmbientRule> = {
   "authorizationpolicy-targetrefs": authorizationpolicyTargetrefs,
+  "authorizationpolicy-audit-dry-run": authorizationpolicyAuditDryRun,
   "waypoint-policy-targetrefs": waypointPolicyTargetrefs,
   "no-envoyfilter": noEnvoyfilter,
   "prefer-httproute": preferHttproute,

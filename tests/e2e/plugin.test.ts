@@ -19,6 +19,7 @@ const EXAMPLE = path.resolve(here, "../../examples/gitops");
 /** Severity in `recommended` from DESIGN.md's rule table (rules of the issues built so far); false = `strict` only. */
 const RECOMMENDED: Record<string, string | false> = {
   "authorizationpolicy-targetrefs": "error",
+  "authorizationpolicy-audit-dry-run": "warn",
   "waypoint-policy-targetrefs": "error",
   "no-envoyfilter": "error",
   "prefer-httproute": "warn",
