@@ -2,7 +2,8 @@ import { GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { createRule } from "../lib/create-rule.js";
 import { isIstioKind, displayName } from "../lib/k8s/resource.js";
 import { waypointsIn } from "../lib/k8s/service.js";
-import { envoyFilterFindings, istioVersionAtLeast, type EnvoyFilterFinding, type PatchClass } from "../lib/istio/envoyfilter.js";
+import { envoyFilterFindings, type EnvoyFilterFinding, type PatchClass } from "../lib/istio/envoyfilter.js";
+import { ISTIO_VERSION_FACTS, istioHas, WAYPOINT_CLASS } from "../lib/versions.js";
 import { waypointFor } from "../lib/settings.js";
 
 type MessageIds =
@@ -14,6 +15,9 @@ type MessageIds =
   | "other"
   | "empty"
   | "waypoint"
+  | "waypointTooOld"
+  | "waypointContext"
+  | "unattached"
   | "waypointSelector"
   | "removeEnvoyFilter";
 
@@ -86,7 +90,11 @@ export default createRule<MessageIds, Options>({
         " this patch is silently ignored, and no ambient API replaces it: treat it as a migration blocker and resolve it before migrating.",
       empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",
       waypoint:
-        "{{resource}} patches a waypoint ({{how}}, line {{line}}). EnvoyFilter on waypoints is not supported by Istio ({{versionNote}}): it may not apply and may break on upgrade. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin{{trafficExtension}}) where one exists; otherwise treat it as a migration blocker.",
+        "{{resource}} patches waypoint {{target}} (`targetRefs`, line {{line}}): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
+      waypointTooOld:
+        "{{resource}} targets waypoint {{target}} (line {{line}}), but Istio {{version}} applies EnvoyFilters to waypoints only from {{since}}: it is silently not applied.",
+      waypointContext: "{{resource}} patches with `context: WAYPOINT` (line {{line}}), {{contextNote}}: this patch is applied to no proxy.",
+      unattached: "{{resource}} targets {{target}} (line {{line}}), but {{why}}: it is applied to no proxy.",
       waypointSelector:
         "{{resource}} selects the pods of {{target}} with `workloadSelector` (line {{line}}). Waypoints only take EnvoyFilters attached with `targetRefs`, and ignore this one: it is silently not applied. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin{{trafficExtension}}) where one exists; otherwise treat it as a migration blocker.",
       removeEnvoyFilter: "Delete EnvoyFilter {{name}} (once what it does has moved to its ambient replacement).",
@@ -94,9 +102,10 @@ export default createRule<MessageIds, Options>({
   },
   defaultOptions: { gatewaySelectors: [] },
   check({ resources, settings, options, report, line }) {
-    const waypoints = waypointsIn(resources);
     const version = settings.istioVersion;
-    const hasTrafficExtension = istioVersionAtLeast(version, "1.30");
+    // EnvoyFilters patch Envoy: only the Envoy waypoint class (not agentgateway) takes them.
+    const waypoints = waypointsIn(resources, version).filter((w) => w.gatewayClassName === WAYPOINT_CLASS);
+    const hasTrafficExtension = istioHas(version, "trafficExtension");
     const trafficExtension = hasTrafficExtension ? ", TrafficExtension" : "";
     for (const resource of resources) {
       if (!isIstioKind(resource, "EnvoyFilter")) continue;
@@ -108,6 +117,7 @@ export default createRule<MessageIds, Options>({
         namespace,
         waypointNames,
         gatewaySelectors: options.gatewaySelectors,
+        istioVersion: version,
       });
       const suggest = [{ messageId: "removeEnvoyFilter" as const, data: { name: resource.name ?? "(unnamed)" }, ops: [{ op: "removeResource" as const }] }];
       for (const finding of findings) {
@@ -118,7 +128,7 @@ export default createRule<MessageIds, Options>({
           data: {
             resource: displayName(resource),
             line: line(resource, finding.path),
-            ...dataOf(finding, version, hasTrafficExtension),
+            ...dataOf(finding, version, hasTrafficExtension, settings.rootNamespace),
             trafficExtension,
           },
           suggest,
@@ -135,13 +145,15 @@ function messageIdOf(finding: EnvoyFilterFinding): MessageIds {
     case "empty":
       return "empty";
     case "waypoint":
-      return "waypoint";
+      return finding.how === "context" ? "waypointContext" : finding.applied ? "waypoint" : "waypointTooOld";
+    case "unattached":
+      return "unattached";
     case "waypoint-selector":
       return "waypointSelector";
   }
 }
 
-function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtension: boolean): Record<string, string> {
+function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtension: boolean, rootNamespace: string): Record<string, string> {
   switch (finding.kind) {
     case "sidecar":
       return {
@@ -161,10 +173,20 @@ function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtensio
       return {};
     case "waypoint":
       return {
-        how: finding.how === "context" ? "`context: WAYPOINT`" : `\`targetRefs\` to ${finding.target}`,
-        versionNote: istioVersionAtLeast(version, "1.28")
-          ? "the `WAYPOINT` patch context, added in 1.28, is experimental and undocumented"
-          : `Istio ${version} has no \`WAYPOINT\` patch context at all`,
+        target: finding.target.replace(/^Gateway /, ""),
+        version,
+        since: ISTIO_VERSION_FACTS.envoyFilterOnWaypoints.since,
+        contextNote: istioHas(version, "envoyFilterWaypointContext")
+          ? "a context istiod does not implement"
+          : `a context Istio ${version} does not have (${ISTIO_VERSION_FACTS.envoyFilterWaypointContext.since} adds it, unimplemented)`,
+      };
+    case "unattached":
+      return {
+        target: finding.target,
+        why:
+          finding.reason === "service"
+            ? "EnvoyFilters attach through `targetRefs` only to Gateways and to GatewayClass istio-waypoint, never to Services"
+            : `a GatewayClass target counts only on EnvoyFilters in the root namespace (${rootNamespace})`,
       };
     case "waypoint-selector":
       return { target: finding.target };

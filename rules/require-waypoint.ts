@@ -5,6 +5,8 @@ import { canonicalGroup, targetRefEntries, NETWORKING_ISTIO_GROUP } from "../lib
 import { MIXED_ROUTE_KINDS, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
 import {
   anyGatewayNamed,
+  resolveCanary,
+  waypointState,
   resolveLabel,
   targetRecords,
   targetState,
@@ -13,11 +15,20 @@ import {
 } from "../lib/istio/waypoint-binding.js";
 import { USE_WAYPOINT, type ResourceRecord } from "../lib/index/index.js";
 import { waypointFor } from "../lib/settings.js";
+import { istioHas, USE_WAYPOINT_CANARY } from "../lib/versions.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import type { Resource } from "../lib/yaml/documents.js";
 import type { Path } from "../lib/yaml/ast.js";
 
-type MessageIds = "policyTarget" | "routeParent" | "gatewayNotFound" | "danglingLabel" | "serviceWorkloadWaypoint" | "useWaypoint";
+type MessageIds =
+  | "policyTarget"
+  | "routeParent"
+  | "gatewayNotFound"
+  | "danglingLabel"
+  | "serviceWorkloadWaypoint"
+  | "notAllowedLabel"
+  | "canaryIgnored"
+  | "useWaypoint";
 
 type Options = Record<string, never>;
 
@@ -25,6 +36,7 @@ type Options = Record<string, never>;
 const POLICY_KINDS = new Set(["AuthorizationPolicy", "RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"]);
 
 const LABEL_PATH: Path = ["metadata", "labels", USE_WAYPOINT];
+const CANARY_PATH: Path = ["metadata", "labels", USE_WAYPOINT_CANARY];
 
 export default createRule<MessageIds, Options>({
   name: "require-waypoint",
@@ -48,6 +60,9 @@ export default createRule<MessageIds, Options>({
         "{{resource}} uses waypoint `{{name}}`, but no Gateway {{gateway}} is in the repository or in settings `assumeExists`: {{effect}}. Create the waypoint Gateway or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
       serviceWorkloadWaypoint:
         "{{resource}} uses waypoint {{gateway}} ({{where}}), whose `istio.io/waypoint-for: {{waypointFor}}` does not serve Services: Istio binds no waypoint to the Service (and does not fall back to its Namespace's), so its L7 policies and routes are not applied. Use a waypoint with `istio.io/waypoint-for: service` or `all`.",
+      notAllowedLabel:
+        "{{resource}} uses waypoint {{gateway}}, but its HBONE listener's `allowedRoutes` ({{from}}) does not admit namespace {{namespace}}: Istio binds no waypoint, so L7 policies and routes are skipped.",
+      canaryIgnored: "{{resource}} names canary waypoint {{gateway}}, which {{problem}}: istiod reports it and sends all traffic to the primary waypoint.",
       useWaypoint: "Label Service {{service}} `istio.io/use-waypoint: {{name}}`.",
     },
   },
@@ -149,9 +164,20 @@ export default createRule<MessageIds, Options>({
       if (!(isNamespace || isService) || !self) continue;
       const metadata = isObject(resource.value.metadata) ? resource.value.metadata : {};
       const labels = isObject(metadata.labels) ? metadata.labels : {};
+      const objectNamespace = isNamespace ? resource.name : namespace;
+      // (f) 1.31+: `istio.io/use-waypoint-canary` on this object, next to a working primary binding.
+      if (istioHas(ctx.settings.istioVersion, "useWaypointCanary") && typeof labels[USE_WAYPOINT_CANARY] === "string") {
+        const primary = isNamespace ? resolveLabel(repo, self, objectNamespace, "namespace") : waypointState(repo, self);
+        const canary = resolveCanary(repo, self, primary, objectNamespace);
+        const problem = canary ? canaryProblem(canary, ctx) : null;
+        if (canary && problem) {
+          const gateway = canary.type === "dangling" ? serviceLabel(canary.name, canary.namespace) : "gateway" in canary ? serviceLabel(canary.gateway.name, canary.gateway.namespace) : "";
+          ctx.report({ resource, path: CANARY_PATH, messageId: "canaryIgnored", data: { resource: displayName(resource), gateway, problem } });
+        }
+      }
       const value = labels[USE_WAYPOINT];
       if (typeof value !== "string" || !value.trim() || value.trim() === "none") continue;
-      const state = resolveLabel(repo, self, isNamespace ? resource.name : namespace, isNamespace ? "namespace" : "service");
+      const state = resolveLabel(repo, self, objectNamespace, isNamespace ? "namespace" : "service");
       if (state.type === "dangling" && !configuredWaypoint(ctx, state.name, state.namespace)) {
         ctx.report({
           resource,
@@ -164,6 +190,18 @@ export default createRule<MessageIds, Options>({
             effect: isNamespace
               ? "until it exists, the namespace's Services and pods get no waypoint, so their L7 policies and routes are not applied"
               : "until it exists, the Service gets no waypoint (Istio does not fall back to its Namespace's label), so its L7 policies and routes are not applied",
+          },
+        });
+      } else if (state.type === "notAllowed") {
+        ctx.report({
+          resource,
+          path: LABEL_PATH,
+          messageId: "notAllowedLabel",
+          data: {
+            resource: displayName(resource),
+            gateway: serviceLabel(state.gateway.name, state.gateway.namespace),
+            from: `from: ${state.from}`,
+            namespace: state.namespace,
           },
         });
       } else if (state.type === "wrongType" && isService) {
@@ -183,6 +221,20 @@ export default createRule<MessageIds, Options>({
   },
 });
 
+/** Why a canary binding does not take traffic (null when it does, or the repository cannot tell). */
+function canaryProblem(canary: BindingState, ctx: CheckContext<MessageIds, Options>): string | null {
+  switch (canary.type) {
+    case "dangling":
+      return configuredWaypoint(ctx, canary.name, canary.namespace) ? null : "is neither in the repository nor in settings `assumeExists`";
+    case "notAllowed":
+      return `does not admit namespace ${canary.namespace} (listener \`allowedRoutes\` from: ${canary.from})`;
+    case "wrongType":
+      return `does not serve Services (\`istio.io/waypoint-for: ${canary.waypointFor}\`)`;
+    default:
+      return null;
+  }
+}
+
 /** True when the user named this waypoint in settings (`waypoint`) for the namespace: it is taken to exist. */
 function configuredWaypoint(ctx: CheckContext<MessageIds, Options>, name: string, namespace: string | undefined): boolean {
   const configured = waypointFor(ctx.settings, namespace);
@@ -197,6 +249,8 @@ function stateText(state: BindingState): string {
       return `opted out of waypoints (\`istio.io/use-waypoint: none\` on ${state.source === "service" ? "it" : `Namespace ${state.holder.name}`})`;
     case "wrongType":
       return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose \`istio.io/waypoint-for: ${state.waypointFor}\` does not serve Services`;
+    case "notAllowed":
+      return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose listener \`allowedRoutes\` (from: ${state.from}) does not admit namespace ${state.namespace}`;
     default:
       return "";
   }
@@ -210,6 +264,8 @@ function todoText(state: BindingState, kind: string): string {
       return `Bind the ${kind} to a waypoint, or drop the policy or route if the opt-out is intended.`;
     case "wrongType":
       return `Bind the ${kind} to a waypoint with \`istio.io/waypoint-for: service\` or \`all\`.`;
+    case "notAllowed":
+      return `Let the waypoint's HBONE listener admit namespace ${state.namespace} (\`allowedRoutes.namespaces.from: All\`, or a \`Selector\` that matches it).`;
     default:
       return "";
   }

@@ -51,7 +51,7 @@ export default createRule<MessageIds, Options>({
       const isGateway = resource.kind === "Gateway" && resource.group === GATEWAY_API_GROUP;
       const isClass = resource.kind === "GatewayClass" && resource.group === GATEWAY_API_GROUP;
 
-      if ((isGateway && isWaypointClass(spec.gatewayClassName)) || (isClass && isWaypointClass(resource.name))) {
+      if ((isGateway && isWaypointClass(spec.gatewayClassName, ctx.settings.istioVersion)) || (isClass && isWaypointClass(resource.name, ctx.settings.istioVersion))) {
         const labels = isObject(resource.value.metadata) && isObject(resource.value.metadata.labels) ? resource.value.metadata.labels : {};
         if (labels[WAYPOINT_FOR] !== undefined) {
           const verdict = checkWaypointFor(labels[WAYPOINT_FOR]);

@@ -20,6 +20,7 @@ import { GATEWAY_API_GROUP, isIstioGroup, isObject, stringMap } from "../k8s/res
 import { sameLabels, selectorMatches, type Labels } from "../k8s/selector.js";
 import { hostNamesService, hostService, hostShortName, namespacesMatch } from "../k8s/hosts.js";
 import type { AssumedResource, PluginSettings } from "../settings.js";
+import { isWaypointClass, WAYPOINT_CLASS } from "../versions.js";
 import { globMatch } from "./glob.js";
 import type { KustomizationInfo, ParsedFile } from "./extract.js";
 import { buildModel, type ModelInput, type Unit } from "./units.js";
@@ -37,7 +38,7 @@ import type {
   WorkloadRecord,
 } from "./types.js";
 
-export const WAYPOINT_CLASS = "istio-waypoint";
+export { WAYPOINT_CLASS };
 export const USE_WAYPOINT = "istio.io/use-waypoint";
 export const USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
 
@@ -184,8 +185,9 @@ function isCoreService(r: ResourceRecord): r is ServiceRecord {
   return r.kind === "Service" && r.group === "";
 }
 
-function isWaypointGateway(r: ResourceRecord): r is GatewayRecord {
-  return r.kind === "Gateway" && r.group === GATEWAY_API_GROUP && r.gatewayClassName === WAYPOINT_CLASS;
+/** A Gateway API Gateway of a waypoint class in Istio `istioVersion` (lib/versions.ts). */
+function isWaypointGateway(r: ResourceRecord, istioVersion: string): r is GatewayRecord {
+  return r.kind === "Gateway" && r.group === GATEWAY_API_GROUP && isWaypointClass(r.gatewayClassName, istioVersion);
 }
 
 function hasGlob(s: string): boolean {
@@ -335,10 +337,9 @@ export class RepoIndexSnapshot implements RepoIndex {
   }
 
   waypoints(namespace?: string): GatewayRecord[] {
-    const found = this.full("Gateway", namespace).filter(isWaypointGateway);
-    const assumed = (this.assumedList("Gateway", namespace) as GatewayRecord[]).filter(
-      (g) => g.gatewayClassName === WAYPOINT_CLASS,
-    );
+    const version = this.settings.istioVersion;
+    const found = this.full("Gateway", namespace).filter((r): r is GatewayRecord => isWaypointGateway(r, version));
+    const assumed = (this.assumedList("Gateway", namespace) as GatewayRecord[]).filter((g) => isWaypointClass(g.gatewayClassName, version));
     return [...found, ...assumed];
   }
 
@@ -348,7 +349,7 @@ export class RepoIndexSnapshot implements RepoIndex {
     if (exact) return exact;
     if (inRepo.length) return inRepo[0];
     const assumed = this.assumed("Gateway", name, namespace) as GatewayRecord | undefined;
-    return assumed && assumed.gatewayClassName === WAYPOINT_CLASS ? assumed : undefined;
+    return assumed && isWaypointClass(assumed.gatewayClassName, this.settings.istioVersion) ? assumed : undefined;
   }
 
   namespaceRecord(name: string): NamespaceRecord | undefined {

@@ -18,7 +18,9 @@ import type { RepoIndex } from "./repo-index.js";
 import { baseOf, visibleIn } from "./scope.js";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "../k8s/resource.js";
 import { hostShortName } from "../k8s/hosts.js";
-import { serviceInfo, waypointInfo, WAYPOINT_CLASS, type ServiceInfo } from "../k8s/service.js";
+import { serviceInfo, waypointInfo, type ServiceInfo } from "../k8s/service.js";
+import { isWaypointClass } from "../versions.js";
+import { LATEST_ISTIO_VERSION } from "../settings.js";
 import type { Labels } from "../k8s/selector.js";
 
 /** The part of a rule's context the view needs (a `CheckContext` fits). */
@@ -27,6 +29,8 @@ export interface ViewContext {
   repo(): RepoIndex;
   recordOf(resource: Resource): ResourceRecord | undefined;
   namespaceOf(resource: Resource): string | undefined;
+  /** The Istio version (which GatewayClasses are waypoints); the latest supported when absent. */
+  settings?: { istioVersion: string };
 }
 
 /** Where an object is defined: a resource of the linted file, or an index record (another file, or assumed). */
@@ -146,6 +150,7 @@ export function repoView(ctx: ViewContext): RepoView {
   let workloadList: WorkloadView[] | undefined;
   const workloadsIn = new Map<string, WorkloadView[]>();
   const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
+  const istioVersion = ctx.settings?.istioVersion ?? index?.settings.istioVersion ?? LATEST_ISTIO_VERSION;
 
   return {
     inRepo,
@@ -182,7 +187,7 @@ export function repoView(ctx: ViewContext): RepoView {
       out = [];
       for (const resource of ctx.resources) {
         if (partial(resource)) continue;
-        const info = waypointInfo(resource);
+        const info = waypointInfo(resource, istioVersion);
         const ns = ctx.namespaceOf(resource);
         if (info && mayBeIn(ns, namespace)) out.push({ ...info, namespace: ns, resource, assumed: false });
       }
@@ -200,11 +205,11 @@ export function repoView(ctx: ViewContext): RepoView {
       for (const resource of ctx.resources) {
         if (resource.kind !== "Gateway" || resource.group !== GATEWAY_API_GROUP || !resource.name || partial(resource)) continue;
         const spec = isObject(resource.value.spec) ? resource.value.spec : {};
-        if (spec.gatewayClassName !== WAYPOINT_CLASS) out.push({ name: resource.name, namespace: ctx.namespaceOf(resource) });
+        if (!isWaypointClass(spec.gatewayClassName, istioVersion)) out.push({ name: resource.name, namespace: ctx.namespaceOf(resource) });
       }
       if (index) {
         for (const rec of index.byKind("Gateway", GATEWAY_API_GROUP)) {
-          if (rec.partial || !elsewhere(rec) || rec.gatewayClassName === WAYPOINT_CLASS) continue;
+          if (rec.partial || !elsewhere(rec) || isWaypointClass(rec.gatewayClassName, istioVersion)) continue;
           out.push({ name: rec.name, namespace: rec.namespace });
         }
       }

@@ -8,14 +8,19 @@
  *   `workloadSelector` and namespace-wide EnvoyFilters are silently ignored after migration.
  * - Envoy gateways (ingress/egress) keep their Envoy: filters selecting them, or patching only `context: GATEWAY`,
  *   keep working.
- * - EnvoyFilter on waypoints (`targetRefs`, `context: WAYPOINT`, API 1.28+) is unsupported / experimental
- *   (istio.io ambient/migrate; istio/api PRs #3577, #3623).
+ * - Since 1.27 (`envoyFilterOnWaypoints` in lib/versions.ts) an EnvoyFilter with `targetRefs` to a waypoint
+ *   Gateway of its namespace, or to GatewayClass `istio-waypoint` from the root namespace, is applied to the
+ *   waypoint (push_context.go `getMatchedEnvoyFilters` → `ShouldAttachPolicy`); Service and ServiceEntry targets
+ *   never match a proxy. istio.io still calls EnvoyFilter on waypoints unsupported (ambient/migrate).
+ * - The patch context `WAYPOINT` (API 1.28+, istio/api PRs #3577, #3623) has no implementation in istiod: such a
+ *   patch is applied nowhere.
  *
  * Pure functions over the plain EnvoyFilter object; every finding carries the path of the patch or field.
  */
 import { asArray, isObject, stringMap, type PlainObject } from "../k8s/resource.js";
 import type { Path } from "../yaml/ast.js";
 import { selectsGatewayPods } from "./authorization.js";
+import { istioHas, WAYPOINT_CLASS } from "../versions.js";
 
 export type PatchClass = "lua" | "ext-authz" | "local-ratelimit" | "ratelimit" | "wasm" | "istio-telemetry" | "other";
 
@@ -198,6 +203,8 @@ export interface EnvoyFilterContext {
   waypointNames: readonly string[];
   /** Extra label sets that select Envoy gateway pods. */
   gatewaySelectors?: Record<string, string>[];
+  /** Istio version (settings); the latest supported when absent. */
+  istioVersion?: string;
 }
 
 /** Which proxies the EnvoyFilter reaches in sidecar mode. */
@@ -208,12 +215,16 @@ export type EnvoyFilterFinding =
   | { kind: "sidecar"; cls: PatchClass; scope: SidecarScope; path: Path; applyTo: string; subject: string; patches: number }
   /** No configPatches at all. */
   | { kind: "empty"; path: Path }
-  /** Attached to a waypoint (targetRefs or `context: WAYPOINT`): unsupported / experimental. */
-  | { kind: "waypoint"; how: "context" | "targetRefs"; path: Path; target: string }
+  /**
+   * `targetRefs` to a waypoint: applied to it from 1.27 on (`applied`), not before. `context: WAYPOINT` patches
+   * (`how: "context"`, `applied: false`): never applied, istiod does not implement that context.
+   */
+  | { kind: "waypoint"; how: "context" | "targetRefs"; path: Path; target: string; applied: boolean }
+  /** Every `targetRefs` entry names a Service, a ServiceEntry or a GatewayClass no EnvoyFilter attaches through. */
+  | { kind: "unattached"; path: Path; target: string; reason: "service" | "gatewayClassNamespace" }
   /** `workloadSelector` that picks waypoint pods: waypoints ignore selectors. */
   | { kind: "waypoint-selector"; path: Path; target: string };
 
-const WAYPOINT_CLASS = "istio-waypoint";
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
 
 /** `spec.targetRefs` (and the deprecated singular `targetRef`) with their paths. */
@@ -226,18 +237,31 @@ function targetRefsOf(spec: PlainObject): { ref: PlainObject; path: Path }[] {
   return out;
 }
 
+type TargetKind =
+  /** A waypoint the EnvoyFilter attaches to (from 1.27). */
+  | { type: "waypoint"; target: string }
+  /** A target no proxy matches. */
+  | { type: "unattached"; target: string; reason: "service" | "gatewayClassNamespace" }
+  /** Anything else (an Envoy gateway, an unknown Gateway): not a waypoint concern. */
+  | { type: "other" };
+
 /**
- * Is this targetRef a waypoint? GatewayClass istio-waypoint, a Gateway known as a waypoint, or a
- * Service/ServiceEntry (whose traffic only a waypoint would process). Other Gateways are Envoy gateways.
+ * What a targetRef attaches to: GatewayClass istio-waypoint from the root namespace or a Gateway known as a
+ * waypoint (a waypoint); a Service or ServiceEntry, or GatewayClass istio-waypoint outside the root namespace
+ * (nothing: `ShouldAttachPolicy` only matches Gateway and root-namespace GatewayClass targets for EnvoyFilters).
  */
-function waypointTarget(ref: PlainObject, waypointNames: readonly string[]): string | null {
+function targetKind(ref: PlainObject, ctx: EnvoyFilterContext): TargetKind {
   const kind = str(ref.kind);
   const name = str(ref.name) ?? "";
   const group = typeof ref.group === "string" ? ref.group : undefined;
-  if (kind === "GatewayClass" && name === WAYPOINT_CLASS) return `GatewayClass ${name}`;
-  if (kind === "Gateway" && (group === undefined || group === GATEWAY_GROUP) && waypointNames.includes(name)) return `Gateway ${name}`;
-  if (kind === "Service" || kind === "ServiceEntry") return `${kind} ${name}`;
-  return null;
+  if (kind === "GatewayClass" && name === WAYPOINT_CLASS) {
+    return ctx.namespace === ctx.rootNamespace
+      ? { type: "waypoint", target: `GatewayClass ${name}` }
+      : { type: "unattached", target: `GatewayClass ${name}`, reason: "gatewayClassNamespace" };
+  }
+  if (kind === "Gateway" && (group === undefined || group === GATEWAY_GROUP) && ctx.waypointNames.includes(name)) return { type: "waypoint", target: `Gateway ${name}` };
+  if (kind === "Service" || kind === "ServiceEntry") return { type: "unattached", target: `${kind} ${name}`, reason: "service" };
+  return { type: "other" };
 }
 
 /** Labels that select waypoint pods (Istio-managed waypoint deployments). */
@@ -258,15 +282,17 @@ export function envoyFilterFindings(filter: PlainObject, ctx: EnvoyFilterContext
   const patches = asArray(spec.configPatches);
   const out: EnvoyFilterFinding[] = [];
 
-  // Attached by targetRefs: never applied to sidecars; waypoints take it (experimental), gateways keep it.
+  // Attached by targetRefs: never applied to sidecars; waypoints take it (1.27+), gateways keep it.
   const refs = targetRefsOf(spec);
   if (refs.length) {
-    for (const { ref, path } of refs) {
-      const target = waypointTarget(ref, ctx.waypointNames);
-      if (target) {
-        out.push({ kind: "waypoint", how: "targetRefs", path, target });
-        break;
-      }
+    const kinds = refs.map(({ ref, path }) => ({ path, kind: targetKind(ref, ctx) }));
+    const waypoint = kinds.find((k) => k.kind.type === "waypoint");
+    if (waypoint && waypoint.kind.type === "waypoint") {
+      const applied = istioHas(ctx.istioVersion ?? "latest", "envoyFilterOnWaypoints");
+      out.push({ kind: "waypoint", how: "targetRefs", path: waypoint.path, target: waypoint.kind.target, applied });
+    } else if (kinds.every((k) => k.kind.type === "unattached")) {
+      const first = kinds[0].kind as Extract<TargetKind, { type: "unattached" }>;
+      out.push({ kind: "unattached", path: kinds[0].path, target: first.target, reason: first.reason });
     }
     return out;
   }
@@ -314,19 +340,8 @@ export function envoyFilterFindings(filter: PlainObject, ctx: EnvoyFilterContext
     order: s.index,
   }));
   if (waypointPatch !== null) {
-    findings.push({ kind: "waypoint", how: "context", path: ["spec", "configPatches", waypointPatch, "match", "context"], target: "", order: waypointPatch });
+    findings.push({ kind: "waypoint", how: "context", path: ["spec", "configPatches", waypointPatch, "match", "context"], target: "", applied: false, order: waypointPatch });
   }
   findings.sort((a, b) => a.order - b.order);
   return findings.map(({ order: _order, ...f }) => f as EnvoyFilterFinding);
-}
-
-/** `istioVersion` ≥ `min` (both "major.minor[.patch]"); unparsable versions count as the latest. */
-export function istioVersionAtLeast(version: string, min: string): boolean {
-  const parse = (v: string) => /^v?(\d+)\.(\d+)/.exec(v.trim());
-  const a = parse(version);
-  const b = parse(min);
-  if (!a || !b) return true;
-  const [am, an] = [Number(a[1]), Number(a[2])];
-  const [bm, bn] = [Number(b[1]), Number(b[2])];
-  return am !== bm ? am > bm : an >= bn;
 }

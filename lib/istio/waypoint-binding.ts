@@ -9,8 +9,18 @@
  *   the same object names the waypoint's namespace. A label naming a missing waypoint gives no waypoint — there
  *   is no fall back to the Namespace's label;
  * - otherwise the Namespace's `istio.io/use-waypoint` (and its `use-waypoint-namespace`);
+ * - the waypoint must admit the labelled object's namespace (`AllowsAttachmentFromNamespace[OrLookup]`): its
+ *   HBONE listener (port 15008; the listener named by `ambient.istio.io/waypoint-inbound-binding` when set)
+ *   decides by `allowedRoutes.namespaces` (`makeAllowedRoutes`, `makeWaypointSelector`): `All`; `Selector`
+ *   (against the Namespace's labels, `kubernetes.io/metadata.name` included); `Same` — the default, also with no
+ *   `allowedRoutes` or no such listener — only the waypoint's own namespace. Otherwise: no waypoint
+ *   (`ReportWaypointAttachmentDenied`), again with no fall back to the Namespace's label;
  * - a Service binds only to a waypoint whose `istio.io/waypoint-for` is `service` (the default) or `all`;
  *   `workload` and `none` give no waypoint ("traffic type … not supported").
+ * - 1.31+ (`useWaypointCanary` in lib/versions.ts): `istio.io/use-waypoint-canary` (and
+ *   `istio.io/use-waypoint-canary-namespace`) name a second waypoint, taken from the level (object or Namespace)
+ *   the primary came from; it must pass the same checks, else istiod reports it and keeps the primary only
+ *   (`getUseWaypointCanary`, `buildWeightedWaypoints`, `resolveCanaryWaypoint`).
  * pilot/pkg/serviceregistry/ambient/policies.go `WaypointPolicyStatusCollection`: a targetRefs
  * AuthorizationPolicy on such a Service gets WaypointAccepted=False, reason AncestorNotBound,
  * "Service ns/name is not bound to a waypoint".
@@ -20,8 +30,11 @@
  */
 import { GATEWAY_API_GROUP, isIstioGroup } from "../k8s/resource.js";
 import { namespacesMatch } from "../k8s/hosts.js";
+import type { Labels } from "../k8s/selector.js";
 import { globMatch, USE_WAYPOINT, USE_WAYPOINT_NAMESPACE, type GatewayRecord, type RepoIndex, type ResourceRecord } from "../index/index.js";
+import type { AllowedNamespaces } from "../index/types.js";
 import type { PluginSettings } from "../settings.js";
+import { istioHas, USE_WAYPOINT_CANARY, USE_WAYPOINT_CANARY_NAMESPACE } from "../versions.js";
 
 export type BindingState =
   /** The repository cannot tell (see module doc). */
@@ -32,6 +45,8 @@ export type BindingState =
   | { type: "optedOut"; holder: ResourceRecord; source: "service" | "namespace" }
   /** The label names a Gateway that is neither in the repository nor assumed. */
   | { type: "dangling"; holder: ResourceRecord; source: "service" | "namespace"; name: string; namespace: string | undefined }
+  /** The waypoint's listener `allowedRoutes` does not admit the labelled object's namespace (`from`: Same, Selector). */
+  | { type: "notAllowed"; holder: ResourceRecord; source: "service" | "namespace"; gateway: GatewayRecord; namespace: string; from: string }
   /** The label names a waypoint whose `istio.io/waypoint-for` does not serve Services. */
   | { type: "wrongType"; holder: ResourceRecord; source: "service" | "namespace"; gateway: GatewayRecord; waypointFor: string }
   /** Served by this waypoint. */
@@ -80,18 +95,137 @@ export function resolveLabel(
   holder: ResourceRecord,
   namespace: string | undefined,
   source: "service" | "namespace",
+  labels: { name: string; namespace: string } = PRIMARY_LABELS,
 ): BindingState {
-  const value = holder.labels[USE_WAYPOINT]?.trim() ?? "";
+  const value = holder.labels[labels.name]?.trim() ?? "";
   if (value === "none") return { type: "optedOut", holder, source };
-  const wns = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || namespace;
+  const wns = holder.labels[labels.namespace]?.trim() || namespace;
   const gateway = repo.waypoint(value, wns);
   if (!gateway) {
     // A Gateway of another class, or one only patched here: not ours to judge.
     if (anyGatewayNamed(repo, value, wns)) return { type: "unknown" };
     return { type: "dangling", holder, source, name: value, namespace: wns };
   }
+  if (namespace !== undefined) {
+    const nsLabels = source === "namespace" ? holder.labels : namespaceLabelsOf(repo, namespace);
+    const admission = waypointAdmits(gateway, namespace, nsLabels);
+    if (admission.admitted === false) return { type: "notAllowed", holder, source, gateway, namespace, from: admission.from };
+  }
   if (!servesServices(gateway)) return { type: "wrongType", holder, source, gateway, waypointFor: gateway.waypointFor!.trim() };
   return { type: "bound", holder, source, gateway };
+}
+
+const PRIMARY_LABELS = { name: USE_WAYPOINT, namespace: USE_WAYPOINT_NAMESPACE };
+/** The canary binding labels (1.31+). */
+export const CANARY_LABELS = { name: USE_WAYPOINT_CANARY, namespace: USE_WAYPOINT_CANARY_NAMESPACE };
+
+/**
+ * The canary waypoint of a Service or Namespace record `object` whose primary binding is `primary` (Istio 1.31+),
+ * resolved like the primary: from the object's own canary label, else — when its primary came from its
+ * Namespace — the Namespace's (`getUseWaypointCanary`). Null when the version has no canaries, there is no canary
+ * label, the primary is not bound (istiod then ignores the canary), or the canary is the primary itself.
+ */
+export function resolveCanary(repo: RepoIndex, object: ResourceRecord, primary: BindingState, namespace: string | undefined): BindingState | null {
+  if (!istioHas(repo.settings.istioVersion, "useWaypointCanary") || primary.type !== "bound") return null;
+  const holder = object.labels[USE_WAYPOINT_CANARY] !== undefined ? object : primary.source === "namespace" ? primary.holder : object;
+  const value = holder.labels[USE_WAYPOINT_CANARY]?.trim();
+  if (!value || value === "none") return null;
+  const source = holder.kind === "Namespace" ? "namespace" : "service";
+  const canary = resolveLabel(repo, holder, namespace, source, CANARY_LABELS);
+  return canary.type === "bound" && canary.gateway === primary.gateway ? null : canary;
+}
+
+/** Labels of Namespace `name` when the repository knows them (undefined otherwise). */
+function namespaceLabelsOf(repo: RepoIndex, name: string): Labels | undefined {
+  const record = repo.namespaceRecord(name);
+  if (!record || record.partial || !labelsKnown(repo.settings, record)) return undefined;
+  return record.labels;
+}
+
+/** Label Kubernetes sets on every Namespace (its name), which `allowedRoutes` selectors commonly use. */
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+const INBOUND_BINDING = "ambient.istio.io/waypoint-inbound-binding";
+const HBONE_PORT = 15008;
+
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; from: string }
+  /** The repository cannot tell (assumed or templated Gateway, unknown Namespace labels, inbound-binding annotation). */
+  | { admitted: undefined };
+
+/**
+ * Whether waypoint `gateway` takes an `istio.io/use-waypoint` binding from `namespace` (whose labels are
+ * `namespaceLabels`, undefined when unknown), as istiod decides it (module doc: `makeAllowedRoutes`,
+ * `AllowsAttachmentFromNamespace`).
+ */
+export function waypointAdmits(gateway: GatewayRecord, namespace: string, namespaceLabels: Labels | undefined): Admission {
+  const unknown: Admission = { admitted: undefined };
+  if (gateway.assumed || gateway.partial || gateway.annotations[INBOUND_BINDING] !== undefined) return unknown;
+  const listener = gateway.listeners.find((l) => l.protocol === "HBONE" && l.port === HBONE_PORT);
+  const allowed: AllowedNamespaces = listener?.allowedNamespaces ?? {};
+  if (allowed.unreadable || templated(allowed.from)) return unknown;
+  const from = allowed.from ?? "Same";
+  switch (from) {
+    case "All":
+      return { admitted: true };
+    case "Same":
+      if (gateway.namespace === undefined) return unknown;
+      return gateway.namespace === namespace ? { admitted: true } : { admitted: false, from };
+    case "Selector": {
+      const match = namespaceSelectorMatches(allowed, { ...(namespaceLabels ?? {}), [NAMESPACE_NAME_LABEL]: namespace }, namespaceLabels !== undefined);
+      if (match === undefined) return unknown;
+      return match ? { admitted: true } : { admitted: false, from };
+    }
+    default:
+      return unknown; // rejected by the Gateway API CRD
+  }
+}
+
+function templated(value: string | undefined): boolean {
+  return value !== undefined && value.includes("{{");
+}
+
+/**
+ * A label selector (`matchLabels` and `matchExpressions`, all must hold) over `labels`. With `complete` false
+ * only the namespace-name label is known: a requirement on any other key is undecidable (undefined). No selector
+ * at all is undecidable too (Gateway API requires one with `from: Selector`).
+ */
+function namespaceSelectorMatches(allowed: AllowedNamespaces, labels: Labels, complete: boolean): boolean | undefined {
+  if (allowed.matchLabels === undefined && allowed.matchExpressions === undefined) return undefined;
+  const known = (key: string) => complete || key === NAMESPACE_NAME_LABEL;
+  let result: boolean | undefined = true;
+  const and = (v: boolean | undefined) => {
+    if (v === false) result = false;
+    else if (v === undefined && result !== false) result = undefined;
+  };
+  for (const [key, value] of Object.entries(allowed.matchLabels ?? {})) {
+    if (templated(key) || templated(value)) and(undefined);
+    else and(known(key) ? labels[key] === value : undefined);
+  }
+  for (const e of allowed.matchExpressions ?? []) {
+    if (templated(e.key) || e.values.some(templated) || !known(e.key)) {
+      and(undefined);
+      continue;
+    }
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case "In":
+        and(has && e.values.includes(labels[e.key]));
+        break;
+      case "NotIn":
+        and(!has || !e.values.includes(labels[e.key]));
+        break;
+      case "Exists":
+        and(has);
+        break;
+      case "DoesNotExist":
+        and(!has);
+        break;
+      default:
+        and(undefined);
+    }
+  }
+  return result;
 }
 
 /** Whether a Service / ServiceEntry record is served by a waypoint (see module doc). */
@@ -141,20 +275,20 @@ export function targetRecords(
 
 /**
  * The single verdict for a target: the state of its records when they all agree on a reportable state
- * (`unbound`, `optedOut`, `wrongType`); otherwise `unknown` (nothing to report).
+ * (`unbound`, `optedOut`, `wrongType`, `notAllowed`); otherwise `unknown` (nothing to report).
  */
 export function targetState(repo: RepoIndex, records: readonly ResourceRecord[]): { record: ResourceRecord; state: BindingState } | null {
   if (!records.length) return null;
   const states = records.map((r) => waypointState(repo, r));
   const first = states[0];
-  if (first.type !== "unbound" && first.type !== "optedOut" && first.type !== "wrongType") return null;
+  if (first.type !== "unbound" && first.type !== "optedOut" && first.type !== "wrongType" && first.type !== "notAllowed") return null;
   if (!states.every((s) => s.type === first.type)) return null;
   return { record: records[0], state: first };
 }
 
 /**
  * Names of the waypoints a Service in `namespace` could use: service-serving waypoint Gateways of that
- * namespace (repository and `assumeExists`, same Kustomize environment as `service`), plus the waypoint
+ * namespace that admit it (`allowedRoutes`) (repository and `assumeExists`, same Kustomize environment as `service`), plus the waypoint
  * named in settings when the user configured one. Deduplicated, in index order.
  */
 export function waypointCandidates(
@@ -167,6 +301,7 @@ export function waypointCandidates(
     .waypoints(ns)
     .filter((g) => (ns === undefined ? g.namespace === undefined : true))
     .filter((g) => servesServices(g))
+    .filter((g) => ns === undefined || waypointAdmits(g, ns, namespaceLabelsOf(repo, ns)).admitted !== false)
     .map((g) => g.name);
   if (configured) names.push(configured);
   return [...new Set(names)];

@@ -1,7 +1,8 @@
 /**
  * The shape Istio expects of a waypoint Gateway. Pure: plain values in.
  *
- * - Classes: `istio-waypoint` (controller istio.io/mesh-controller) and `istio-agentgateway-waypoint`.
+ * - Classes: `istio-waypoint` (controller istio.io/mesh-controller) and, from 1.31, `istio-agentgateway-waypoint`
+ *   (`waypointClasses` in lib/versions.ts, the one table of version-gated facts).
  * - ztunnel reaches a waypoint over HBONE on port 15008 (pilot/pkg/serviceregistry/ambient/waypoints.go
  *   `getGatewayAddress` hard-codes `HboneMtlsPort: 15008`; `makeAllowedRoutes` looks for the listener
  *   `protocol: HBONE, port: 15008`); `istioctl waypoint generate` writes it as `{name: mesh, port: 15008, protocol: HBONE}`.
@@ -11,17 +12,13 @@
  */
 import { asArray, isObject, type PlainObject } from "../k8s/resource.js";
 
-export const WAYPOINT_CLASSES: ReadonlySet<string> = new Set(["istio-waypoint", "istio-agentgateway-waypoint"]);
+export { isWaypointClass, waypointClasses } from "../versions.js";
 export const WAYPOINT_FOR = "istio.io/waypoint-for";
 export const WAYPOINT_FOR_VALUES = ["service", "workload", "all", "none"] as const;
 export const HBONE_PORT = 15008;
 
 /** The listener `istioctl waypoint generate` writes. */
 export const HBONE_LISTENER = { name: "mesh", port: HBONE_PORT, protocol: "HBONE" } as const;
-
-export function isWaypointClass(className: unknown): boolean {
-  return typeof className === "string" && WAYPOINT_CLASSES.has(className);
-}
 
 export type HboneListenerState =
   /** A listener `port: 15008, protocol: HBONE` exists. */

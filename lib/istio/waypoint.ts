@@ -17,6 +17,7 @@ import type { GatewayRecord, WaypointBinding } from "../index/types.js";
 import type { RepoIndex } from "../index/repo-index.js";
 import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE } from "../index/repo-index.js";
 import { waypointFor, type PluginSettings } from "../settings.js";
+import { istioHas, USE_WAYPOINT_CANARY, USE_WAYPOINT_CANARY_NAMESPACE } from "../versions.js";
 
 export const SERVICE_ACCOUNT_ANNOTATION = "gateway.istio.io/service-account";
 /** `istio.io/waypoint-for` values that let Services use the waypoint (unset = `service`). */
@@ -129,8 +130,8 @@ export function serviceWaypointIdentity(
 
 /**
  * Principals that identify a waypoint for a policy in `namespace`: every waypoint Gateway of the repository
- * (its service account), the waypoints named by `istio.io/use-waypoint` labels when their Gateway is not in
- * the repository, and the `waypoint` setting when the namespace has no waypoint Gateway in the repository.
+ * (its service account), the waypoints named by `istio.io/use-waypoint` labels (1.31+: also
+ * `istio.io/use-waypoint-canary`) when their Gateway is not in the repository, and the `waypoint` setting when the namespace has no waypoint Gateway in the repository.
  */
 export function knownWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, namespace: string | undefined): string[] {
   // Once per index snapshot, settings and namespace: rules ask for every policy of every file.
@@ -154,12 +155,21 @@ function computeWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, na
     const p = gatewayIdentity(g, td, namespace).principal;
     if (p) out.add(p);
   }
+  // Binding labels; from 1.31 the canary waypoint's too (its traffic arrives with its own identity).
+  const labels = istioHas(settings.istioVersion, "useWaypointCanary")
+    ? [
+        [USE_WAYPOINT, USE_WAYPOINT_NAMESPACE],
+        [USE_WAYPOINT_CANARY, USE_WAYPOINT_CANARY_NAMESPACE],
+      ]
+    : [[USE_WAYPOINT, USE_WAYPOINT_NAMESPACE]];
   for (const holder of [...repo.byKind("Namespace", ""), ...repo.byKind("Service", "")]) {
-    const value = holder.labels[USE_WAYPOINT]?.trim();
-    if (!value || value === "none") continue;
-    const ns = holder.labels[USE_WAYPOINT_NAMESPACE]?.trim() || (holder.kind === "Namespace" ? holder.name : holder.namespace);
-    if (!ns || repo.waypoint(value, ns)) continue;
-    out.add(principalOf(td, ns, value));
+    for (const [nameLabel, namespaceLabel] of labels) {
+      const value = holder.labels[nameLabel]?.trim();
+      if (!value || value === "none") continue;
+      const ns = holder.labels[namespaceLabel]?.trim() || (holder.kind === "Namespace" ? holder.name : holder.namespace);
+      if (!ns || repo.waypoint(value, ns)) continue;
+      out.add(principalOf(td, ns, value));
+    }
   }
   if (namespace && !gateways.some((g) => g.namespace === namespace)) {
     out.add(principalOf(td, namespace, waypointFor(settings, namespace).name));

@@ -3,6 +3,7 @@
  */
 import { GATEWAY_API_GROUP, asArray, isObject, type ResourceHeader, type PlainObject } from "./resource.js";
 import { serviceSelector, type Labels } from "./selector.js";
+import { isWaypointClass } from "../versions.js";
 
 export interface ServicePort {
   name?: string;
@@ -59,20 +60,25 @@ export function servicesIn(resources: readonly Res[]): ServiceInfo[] {
   });
 }
 
-export const WAYPOINT_CLASS = "istio-waypoint";
+export { WAYPOINT_CLASS } from "../versions.js";
 
 export interface WaypointInfo {
   name: string;
   namespace: string | undefined;
   serviceAccount: string;
   waypointFor: string;
+  /** `spec.gatewayClassName` (one of the version's waypoint classes). */
+  gatewayClassName: string;
 }
 
-/** A Gateway API Gateway of class `istio-waypoint`; its service account is the Gateway name unless annotated. */
-export function waypointInfo(r: Res): WaypointInfo | null {
+/**
+ * A Gateway API Gateway of a waypoint class in Istio `istioVersion` (`istio-waypoint`; 1.31+ also
+ * `istio-agentgateway-waypoint`); its service account is the Gateway name unless annotated.
+ */
+export function waypointInfo(r: Res, istioVersion: string): WaypointInfo | null {
   if (r.kind !== "Gateway" || r.group !== GATEWAY_API_GROUP || !r.name) return null;
   const spec = isObject(r.value.spec) ? r.value.spec : {};
-  if (spec.gatewayClassName !== WAYPOINT_CLASS) return null;
+  if (!isWaypointClass(spec.gatewayClassName, istioVersion)) return null;
   const metadata = isObject(r.value.metadata) ? r.value.metadata : {};
   const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
   const labels = isObject(metadata.labels) ? metadata.labels : {};
@@ -83,12 +89,13 @@ export function waypointInfo(r: Res): WaypointInfo | null {
     namespace: r.namespace,
     serviceAccount: typeof sa === "string" && sa ? sa : r.name,
     waypointFor: typeof waypointFor === "string" ? waypointFor : "service",
+    gatewayClassName: String(spec.gatewayClassName),
   };
 }
 
-export function waypointsIn(resources: readonly Res[]): WaypointInfo[] {
+export function waypointsIn(resources: readonly Res[], istioVersion: string): WaypointInfo[] {
   return resources.flatMap((r) => {
-    const w = waypointInfo(r);
+    const w = waypointInfo(r, istioVersion);
     return w ? [w] : [];
   });
 }

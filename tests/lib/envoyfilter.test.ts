@@ -9,7 +9,6 @@ import { getStaticYAMLValue, parseForESLint } from "yaml-eslint-parser";
 import {
   classifyPatch,
   envoyFilterFindings,
-  istioVersionAtLeast,
   patchContext,
   typeUrlOf,
   type EnvoyFilterContext,
@@ -190,17 +189,25 @@ describe("envoyFilterFindings", () => {
 
   it("context WAYPOINT: the waypoint finding at the context key", () => {
     const f = envoyFilterFindings(filter({ configPatches: [{ applyTo: "CLUSTER", match: { context: "WAYPOINT", waypoint: {} }, patch: { operation: "REMOVE" } }] }), CTX);
-    expect(f).toEqual([{ kind: "waypoint", how: "context", path: ["spec", "configPatches", 0, "match", "context"], target: "" }]);
+    expect(f).toEqual([{ kind: "waypoint", how: "context", path: ["spec", "configPatches", 0, "match", "context"], target: "", applied: false }]);
   });
 
-  it("targetRefs: waypoint Gateway, GatewayClass istio-waypoint and Services are waypoints; other Gateways are Envoy gateways", () => {
-    const refs = (ref: Record<string, unknown>) => envoyFilterFindings(filter({ targetRefs: [ref], configPatches: [lua] }), CTX);
+  it("targetRefs: a waypoint Gateway (and GatewayClass istio-waypoint from the root namespace) takes it from 1.27; Services never match", () => {
+    const refs = (ref: Record<string, unknown>, ctx: EnvoyFilterContext = CTX) => envoyFilterFindings(filter({ targetRefs: [ref], configPatches: [lua] }), ctx);
     expect(refs({ kind: "Gateway", group: "gateway.networking.k8s.io", name: "waypoint" })).toEqual([
-      { kind: "waypoint", how: "targetRefs", path: ["spec", "targetRefs", 0], target: "Gateway waypoint" },
+      { kind: "waypoint", how: "targetRefs", path: ["spec", "targetRefs", 0], target: "Gateway waypoint", applied: true },
     ]);
-    expect(refs({ kind: "GatewayClass", group: "gateway.networking.k8s.io", name: "istio-waypoint" })[0]).toMatchObject({ target: "GatewayClass istio-waypoint" });
-    expect(refs({ kind: "Service", group: "", name: "reviews" })[0]).toMatchObject({ target: "Service reviews" });
+    expect(refs({ kind: "Gateway", group: "gateway.networking.k8s.io", name: "waypoint" }, { ...CTX, istioVersion: "1.26" })[0]).toMatchObject({ applied: false });
+    expect(refs({ kind: "Gateway", group: "gateway.networking.k8s.io", name: "waypoint" }, { ...CTX, istioVersion: "1.27" })[0]).toMatchObject({ applied: true });
+    const root = { ...CTX, namespace: "istio-system" };
+    expect(refs({ kind: "GatewayClass", group: "gateway.networking.k8s.io", name: "istio-waypoint" }, root)[0]).toMatchObject({ kind: "waypoint", target: "GatewayClass istio-waypoint" });
+    expect(refs({ kind: "GatewayClass", group: "gateway.networking.k8s.io", name: "istio-waypoint" })).toEqual([
+      { kind: "unattached", path: ["spec", "targetRefs", 0], target: "GatewayClass istio-waypoint", reason: "gatewayClassNamespace" },
+    ]);
+    expect(refs({ kind: "Service", group: "", name: "reviews" })).toEqual([{ kind: "unattached", path: ["spec", "targetRefs", 0], target: "Service reviews", reason: "service" }]);
     expect(refs({ kind: "Gateway", group: "gateway.networking.k8s.io", name: "bookinfo-gateway" })).toEqual([]);
+    // A Service next to an Envoy gateway: the gateway still takes it.
+    expect(envoyFilterFindings(filter({ targetRefs: [{ kind: "Service", name: "r" }, { kind: "Gateway", name: "bookinfo-gateway" }], configPatches: [lua] }), CTX)).toEqual([]);
     expect(envoyFilterFindings(filter({ targetRef: { kind: "Gateway", name: "waypoint" }, configPatches: [lua] }), CTX)[0]).toMatchObject({ path: ["spec", "targetRef"] });
   });
 
@@ -217,17 +224,6 @@ describe("envoyFilterFindings", () => {
     expect(envoyFilterFindings(filter({ configPatches: 3 }), CTX)).toEqual([]);
     expect(envoyFilterFindings(filter({ configPatches: [null, 1, "x"] }), CTX)).toEqual([]);
     expect(envoyFilterFindings({ spec: "x" }, CTX)).toEqual([{ kind: "empty", path: ["kind"] }]);
-  });
-});
-
-describe("istioVersionAtLeast", () => {
-  it("compares major.minor, ignores patch and prefix; unparsable counts as latest", () => {
-    expect(istioVersionAtLeast("1.30", "1.30")).toBe(true);
-    expect(istioVersionAtLeast("1.30.2", "1.30")).toBe(true);
-    expect(istioVersionAtLeast("v1.29.1", "1.30")).toBe(false);
-    expect(istioVersionAtLeast("1.9", "1.28")).toBe(false);
-    expect(istioVersionAtLeast("2.0", "1.30")).toBe(true);
-    expect(istioVersionAtLeast("latest", "1.30")).toBe(true);
   });
 });
 

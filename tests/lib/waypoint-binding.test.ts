@@ -8,11 +8,12 @@ import {
   targetRecords,
   targetState,
   waypointCandidates,
+  waypointAdmits,
   waypointState,
 } from "../../lib/istio/waypoint-binding.js";
 import { singleFileIndex } from "../../lib/index/index.js";
 import { scopedIndex } from "../../lib/index/scope.js";
-import type { RepoIndex, ResourceRecord } from "../../lib/index/index.js";
+import type { GatewayRecord, RepoIndex, ResourceRecord } from "../../lib/index/index.js";
 
 const service = (index: RepoIndex, name: string, namespace: string) => {
   const found = index.services(namespace).find((s) => s.name === name && s.namespace === namespace);
@@ -123,5 +124,54 @@ describe("servesServices", () => {
     expect(servesServices({ waypointFor: "all" })).toBe(true);
     expect(servesServices({ waypointFor: "workload" })).toBe(false);
     expect(servesServices({ waypointFor: "none" })).toBe(false);
+  });
+});
+
+describe("waypointAdmits (istiod makeAllowedRoutes / AllowsAttachmentFromNamespace)", () => {
+  const gw = (listeners: GatewayRecord["listeners"], extra: Partial<GatewayRecord> = {}): GatewayRecord => ({
+    file: "/r/gw.yaml",
+    line: 1,
+    documentIndex: 0,
+    apiVersion: "gateway.networking.k8s.io/v1",
+    group: "gateway.networking.k8s.io",
+    kind: "Gateway",
+    name: "shared",
+    namespace: "istio-waypoints",
+    namespaceSource: "metadata",
+    labels: {},
+    annotations: {},
+    partial: false,
+    gatewayClassName: "istio-waypoint",
+    listeners,
+    serviceAccount: "shared",
+    ...extra,
+  });
+  const hbone = (allowedNamespaces?: GatewayRecord["listeners"][number]["allowedNamespaces"]) => [{ name: "mesh", port: 15008, protocol: "HBONE", ...(allowedNamespaces ? { allowedNamespaces } : {}) }];
+  it("no allowedRoutes, or no HBONE listener: Same (the waypoint's own namespace only)", () => {
+    expect(waypointAdmits(gw(hbone()), "istio-waypoints", {})).toEqual({ admitted: true });
+    expect(waypointAdmits(gw(hbone()), "foo", {})).toEqual({ admitted: false, from: "Same" });
+    expect(waypointAdmits(gw([{ name: "http", port: 80, protocol: "HTTP", allowedNamespaces: { from: "All" } }]), "foo", {})).toEqual({ admitted: false, from: "Same" });
+  });
+  it("All admits every namespace", () => {
+    expect(waypointAdmits(gw(hbone({ from: "All" })), "foo", undefined)).toEqual({ admitted: true });
+  });
+  it("Selector: against the Namespace labels plus kubernetes.io/metadata.name", () => {
+    const byName = hbone({ from: "Selector", matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["foo"] }] });
+    expect(waypointAdmits(gw(byName), "foo", undefined)).toEqual({ admitted: true });
+    expect(waypointAdmits(gw(byName), "bar", undefined)).toEqual({ admitted: false, from: "Selector" });
+    const byLabel = hbone({ from: "Selector", matchLabels: { "mesh/waypoint": "shared" } });
+    expect(waypointAdmits(gw(byLabel), "foo", { "mesh/waypoint": "shared" })).toEqual({ admitted: true });
+    expect(waypointAdmits(gw(byLabel), "foo", {})).toEqual({ admitted: false, from: "Selector" });
+    // Namespace labels unknown: only the name label can be decided.
+    expect(waypointAdmits(gw(byLabel), "foo", undefined)).toEqual({ admitted: undefined });
+    const notIn = hbone({ from: "Selector", matchExpressions: [{ key: "team", operator: "NotIn", values: ["x"] }, { key: "env", operator: "Exists", values: [] }] });
+    expect(waypointAdmits(gw(notIn), "foo", { env: "prod" })).toEqual({ admitted: true });
+    expect(waypointAdmits(gw(notIn), "foo", { env: "prod", team: "x" })).toEqual({ admitted: false, from: "Selector" });
+  });
+  it("what the repository cannot tell: assumed, unreadable, templated, inbound-binding annotation", () => {
+    expect(waypointAdmits(gw([], { assumed: true }), "foo", {})).toEqual({ admitted: undefined });
+    expect(waypointAdmits(gw(hbone({ unreadable: true })), "foo", {})).toEqual({ admitted: undefined });
+    expect(waypointAdmits(gw(hbone({ from: "{{ .Values.from }}" })), "foo", {})).toEqual({ admitted: undefined });
+    expect(waypointAdmits(gw(hbone(), { annotations: { "ambient.istio.io/waypoint-inbound-binding": "PROXY/15088" } }), "foo", {})).toEqual({ admitted: undefined });
   });
 });

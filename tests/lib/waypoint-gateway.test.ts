@@ -29,9 +29,11 @@ describe("waypoint-for", () => {
     expect(checkWaypointFor("ingress")).toEqual({ valid: false, value: "ingress", suggestion: undefined });
   });
   it("classes and workload traffic", () => {
-    expect(isWaypointClass("istio-waypoint")).toBe(true);
-    expect(isWaypointClass("istio-agentgateway-waypoint")).toBe(true);
-    expect(isWaypointClass("istio")).toBe(false);
+    expect(isWaypointClass("istio-waypoint", "1.30")).toBe(true);
+    // istio-agentgateway-waypoint is a waypoint class from 1.31 on (lib/versions.ts).
+    expect(isWaypointClass("istio-agentgateway-waypoint", "1.31")).toBe(true);
+    expect(isWaypointClass("istio-agentgateway-waypoint", "1.30")).toBe(false);
+    expect(isWaypointClass("istio", "1.31")).toBe(false);
     expect(servesWorkloads("workload")).toBe(true);
     expect(servesWorkloads("all")).toBe(true);
     expect(servesWorkloads(undefined)).toBe(false);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   gatewayIdentity,
+  knownWaypointPrincipals,
   namesWaypoint,
   parsePrincipal,
   principalMatches,
@@ -15,6 +16,8 @@ import {
 } from "../../lib/istio/waypoint.js";
 import { appliesToServicePods, bypassDeny, exemptPrincipals, isDryRun } from "../../lib/istio/bypass.js";
 import type { GatewayRecord, WaypointBinding, ResourceRecord } from "../../lib/index/types.js";
+import { singleFileIndex } from "../../lib/index/index.js";
+import { readSettings } from "../../lib/settings.js";
 
 const WP = "cluster.local/ns/bookinfo/sa/waypoint";
 
@@ -188,5 +191,28 @@ describe("appliesToServicePods", () => {
     expect(appliesToServicePods({ namespace: "istio-system", selector: { app: "reviews" } }, reviews, "istio-system")).toBe(true);
     expect(appliesToServicePods({ namespace: "other", selector: null }, reviews, "istio-system")).toBe(false);
     expect(appliesToServicePods({ namespace: undefined, selector: { app: "reviews" } }, reviews, "istio-system")).toBe(true);
+  });
+});
+
+describe("knownWaypointPrincipals: canary waypoints count from 1.31", () => {
+  const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: reviews
+  namespace: bookinfo
+  labels:
+    istio.io/use-waypoint: waypoint
+    istio.io/use-waypoint-canary: waypoint-v2
+spec:
+  selector: {app: reviews}
+  ports: [{port: 9080}]
+`;
+  const principals = (istioVersion: string) =>
+    knownWaypointPrincipals(singleFileIndex("/virtual/reviews.yaml", text, readSettings({ "istio-ambient": { istioVersion } })), readSettings({ "istio-ambient": { istioVersion } }), "bookinfo");
+  it("1.31: the canary label's waypoint is a waypoint identity", () => {
+    expect(principals("1.31")).toEqual(expect.arrayContaining(["cluster.local/ns/bookinfo/sa/waypoint", "cluster.local/ns/bookinfo/sa/waypoint-v2"]));
+  });
+  it("1.30: no canaries", () => {
+    expect(principals("1.30")).not.toContain("cluster.local/ns/bookinfo/sa/waypoint-v2");
   });
 });

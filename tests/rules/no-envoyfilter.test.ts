@@ -145,6 +145,25 @@ spec:
     protocol: HBONE
 `;
 
+const LUA_ON_WAYPOINT = `---
+apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata:
+  name: lua-on-waypoint
+  namespace: bookinfo
+spec:
+  targetRefs:
+  - kind: Gateway
+    group: gateway.networking.k8s.io
+    name: waypoint
+  configPatches:
+  - applyTo: HTTP_FILTER
+    patch:
+      operation: INSERT_FIRST
+      value:
+        name: envoy.filters.http.lua
+`;
+
 const IGNORED = "ztunnel never applies EnvoyFilters and waypoints ignore those without `targetRefs`, so in ambient mode";
 
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
@@ -486,7 +505,7 @@ spec:
       ],
     },
     {
-      name: "context WAYPOINT: unsupported / experimental, reported at the context key",
+      name: "context WAYPOINT: istiod has no implementation, reported at the context key",
       code:
         SERVICE +
         `---
@@ -508,7 +527,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/waypoint-cluster patches a waypoint (`context: WAYPOINT`, line 22). EnvoyFilter on waypoints is not supported by Istio (the `WAYPOINT` patch context, added in 1.28, is experimental and undocumented): it may not apply and may break on upgrade. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin, TrafficExtension) where one exists; otherwise treat it as a migration blocker.",
+            "EnvoyFilter ns1/waypoint-cluster patches with `context: WAYPOINT` (line 22), a context istiod does not implement: this patch is applied to no proxy.",
           line: 22,
           column: 9,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
@@ -523,7 +542,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter w patches a waypoint (`context: WAYPOINT`, line 20). EnvoyFilter on waypoints is not supported by Istio (Istio 1.27 has no `WAYPOINT` patch context at all): it may not apply and may break on upgrade. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin) where one exists; otherwise treat it as a migration blocker.",
+            "EnvoyFilter w patches with `context: WAYPOINT` (line 20), a context Istio 1.27 does not have (1.28 adds it, unimplemented): this patch is applied to no proxy.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -554,12 +573,55 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua-on-waypoint patches a waypoint (`targetRefs` to Gateway waypoint, line 20). EnvoyFilter on waypoints is not supported by Istio (the `WAYPOINT` patch context, added in 1.28, is experimental and undocumented): it may not apply and may break on upgrade. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin, TrafficExtension) where one exists; otherwise treat it as a migration blocker.",
+            "EnvoyFilter bookinfo/lua-on-waypoint patches waypoint waypoint (`targetRefs`, line 20): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
           line: 20,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
         },
       ],
+    },
+    {
+      name: "targetRefs to the waypoint Gateway with istioVersion 1.26: not applied yet",
+      code: WAYPOINT_GATEWAY + LUA_ON_WAYPOINT,
+      output: null,
+      settings: { "istio-ambient": { istioVersion: "1.26" } },
+      errors: [
+        {
+          message:
+            "EnvoyFilter bookinfo/lua-on-waypoint targets waypoint waypoint (line 20), but Istio 1.26 applies EnvoyFilters to waypoints only from 1.27: it is silently not applied.",
+          suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
+        },
+      ],
+    },
+    {
+      name: "targetRefs to a Service: EnvoyFilters never attach to Services",
+      code: WAYPOINT_GATEWAY + LUA_ON_WAYPOINT.replace("kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint", "kind: Service\n    group: \"\"\n    name: reviews"),
+      output: null,
+      errors: [
+        {
+          message:
+            "EnvoyFilter bookinfo/lua-on-waypoint targets Service reviews (line 20), but EnvoyFilters attach through `targetRefs` only to Gateways and to GatewayClass istio-waypoint, never to Services: it is applied to no proxy.",
+          suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
+        },
+      ],
+    },
+    {
+      name: "targetRefs to GatewayClass istio-waypoint outside the root namespace: matches nothing",
+      code: WAYPOINT_GATEWAY + LUA_ON_WAYPOINT.replace("kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint", "kind: GatewayClass\n    group: gateway.networking.k8s.io\n    name: istio-waypoint"),
+      output: null,
+      errors: [
+        {
+          message:
+            "EnvoyFilter bookinfo/lua-on-waypoint targets GatewayClass istio-waypoint (line 20), but a GatewayClass target counts only on EnvoyFilters in the root namespace (istio-system): it is applied to no proxy.",
+          suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
+        },
+      ],
+    },
+    {
+      name: "targetRefs to GatewayClass istio-waypoint from the root namespace: every waypoint takes it",
+      code: WAYPOINT_GATEWAY + LUA_ON_WAYPOINT.replace("namespace: bookinfo", "namespace: istio-system").replace("kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint", "kind: GatewayClass\n    group: gateway.networking.k8s.io\n    name: istio-waypoint"),
+      output: null,
+      errors: [{ messageId: "waypoint", suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }] }],
     },
     {
       name: "workloadSelector on the waypoint's pods (istio/istio#57350): waypoints ignore selectors",

@@ -119,6 +119,15 @@ spec:
 `;
 
 const LABEL = "    istio.io/use-waypoint: waypoint\n";
+/** Service labels binding to the waypoint `shared` of namespace istio-waypoints. */
+const SHARED_LABELS = "    istio.io/use-waypoint: shared\n    istio.io/use-waypoint-namespace: istio-waypoints\n";
+
+/** A waypoint whose HBONE listener has `allowedRoutes` (`allowed`: the YAML under `allowedRoutes:`, indented 4). */
+const WAYPOINT_FROM = (name: string, ns: string, allowed: string) => `${WAYPOINT(name, ns)}    allowedRoutes:\n${allowed}`;
+const ALLOW_ALL = "      namespaces:\n        from: All\n";
+const ALLOW_NAMES = (...names: string[]) =>
+  `      namespaces:\n        from: Selector\n        selector:\n          matchExpressions:\n          - key: kubernetes.io/metadata.name\n            operator: In\n            values: [${names.join(", ")}]\n`;
+const ALLOW_LABEL = "      namespaces:\n        from: Selector\n        selector:\n          matchLabels:\n            mesh/waypoint: shared\n";
 const join = (...docs: string[]) => docs.join("---\n");
 
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
@@ -132,8 +141,35 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       code: join(NAMESPACE("foo", "    istio.io/use-waypoint: none\n"), WAYPOINT("waypoint", "foo", "all"), HTTPBIN(LABEL), AP()),
     },
     {
-      name: "cross-namespace waypoint through istio.io/use-waypoint-namespace",
-      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: shared\n    istio.io/use-waypoint-namespace: istio-waypoints\n"), WAYPOINT("shared", "istio-waypoints"), HTTPBIN(), AP()),
+      name: "cross-namespace waypoint through istio.io/use-waypoint-namespace, whose listener admits all namespaces",
+      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: shared\n    istio.io/use-waypoint-namespace: istio-waypoints\n"), WAYPOINT_FROM("shared", "istio-waypoints", ALLOW_ALL), HTTPBIN(), AP()),
+    },
+    {
+      name: "cross-namespace waypoint admitting namespaces by `kubernetes.io/metadata.name` (set on every Namespace)",
+      code: join(NAMESPACE("foo"), WAYPOINT_FROM("shared", "istio-waypoints", ALLOW_NAMES("foo", "bar")), HTTPBIN(SHARED_LABELS), AP()),
+    },
+    {
+      name: "cross-namespace waypoint admitting namespaces by a label the Namespace carries",
+      code: join(NAMESPACE("foo", "    mesh/waypoint: shared\n"), WAYPOINT_FROM("shared", "istio-waypoints", ALLOW_LABEL), HTTPBIN(SHARED_LABELS), AP()),
+    },
+    {
+      name: "cross-namespace waypoint with a label selector while the Namespace is not in the repository: unknown",
+      code: join(WAYPOINT_FROM("shared", "istio-waypoints", ALLOW_LABEL), HTTPBIN(SHARED_LABELS), AP()),
+    },
+    {
+      name: "Istio 1.30: no canaries yet, a dangling canary label is not ours to judge",
+      code: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN(LABEL + "    istio.io/use-waypoint-canary: waypoint-v2\n"), AP()),
+      settings: isolate({ istioVersion: "1.30" }),
+    },
+    {
+      name: "Istio 1.31: a canary waypoint of the repository",
+      code: join(NAMESPACE("foo"), WAYPOINT("waypoint"), WAYPOINT("waypoint-v2"), HTTPBIN(LABEL + "    istio.io/use-waypoint-canary: waypoint-v2\n"), AP()),
+      settings: isolate({ istioVersion: "1.31" }),
+    },
+    {
+      name: "Istio 1.31: a Service bound to an istio-agentgateway-waypoint Gateway",
+      code: join(NAMESPACE("foo"), WAYPOINT("agw").replace("istio-waypoint", "istio-agentgateway-waypoint"), HTTPBIN("    istio.io/use-waypoint: agw\n"), AP()),
+      settings: isolate({ istioVersion: "1.31" }),
     },
     { name: "targets a waypoint Gateway of the file", code: join(WAYPOINT("waypoint"), AP(`  - kind: Gateway\n    group: ${GW}\n    name: waypoint\n`)) },
     {
@@ -213,6 +249,68 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
     { name: "external shared waypoint in another namespace, declared in assumeExists", ...inRepo("external-waypoint", "billing/namespace.yaml", undefined, EXTERNAL_WAYPOINT_SETTINGS) },
   ],
   invalid: [
+    {
+      name: "cross-namespace waypoint whose listener has no allowedRoutes (Same): the Namespace's binding is refused",
+      code: join(NAMESPACE("foo", "    istio.io/use-waypoint: shared\n    istio.io/use-waypoint-namespace: istio-waypoints\n"), WAYPOINT("shared", "istio-waypoints"), HTTPBIN(), ROUTE),
+      output: null,
+      errors: [
+        {
+          message:
+            "Namespace foo uses waypoint istio-waypoints/shared, but its HBONE listener's `allowedRoutes` (from: Same) does not admit namespace foo: Istio binds no waypoint, so L7 policies and routes are skipped.",
+          line: 7,
+        },
+        {
+          messageId: "routeParent",
+          data: {
+            route: "HTTPRoute foo/httpbin",
+            service: "foo/httpbin",
+            where: "line 24",
+            state: "uses waypoint istio-waypoints/shared (through Namespace foo), whose listener `allowedRoutes` (from: Same) does not admit namespace foo",
+            todo: "Let the waypoint's HBONE listener admit namespace foo (`allowedRoutes.namespaces.from: All`, or a `Selector` that matches it).",
+          },
+        },
+      ],
+    },
+    {
+      name: "cross-namespace waypoint admitting other namespaces by name: the Service's binding is refused",
+      code: join(NAMESPACE("foo"), WAYPOINT_FROM("shared", "istio-waypoints", ALLOW_NAMES("bar")), HTTPBIN(SHARED_LABELS), AP()),
+      output: null,
+      errors: [
+        { messageId: "notAllowedLabel", data: { resource: "Service foo/httpbin", gateway: "istio-waypoints/shared", from: "from: Selector", namespace: "foo" } },
+        { messageId: "policyTarget" },
+      ],
+    },
+    {
+      name: "same-namespace waypoint with a label selector the Namespace does not match: refused too",
+      code: join(NAMESPACE("foo", LABEL), WAYPOINT_FROM("waypoint", "foo", ALLOW_LABEL), HTTPBIN(), AP()),
+      output: null,
+      errors: [{ messageId: "notAllowedLabel", data: { resource: "Namespace foo", gateway: "foo/waypoint", from: "from: Selector", namespace: "foo" } }, { messageId: "policyTarget" }],
+    },
+    {
+      name: "Istio 1.31: a canary label naming no Gateway",
+      code: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN(LABEL + "    istio.io/use-waypoint-canary: waypoint-v2\n"), AP()),
+      settings: isolate({ istioVersion: "1.31" }),
+      output: null,
+      errors: [
+        {
+          message:
+            "Service foo/httpbin names canary waypoint foo/waypoint-v2, which is neither in the repository nor in settings `assumeExists`: istiod reports it and sends all traffic to the primary waypoint.",
+        },
+      ],
+    },
+    {
+      name: "Istio 1.31: a cross-namespace canary the waypoint's listener does not admit",
+      code: join(
+        NAMESPACE("foo"),
+        WAYPOINT("waypoint"),
+        WAYPOINT("canary", "istio-waypoints"),
+        HTTPBIN(LABEL + "    istio.io/use-waypoint-canary: canary\n    istio.io/use-waypoint-canary-namespace: istio-waypoints\n"),
+        AP(),
+      ),
+      settings: isolate({ istioVersion: "1.31" }),
+      output: null,
+      errors: [{ messageId: "canaryIgnored", data: { resource: "Service foo/httpbin", gateway: "istio-waypoints/canary", problem: "does not admit namespace foo (listener `allowedRoutes` from: Same)" } }],
+    },
     {
       name: "repo: policies on an unbound Service and ServiceEntry, and on a Gateway that exists nowhere",
       ...inRepo("waypoint-binding", "shop/policies.yaml"),
