@@ -25,14 +25,18 @@ export interface SarifOptions {
   srcRoot: string;
 }
 
-/** The first paragraph of a docs page after its title, as plain text (SARIF `fullDescription`). */
+/**
+ * The first paragraph of a docs page after its generated header (title and notices, up to eslint-doc-generator's
+ * end marker), as plain text (SARIF `fullDescription`).
+ */
 export function firstParagraph(markdown: string): string | undefined {
-  const blocks = markdown
+  const marker = markdown.indexOf(END_RULE_HEADER);
+  const blocks = (marker >= 0 ? markdown.slice(marker + END_RULE_HEADER.length) : markdown)
     .replace(/<!--[\s\S]*?-->/g, "")
     .split(/\n\s*\n/)
     .map((b) => b.trim())
     .filter(Boolean);
-  const para = blocks.find((b) => !/^(#|```|\||>|- |\* |💼|🔧|💡|⚠️)/u.test(b));
+  const para = blocks.find((b) => !/^(#|```|\||>|- |\* |📝|💼|🔧|💡|⚠️|❗|📖)/u.test(b));
   if (!para) return undefined;
   return para
     .replace(/\s*\n\s*/g, " ")
@@ -40,6 +44,8 @@ export function firstParagraph(markdown: string): string | undefined {
     .replace(/`([^`]+)`/g, "$1")
     .replace(/\*\*([^*]+)\*\*/g, "$1");
 }
+
+const END_RULE_HEADER = "<!-- end auto-generated rule header -->";
 
 function fileUri(dir: string): string {
   const posix = dir.replace(/\\/g, "/");
