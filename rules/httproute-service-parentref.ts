@@ -47,9 +47,9 @@ export default createRule<MessageIds, Record<string, never>>({
       portNotOnService:
         "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} ({{defined}}ports: {{ports}}), so the route applies to no traffic; use one of them or omit `port`.",
       sectionNotOnService:
-        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}), so the route attaches to nothing.",
+        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}); Istio ignores it on Service parents, so the route applies to {{scope}}.",
       portSectionMismatch:
-        "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}, so the route attaches to nothing.",
+        "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}; Istio ignores sectionName on Service parents, so only port {{port}} counts.",
       waypointParent:
         "{{route}}: the parentRef (line {{line}}) is waypoint Gateway {{waypoint}}, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
       backendPort:
@@ -180,7 +180,14 @@ export default createRule<MessageIds, Record<string, never>>({
           resource,
           path,
           messageId: "sectionNotOnService",
-          data: { ...base, defined, section: sectionName!, line: line(resource, path), names: named.map((p) => p.name).join(", ") || "none" },
+          data: {
+            ...base,
+            defined,
+            section: sectionName!,
+            line: line(resource, path),
+            names: named.map((p) => p.name).join(", ") || "none",
+            scope: port === undefined ? "every port of the Service" : `port ${port} only`,
+          },
           suggest: [
             ...named.map((p) => ({ messageId: "useSection" as const, data: { section: p.name, port: p.port }, ops: [{ op: "set" as const, path, value: p.name }] })),
             { messageId: "dropSection", data: { service: svc }, ops: [{ op: "remove", path }] },

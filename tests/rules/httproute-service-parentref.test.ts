@@ -329,7 +329,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 23) names no port of Service reviews (port names: http), so the route attaches to nothing.",
+            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 23) names no port of Service reviews (port names: http); Istio ignores it on Service parents, so the route applies to every port of the Service.",
           suggestions: [
             {
               messageId: "useSection",
@@ -337,6 +337,21 @@ items:
               output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1.replace("    port: 9080\n  rules", "    sectionName: http\n  rules"),
             },
             { messageId: "dropSection", output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1.replace("    port: 9080\n  rules", "  rules") },
+          ],
+        },
+      ],
+    },
+    {
+      name: "sectionName that names no Service port, next to a port: Istio applies the port only",
+      code: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1.replace("    port: 9080\n  rules", "    port: 9080\n    sectionName: grpc\n  rules"),
+      output: null,
+      errors: [
+        {
+          message:
+            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 24) names no port of Service reviews (port names: http); Istio ignores it on Service parents, so the route applies to port 9080 only.",
+          suggestions: [
+            { messageId: "useSection", output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1.replace("    port: 9080\n  rules", "    port: 9080\n    sectionName: http\n  rules") },
+            { messageId: "dropSection", output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1 },
           ],
         },
       ],
@@ -699,7 +714,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http), so the route attaches to nothing.",
+          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http); Istio ignores it on Service parents, so the route applies to every port of the Service.",
         suggestions: [
           { messageId: "useSection", data: { section: "http", port: 9080 }, output: upgradesRoute("details", DETAILS_PARENT("      sectionName: http\n"), DETAILS_BACKEND + "          port: 9080\n") },
           { messageId: "dropSection", data: { service: "details" }, output: upgradesRoute("details", DETAILS_PARENT(""), DETAILS_BACKEND + "          port: 9080\n") },
