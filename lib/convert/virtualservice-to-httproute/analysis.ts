@@ -220,7 +220,7 @@ export class Analysis {
         this.f(
           p.path,
           "cross-namespace",
-          `the ${this.o.label} is in namespace ${vsNs} but routes Service ${p.ref.name}.${ns}; exported to all namespaces it affects every client, while an HTTPRoute in ${vsNs} with a parentRef to ${ns} is a consumer route that only affects clients in ${vsNs}. Move the VirtualService to ${ns}, or set exportTo: ["."] if only ${vsNs} clients should be affected`,
+          `the ${this.o.label} is in namespace ${vsNs} but routes Service ${p.ref.name}.${ns}; waypoints apply only routes of the Service's or their own namespace, so (unless ${vsNs} is the waypoint's) it reaches sidecar clients only: all of them, while an HTTPRoute in ${vsNs} would reach only those in ${vsNs}. Move the VirtualService to ${ns}, or set exportTo: ["."] if only ${vsNs} clients should be affected`,
         );
       }
     }
