@@ -1,7 +1,10 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView } from "../lib/index/view.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView } from "../lib/index/view.js";
+import { selectorMatches, type Labels } from "../lib/k8s/selector.js";
+import { waypointState } from "../lib/istio/waypoint-binding.js";
+import type { CheckContext } from "../lib/create-rule.js";
 import { selectsGatewayPods, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import { hasTargetRefs } from "../lib/istio/targetrefs.js";
 import {
@@ -148,9 +151,30 @@ export default createRule<MessageIds, Options>({
             ? classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads(namespace))
             : { exact: [], sameWorkloads: [], wider: [], selected: [] };
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
-        if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) fix = ops(found.exact[0].name);
-        else if (known) fix = toTargetRefs(gatewayRef(known), hasSelector);
-        for (const name of candidates) suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
+        // Which waypoints serve the Services that select these pods (as the repository shows them).
+        const record = (sv: ServiceView) => sv.record ?? (sv.resource ? ctx.recordOf(sv.resource) : undefined);
+        const podServices = inRoot ? [] : servicesOfPods(services, hasSelector ? matchLabels : null, namespace, v);
+        const serving = podServices.map((sv) => ({ sv, state: record(sv) ? waypointState(ctx.repo(), record(sv)!) : ({ type: "unknown" } as const) }));
+        const bindingsKnown = serving.length > 0 && serving.every((x) => x.state.type !== "unknown");
+        const policyUnit = ctx.recordOf(resource)?.unit;
+        if (found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace)) {
+          // The Service must be served by a waypoint deployed with it, and be the only Service of those pods.
+          const rec = record(found.exact[0]);
+          const state = rec ? waypointState(ctx.repo(), rec) : undefined;
+          const deployed = state?.type === "bound" && !state.gateway.assumed && state.gateway.unit !== undefined && state.gateway.unit === rec!.unit;
+          if (deployed && podServices.length === 1) fix = ops(found.exact[0].name);
+        } else if (known && bindingsKnown) {
+          // The waypoint keeps the policy's reach only when it serves exactly the Services of these pods.
+          const gateway = v.waypoints(namespace).find((g) => g.name === known);
+          const gatewayUnit = gateway?.record?.unit ?? (gateway?.resource ? ctx.recordOf(gateway.resource)?.unit : undefined);
+          const servesAll = serving.every((x) => x.state.type === "bound" && x.state.gateway.name === known);
+          const servesOthers = servicesBoundTo(ctx, known, namespace).some((name) => !podServices.some((sv) => sv.name === name));
+          if (gateway && !gateway.assumed && gatewayUnit !== undefined && gatewayUnit === policyUnit && servesAll && !servesOthers) fix = toTargetRefs(gatewayRef(known), hasSelector);
+        }
+        // Never a waypoint that serves none of the Services selecting those pods (when the repository shows them all).
+        const boundNames = [...new Set(serving.flatMap((x) => (x.state.type === "bound" ? [x.state.gateway.name] : [])))];
+        const offered = bindingsKnown ? boundNames : candidates;
+        for (const name of offered) suggest.push({ messageId: "useWaypoint", data: { name }, ops: toTargetRefs(gatewayRef(name), hasSelector) });
         if (inRoot) suggest.push({ messageId: "useWaypointClass", ops: toTargetRefs(waypointClassRef(), true) });
         if (hasSelector) {
           // A root-namespace selector matches pods in every namespace: a Service name guessed from it would be
@@ -180,3 +204,24 @@ export default createRule<MessageIds, Options>({
     }
   },
 });
+
+/** The Services of the namespace that select some of the pods (`matchLabels`; every Service for a namespace-wide policy). */
+function servicesOfPods(services: readonly ServiceView[], matchLabels: Labels | null, namespace: string | undefined, v: RepoView): ServiceView[] {
+  const candidates = services.filter((s) => s.selector && Object.keys(s.selector).length && !s.assumed && inNamespaceOf(s.namespace, namespace));
+  if (!matchLabels) return candidates;
+  const pods = v.workloads(namespace).filter((w) => selectorMatches(matchLabels, w.podLabels));
+  return candidates.filter((s) => selectorMatches(s.selector!, matchLabels) || selectorMatches(matchLabels, s.selector!) || pods.some((w) => selectorMatches(s.selector!, w.podLabels)));
+}
+
+/** Names of the Services of `namespace` bound to the waypoint `name`. */
+function servicesBoundTo(ctx: CheckContext<MessageIds, Options>, name: string, namespace: string | undefined): string[] {
+  const repo = ctx.repo();
+  return repo
+    .services(namespace)
+    .filter((s) => !s.assumed && inNamespaceOf(s.namespace, namespace))
+    .filter((s) => {
+      const state = waypointState(repo, s);
+      return state.type === "bound" && state.gateway.name === name;
+    })
+    .map((s) => s.name);
+}

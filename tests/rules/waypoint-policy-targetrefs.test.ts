@@ -89,6 +89,15 @@ spec:
       credentials: ["ok:test"]
 `;
 
+/** A case whose fix became a suggestion: `output` is what the suggestion gives ("SAME_AS_FIX"), and no fix is applied. */
+function suggestionOnly(c: InvalidCase): InvalidCase {
+  const would = c.output as string;
+  for (const e of c.errors as Array<Record<string, unknown>>) {
+    for (const sg of (e.suggestions as Array<{ output: string }> | undefined) ?? []) if (sg.output === "SAME_AS_FIX") sg.output = would;
+  }
+  return { ...c, output: null };
+}
+
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   valid: [
     { name: "already attached with targetRefs", code: toRefs(JWT_EXAMPLE, "Gateway", GW, "waypoint") },
@@ -243,8 +252,8 @@ spec:
         },
       ],
     },
-    {
-      name: "multi-document: a Service selecting the same pods is the fix (keeps the reach); waypoint and Service suggestions",
+    suggestionOnly({
+      name: "multi-document: a Service selecting the same pods, bound to no waypoint: suggestions only (nothing would apply the policy)",
       code: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + JWT_EXAMPLE,
       output: HTTPBIN_SERVICE + "---\n" + WAYPOINT("foo-waypoint") + "---\n" + toRefs(JWT_EXAMPLE, "Service", "", "httpbin"),
       errors: [
@@ -257,7 +266,7 @@ spec:
           ],
         },
       ],
-    },
+    }),
     {
       name: "two waypoints in the namespace: no fix, one suggestion each",
       code: WAYPOINT("a") + "---\n" + WAYPOINT("b") + "---\n" + JWT_EXAMPLE,
@@ -287,8 +296,8 @@ spec:
         },
       ],
     },
-    {
-      name: "waypoint named per namespace in settings: fix",
+    suggestionOnly({
+      name: "waypoint named per namespace in settings, the repository shows neither it nor its Services: suggestion only",
       code: JWT_EXAMPLE,
       settings: { "istio-ambient": { waypoint: { foo: "foo-wp", "*": "waypoint" } } },
       output: toRefs(JWT_EXAMPLE, "Gateway", GW, "foo-wp"),
@@ -301,9 +310,9 @@ spec:
           ],
         },
       ],
-    },
-    {
-      name: "namespace-wide WasmPlugin, waypoint named in settings: fix adds targetRefs",
+    }),
+    suggestionOnly({
+      name: "namespace-wide WasmPlugin, waypoint named in settings only: the targetRefs suggestion, no fix",
       code: BASIC_AUTH,
       settings: { "istio-ambient": { waypoint: "bookinfo-waypoint" } },
       output:
@@ -323,7 +332,7 @@ spec:
           suggestions: [{ messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: BASIC_AUTH + `  targetRefs:\n  - kind: Gateway\n    group: ${GW}\n    name: bookinfo-waypoint\n` }],
         },
       ],
-    },
+    }),
     {
       name: "namespace-wide WasmPlugin without namespace (istio validation testdata): default waypoint suggestion",
       code: `apiVersion: extensions.istio.io/v1alpha1
@@ -526,8 +535,8 @@ spec:
         },
       ],
     },
-    {
-      name: "kind: List with a waypoint: fix inside the item",
+    suggestionOnly({
+      name: "kind: List with a waypoint but no Service it serves: suggestions inside the item, no fix",
       code: `apiVersion: v1
 kind: List
 items:
@@ -606,9 +615,9 @@ items:
           ],
         },
       ],
-    },
-    {
-      name: "flow-style RequestAuthentication: fix stays flow",
+    }),
+    suggestionOnly({
+      name: "flow-style RequestAuthentication: suggestions stay flow (no fix: nothing shows the waypoint serves httpbin)",
       code: `apiVersion: security.istio.io/v1
 kind: RequestAuthentication
 metadata: {name: jwt, namespace: foo}
@@ -638,9 +647,9 @@ spec: {targetRefs: [{kind: Service, group: "", name: httpbin}], jwtRules: [{issu
           ],
         },
       ],
-    },
-    {
-      name: "JSON manifest: the fix stays JSON",
+    }),
+    suggestionOnly({
+      name: "JSON manifest: suggestions stay JSON (no fix: nothing shows the waypoint serves httpbin)",
       filename: "jwt.json",
       code: `{
   "apiVersion": "security.istio.io/v1",
@@ -686,7 +695,7 @@ spec: {targetRefs: [{kind: Service, group: "", name: httpbin}], jwtRules: [{issu
           ],
         },
       ],
-    },
+    }),
   ],
 };
 
@@ -730,8 +739,8 @@ cases.valid.push({
 });
 
 cases.invalid.push(
-  {
-    name: "cross-file: the Service selecting the same pods (apps/) is the fix before the waypoint (mesh/)",
+  suggestionOnly({
+    name: "cross-file: the Service selecting the same pods (apps/) is bound to a waypoint of another unit (mesh/): suggestions, no fix",
     code: PRODUCTPAGE_JWT,
     ...inRepo("policies/productpage-jwt.yaml"),
     output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
@@ -748,9 +757,9 @@ cases.invalid.push(
         ],
       },
     ],
-  },
-  {
-    name: "cross-file: no Service selects exactly these pods: fix to the namespace's only waypoint; the wider Service is a suggestion",
+  }),
+  suggestionOnly({
+    name: "cross-file: no Service selects exactly these pods; the namespace's waypoint also serves other Services (wider reach): suggestions, no fix",
     code: REVIEWS_V3_JWT,
     ...inRepo("policies/reviews-v3-jwt.yaml"),
     output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Gateway", GW, "bookinfo-waypoint"),
@@ -766,16 +775,16 @@ cases.invalid.push(
         ],
       },
     ],
-  },
-  {
-    name: "cross-file: namespace-wide WasmPlugin, the namespace's waypoint is in another file: fix adds targetRefs",
+  }),
+  suggestionOnly({
+    name: "cross-file: namespace-wide WasmPlugin, the namespace's waypoint is deployed by another unit: the targetRefs suggestion, no fix",
     code: headersPlugin("bookinfo"),
     ...inRepo("policies/request-headers.yaml"),
     output: headersPlugin("bookinfo") + indentedRefs("Gateway", GW, "bookinfo-waypoint"),
     errors: [{ messageId: "namespaceWide", line: 6, suggestions: [{ messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: "SAME_AS_FIX" }] }],
-  },
+  }),
   {
-    name: "cross-file: two waypoints in the namespace: no fix, one suggestion each",
+    name: "cross-file: two waypoints in the namespace, its only Service uses checkout-orders-waypoint: that one is the only suggestion (never a waypoint serving none of them)",
     code: headersPlugin("checkout"),
     ...inRepo("policies/checkout-headers.yaml"),
     output: null,
@@ -784,25 +793,24 @@ cases.invalid.push(
         messageId: "namespaceWide",
         suggestions: [
           { messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-orders-waypoint") },
-          { messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-payments-waypoint") },
         ],
       },
     ],
   },
-  {
-    name: "cross-file: two waypoints in the namespace, settings name one of them: fix to it",
+  suggestionOnly({
+    name: "cross-file: two waypoints in the namespace, settings name the one that serves none of its Services: only the waypoint that does is suggested",
     code: headersPlugin("checkout"),
     ...inRepo("policies/checkout-headers.yaml", { waypoint: { checkout: "checkout-payments-waypoint" } }),
-    output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-payments-waypoint"),
-    errors: [{ messageId: "namespaceWide", suggestions: [{ messageId: "useWaypoint", data: { name: "checkout-payments-waypoint" }, output: "SAME_AS_FIX" }] }],
-  },
-  {
-    name: "cross-file: the namespace's waypoint lives outside the repository (assumeExists): fix",
+    output: headersPlugin("checkout") + indentedRefs("Gateway", GW, "checkout-orders-waypoint"),
+    errors: [{ messageId: "namespaceWide", suggestions: [{ messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: "SAME_AS_FIX" }] }],
+  }),
+  suggestionOnly({
+    name: "cross-file: the namespace's waypoint lives outside the repository (assumeExists): suggestion, no fix (its Services are not shown)",
     code: headersPlugin("orders"),
     ...inRepo("policies/orders-headers.yaml", { assumeExists: [{ kind: "Gateway", name: "orders-waypoint", namespace: "orders" }] }),
     output: headersPlugin("orders") + indentedRefs("Gateway", GW, "orders-waypoint"),
     errors: [{ messageId: "namespaceWide", suggestions: [{ messageId: "useWaypoint", data: { name: "orders-waypoint" }, output: "SAME_AS_FIX" }] }],
-  },
+  }),
   {
     name: "outside the index root: single-file behaviour (default waypoint and guessed Service, no fix)",
     code: PRODUCTPAGE_JWT,
@@ -819,6 +827,35 @@ cases.invalid.push(
     ],
   },
 );
+
+// The fix cases: a unit that deploys the waypoint with the Services it serves (tests/fixtures/repos/waypoint-moves).
+const MOVES = fileURLToPath(new URL("../fixtures/repos/waypoint-moves", import.meta.url));
+const CART_JWT = fs.readFileSync(path.join(MOVES, "cart-jwt.yaml"), "utf8");
+cases.invalid.push({
+  name: "the Service selecting the pods is the only one and is bound to a waypoint deployed with it: fix to the Service; the namespace-wide WasmPlugin's fix is that waypoint (it serves exactly the namespace's Services)",
+  code: CART_JWT,
+  filename: path.join(MOVES, "cart-jwt.yaml"),
+  settings: { "istio-ambient": { root: MOVES } },
+  // Each suggestion fixes one of the two resources; the other is still reported.
+  suggestionSafe: [{ remaining: 1 }, { remaining: 1 }],
+  output: CART_JWT.replace(selectorOf({ app: "cart" }), indentedRefs("Service", "", "cart")).replace(
+    "  url: oci://registry.example/headers:1.0\n",
+    "  url: oci://registry.example/headers:1.0\n" + indentedRefs("Gateway", GW, "waypoint"),
+  ),
+  errors: [
+    {
+      messageId: "selector",
+      suggestions: [
+        { messageId: "useWaypoint", data: { name: "waypoint" }, output: CART_JWT.replace(selectorOf({ app: "cart" }), indentedRefs("Gateway", GW, "waypoint")) },
+        { messageId: "useServiceIn", data: { name: "cart", where: "apps.yaml:40" }, output: CART_JWT.replace(selectorOf({ app: "cart" }), indentedRefs("Service", "", "cart")) },
+      ],
+    },
+    {
+      messageId: "namespaceWide",
+      suggestions: [{ messageId: "useWaypoint", data: { name: "waypoint" }, output: CART_JWT.replace("  url: oci://registry.example/headers:1.0\n", "  url: oci://registry.example/headers:1.0\n" + indentedRefs("Gateway", GW, "waypoint")) }],
+    },
+  ],
+});
 
 // Expand the shorthands: "SAME_AS_FIX" = the fix output; "SELECTOR:<Kind>" = the selector of `code` replaced by a
 // targetRefs entry to the default waypoint Gateway, or to the Service named by the `app` label.
