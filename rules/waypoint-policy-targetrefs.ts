@@ -40,30 +40,15 @@ interface Options {
   gatewaySelectors: Record<string, string>[];
 }
 
-/** Why waypoints and ztunnel leave the policy out, and what breaks, per kind. */
-const KIND_TEXT: Record<string, { why: string; consequence: string }> = {
-  RequestAuthentication: {
-    why: "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs",
-    consequence:
-      "no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied)",
-  },
-  WasmPlugin: {
-    why: "waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm",
-    consequence: "the plugin does not run",
-  },
-  TrafficExtension: {
-    why: "waypoints run a TrafficExtension only through `targetRefs`, and ztunnel never runs Wasm or Lua",
-    consequence: "the extension does not run",
-  },
-  Telemetry: {
-    why: "waypoints ignore selector-attached Telemetry (only namespace-wide, root-namespace and `targetRefs` Telemetry reach them)",
-    consequence: "its settings no longer apply to these workloads' traffic",
-  },
+/** What breaks, per kind, when neither waypoints nor ztunnel apply the policy (the why is in the docs page). */
+const CONSEQUENCE: Record<string, string> = {
+  RequestAuthentication: "no JWT is validated and rules on `requestPrincipals` stop matching",
+  WasmPlugin: "the plugin does not run",
+  TrafficExtension: "the extension does not run",
+  Telemetry: "its settings no longer apply (waypoints ignore selector Telemetry)",
 };
 
-const TEMPLATE = "{{resource}} {{attached}}: {{why}}, so in ambient mode {{consequence}}. {{todo}}";
-const TO_WAYPOINT = "Attach it to the waypoint with `targetRefs`.";
-const TO_ALL_WAYPOINTS = "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.";
+const TEMPLATE = "{{resource}} ({{attached}}): in ambient {{consequence}}; waypoints apply it only through `targetRefs`.";
 
 export default createRule<MessageIds, Options>({
   name: "waypoint-policy-targetrefs",
@@ -90,15 +75,13 @@ export default createRule<MessageIds, Options>({
       selector: TEMPLATE,
       namespaceWide: TEMPLATE,
       meshWide: TEMPLATE,
-      useWaypoint: "Attach it to the waypoint Gateway {{name}} with `targetRefs` (applies to every Service that uses this waypoint).",
-      useService: "Attach it with `targetRefs` to Service {{name}} (it selects the same pods).",
-      useServiceIn: "Attach it with `targetRefs` to Service {{name}} ({{where}}; it selects the same pods).",
-      useServiceSameWorkloads:
-        "Attach it with `targetRefs` to Service {{name}} ({{where}}): its selector {{selector}} is not these matchLabels, but it selects the same workloads in this repository ({{workloads}}). Check that no other pods carry its labels.",
-      useWiderService:
-        "Attach it with `targetRefs` to Service {{name}} ({{where}}): it selects more pods than this policy (its selector {{selector}} does not require {{missing}}), and the policy would apply to all of them.",
-      useGuessedService: "Attach it with `targetRefs` to Service {{name}} (a guess from the `app` label: check that this Service exists and selects these pods).",
-      useWaypointClass: "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+      useWaypoint: "Attach it to the waypoint Gateway {{name}} (every Service using it).",
+      useService: "Attach it with `targetRefs` to Service {{name}}.",
+      useServiceIn: "Attach it with `targetRefs` to Service {{name}} ({{where}}).",
+      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): another selector, the same workloads here ({{workloads}}).",
+      useWiderService: "Target Service {{name}} ({{where}}): it also selects pods without {{missing}}.",
+      useGuessedService: "Target Service {{name}} (a guess from the `app` label: check that it selects these pods).",
+      useWaypointClass: "Attach it to every waypoint (GatewayClass istio-waypoint).",
     },
   },
   defaultOptions: { kinds: ["RequestAuthentication", "WasmPlugin"], gatewaySelectors: [] },
@@ -109,7 +92,7 @@ export default createRule<MessageIds, Options>({
     let view: RepoView | undefined;
     const repo = () => (view ??= repoView(ctx));
     for (const resource of resources) {
-      if (!isIstioGroup(resource.group) || !kinds.has(resource.kind) || !KIND_TEXT[resource.kind]) continue;
+      if (!isIstioGroup(resource.group) || !kinds.has(resource.kind) || !CONSEQUENCE[resource.kind]) continue;
       const policy = resource.value;
       if (hasTargetRefs(policy)) continue;
       const spec = isObject(policy.spec) ? policy.spec : {};
@@ -184,20 +167,13 @@ export default createRule<MessageIds, Options>({
         }
       }
 
-      const text = KIND_TEXT[resource.kind];
       const messageId: MessageIds = hasSelector ? "selector" : inRoot ? "meshWide" : "namespaceWide";
-      const attached = hasSelector
-        ? inRoot
-          ? "is attached by `selector` in the root namespace"
-          : "is attached by `selector`"
-        : inRoot
-          ? "applies mesh-wide (root namespace, no `selector` or `targetRefs`)"
-          : "applies namespace-wide (no `selector` or `targetRefs`)";
+      const attached = hasSelector ? (inRoot ? "selector, root namespace" : "selector") : inRoot ? "mesh-wide" : "namespace-wide";
       report({
         resource,
         path: hasSelector ? ["spec", "selector"] : ["spec"],
         messageId,
-        data: { resource: displayName(resource), attached, why: text.why, consequence: text.consequence, todo: inRoot ? TO_ALL_WAYPOINTS : TO_WAYPOINT },
+        data: { resource: displayName(resource), attached, consequence: CONSEQUENCE[resource.kind] },
         fix,
         suggest,
       });

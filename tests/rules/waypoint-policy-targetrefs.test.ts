@@ -24,8 +24,6 @@ beforeEach(() => clearIndexCache());
 const GW = "gateway.networking.k8s.io";
 const ALL_KINDS = [{ kinds: ["RequestAuthentication", "WasmPlugin", "Telemetry", "TrafficExtension"] }];
 
-const RA_WHY =
-  "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs, so in ambient mode no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied).";
 
 /** istio.io authz-jwt task. */
 const JWT_EXAMPLE = `apiVersion: security.istio.io/v1
@@ -240,7 +238,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "RequestAuthentication foo/jwt-example is attached by `selector`: " + RA_WHY + " Attach it to the waypoint with `targetRefs`.",
+          message: "RequestAuthentication foo/jwt-example (selector): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
           line: 7,
           column: 3,
           endLine: 7,
@@ -325,7 +323,7 @@ spec:
       errors: [
         {
           message:
-            "WasmPlugin bookinfo/basic-auth applies namespace-wide (no `selector` or `targetRefs`): waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm, so in ambient mode the plugin does not run. Attach it to the waypoint with `targetRefs`.",
+            "WasmPlugin bookinfo/basic-auth (namespace-wide): in ambient the plugin does not run; waypoints apply it only through `targetRefs`.",
           line: 6,
           column: 1,
           endColumn: 5,
@@ -348,10 +346,8 @@ spec:
           messageId: "namespaceWide",
           data: {
             resource: "WasmPlugin sha256-empty",
-            attached: "applies namespace-wide (no `selector` or `targetRefs`)",
-            why: "waypoints run a WasmPlugin only through `targetRefs`, and ztunnel never runs Wasm",
+            attached: "namespace-wide",
             consequence: "the plugin does not run",
-            todo: "Attach it to the waypoint with `targetRefs`.",
           },
           suggestions: [
             {
@@ -389,9 +385,7 @@ spec:
       errors: [
         {
           message:
-            "RequestAuthentication istio-system/req-authn-for-all applies mesh-wide (root namespace, no `selector` or `targetRefs`): " +
-            RA_WHY +
-            " Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+            "RequestAuthentication istio-system/req-authn-for-all (mesh-wide): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
           line: 6,
           suggestions: [
             {
@@ -424,11 +418,8 @@ spec:
           messageId: "selector",
           data: {
             resource: "RequestAuthentication istio-system/jwt-example",
-            attached: "is attached by `selector` in the root namespace",
-            why: "waypoints apply a RequestAuthentication only through `targetRefs`, and ztunnel never validates JWTs",
-            consequence:
-              "no JWT is validated, and AuthorizationPolicy rules on `requestPrincipals` or `request.auth.*` no longer match (requests they allowed are denied)",
-            todo: "Attach it to every waypoint with `targetRefs` to GatewayClass istio-waypoint.",
+            attached: "selector, root namespace",
+            consequence: "no JWT is validated and rules on `requestPrincipals` stop matching",
           },
           suggestions: [
             { messageId: "useWaypointClass", output: toRefs(JWT_EXAMPLE.replace("namespace: foo", "namespace: istio-system"), "GatewayClass", GW, "istio-waypoint") },
@@ -455,7 +446,7 @@ spec:
       errors: [
         {
           message:
-            "Telemetry ns1/has-selector is attached by `selector`: waypoints ignore selector-attached Telemetry (only namespace-wide, root-namespace and `targetRefs` Telemetry reach them), so in ambient mode its settings no longer apply to these workloads' traffic. Attach it to the waypoint with `targetRefs`.",
+            "Telemetry ns1/has-selector (selector): in ambient its settings no longer apply (waypoints ignore selector Telemetry); waypoints apply it only through `targetRefs`.",
           line: 7,
           suggestions: [
             {
@@ -523,10 +514,8 @@ spec:
           messageId: "selector",
           data: {
             resource: "TrafficExtension default/reviews-header-logger",
-            attached: "is attached by `selector`",
-            why: "waypoints run a TrafficExtension only through `targetRefs`, and ztunnel never runs Wasm or Lua",
+            attached: "selector",
             consequence: "the extension does not run",
-            todo: "Attach it to the waypoint with `targetRefs`.",
           },
           suggestions: [
             { messageId: "useWaypoint", output: "SELECTOR:Gateway" },
@@ -746,12 +735,12 @@ cases.invalid.push(
     output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
     errors: [
       {
-        message: "RequestAuthentication bookinfo/productpage-jwt is attached by `selector`: " + RA_WHY + " Attach it to the waypoint with `targetRefs`.",
+        message: "RequestAuthentication bookinfo/productpage-jwt (selector): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
         line: 7,
         suggestions: [
           { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Gateway", GW, "bookinfo-waypoint") },
           {
-            desc: "Attach it with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1; it selects the same pods).",
+            desc: "Attach it with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1).",
             output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
           },
         ],
@@ -769,7 +758,7 @@ cases.invalid.push(
         suggestions: [
           { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Gateway", GW, "bookinfo-waypoint") },
           {
-            desc: "Attach it with `targetRefs` to Service reviews (apps/reviews/reviews.yaml:1): it selects more pods than this policy (its selector app=reviews does not require version=v3), and the policy would apply to all of them.",
+            desc: "Target Service reviews (apps/reviews/reviews.yaml:1): it also selects pods without version=v3.",
             output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Service", "", "reviews"),
           },
         ],
