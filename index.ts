@@ -20,6 +20,7 @@ import peerauthenticationAmbient from "./rules/peerauthentication-ambient.js";
 import noMixedRouteApis from "./rules/no-mixed-route-apis.js";
 import requireBypassPrevention from "./rules/require-bypass-prevention.js";
 import requireWaypoint from "./rules/require-waypoint.js";
+import requireIngressUseWaypoint from "./rules/require-ingress-use-waypoint.js";
 import namespaceDataplaneMode from "./rules/namespace-dataplane-mode.js";
 import noSidecarAnnotations from "./rules/no-sidecar-annotations.js";
 import noSidecarResource from "./rules/no-sidecar-resource.js";
@@ -39,6 +40,7 @@ export const rules: Record<string, IstioAmbientRule> = {
   "no-mixed-route-apis": noMixedRouteApis,
   "require-bypass-prevention": requireBypassPrevention,
   "require-waypoint": requireWaypoint,
+  "require-ingress-use-waypoint": requireIngressUseWaypoint,
   "ambient-captures-opted-out-pods": ambientCapturesOptedOutPods,
   "no-sidecar-resource": noSidecarResource,
   "no-sidecar-annotations": noSidecarAnnotations,

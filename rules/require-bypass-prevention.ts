@@ -1,33 +1,49 @@
 import path from "node:path";
 import { createRule, type CheckContext, type Suggestion } from "../lib/create-rule.js";
-import { GATEWAY_API_GROUP, displayName, isIstioGroup, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
+import { GATEWAY_API_GROUP, isIstioKind } from "../lib/k8s/resource.js";
+import type { Labels } from "../lib/k8s/selector.js";
 import { actionOf, attachment, l7Attributes, ztunnelOutcome } from "../lib/istio/authorization.js";
-import { appliesToServicePods, bypassDeny, exemptPrincipals, isDryRun, DRY_RUN_ANNOTATION } from "../lib/istio/bypass.js";
+import { bypassDeny, isDryRun } from "../lib/istio/bypass.js";
 import { canonicalGroup, targetRefEntries } from "../lib/istio/targetrefs.js";
+import {
+  admitted,
+  callerOf,
+  identityConditions,
+  objectFacts,
+  ztunnelPoliciesFor,
+  type Applied,
+  type Caller,
+  type PolicyFacts,
+} from "../lib/istio/enforcement.js";
+import { repositoryPolicyFacts, servicePodSets } from "../lib/istio/service-pods.js";
+import { ingressGateways, ingressRoutesTo, ingressUseWaypoint, namesIngress, type IngressGateway } from "../lib/istio/ingress.js";
 import {
   gatewayIdentity,
   knownWaypointPrincipals,
-  namesWaypoint,
   principalOf,
   servesServices,
   serviceWaypointIdentity,
   type WaypointIdentity,
 } from "../lib/istio/waypoint.js";
-import { bypassPolicy, bypassPolicyName, freePolicyName } from "../lib/convert/bypass-prevention.js";
-import type { RepoIndex, ResourceRecord, ServiceRecord } from "../lib/index/index.js";
+import { bypassPolicy, bypassPolicyName, freePolicyName, waypointAllowPolicy, waypointAllowPolicyName } from "../lib/convert/bypass-prevention.js";
+import type { RepoIndex, ServiceRecord } from "../lib/index/index.js";
 import { fileScope } from "../lib/index/file-scope.js";
 import { waypointState } from "../lib/istio/waypoint-binding.js";
+import { serviceLabel } from "../lib/istio/route-mix.js";
 import { waypointFor, type PluginSettings } from "../lib/settings.js";
 import type { Resource } from "../lib/yaml/documents.js";
 
 type MessageIds =
   | "missingBypass"
+  | "missingBypassIngress"
+  | "waypointDenied"
   | "bypassTargetRefs"
   | "bypassL7"
   | "leftoverPrincipal"
   | "addBypass"
+  | "addBypassWithIngress"
   | "addBypassWithSidecars"
+  | "addWaypointAllow"
   | "removePrincipal";
 
 interface Options {
@@ -40,19 +56,13 @@ interface Options {
 /** Actions a waypoint enforces that bypassing traffic escapes (AUDIT only logs). */
 const ENFORCING_ACTIONS = new Set(["ALLOW", "DENY", "CUSTOM"]);
 
-/** A ztunnel-side view of an AuthorizationPolicy (from this file's text, or another file's index record). */
-interface PolicyView {
-  name: string;
-  namespace: string | undefined;
-  action: string;
-  selector: Labels | null;
-  targetRefs: boolean;
-  dryRun: boolean;
-  /** Principals the policy exempts (`notPrincipals`); undefined = not known (a record of another file). */
-  exempt: string[] | undefined;
-  /** ztunnel finds nothing enforceable in it once HTTP attributes are dropped. */
-  noEffect: boolean;
-}
+/**
+ * The in-mesh clients the rule asks ztunnel about: a service account no policy names, in the Service's namespace
+ * and in another namespace. A Service is protected when ztunnel surely denies both (only the waypoint, and the
+ * identities the policies name, get in).
+ */
+const PROBE_SERVICE_ACCOUNT = "istio-ambient-unnamed-client";
+const PROBE_NAMESPACE = "istio-ambient-other-namespace";
 
 export default createRule<MessageIds, Options>({
   name: "require-bypass-prevention",
@@ -60,7 +70,7 @@ export default createRule<MessageIds, Options>({
     type: "problem",
     docs: {
       description:
-        "Services protected by waypoint (targetRefs) AuthorizationPolicies need a ztunnel-enforced selector DENY that admits only the waypoint identity: traffic that bypasses the waypoint is not checked",
+        "Services protected by waypoint (targetRefs) AuthorizationPolicies need ztunnel to admit only the waypoint (and ingress) identities at their pods: traffic that bypasses the waypoint is not checked",
       recommended: "warn",
     },
     hasSuggestions: true,
@@ -76,16 +86,21 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       missingBypass:
-        "{{resource}} is enforced only by the waypoint {{waypoint}}: traffic to the pods of Service {{service}} that does not pass through it (sidecar clients, calls to pod IPs) is never checked. No selector DENY policy admits only the waypoint identity at ztunnel; add one with `notPrincipals: [\"{{principal}}\"]`.",
+        "Only the waypoint enforces this policy: sidecar clients, pod-IP calls and ingress without `istio.io/ingress-use-waypoint` reach {{service}} unchecked; let ztunnel admit only `{{principal}}`.",
+      missingBypassIngress:
+        "Only the waypoint enforces this policy: ingress via {{gateway}}, sidecar clients and pod-IP calls reach {{service}} unchecked; label it `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
+      waypointDenied:
+        "ztunnel denies the waypoint `{{principal}}` at the pods of {{service}} ({{reason}}), so every request through it fails: admit it there.",
       bypassTargetRefs:
-        "{{resource}} is a waypoint-bypass DENY (`notPrincipals` holds the waypoint identity `{{principal}}`) attached by `targetRefs`: the waypoint enforces it and sees the clients' identities, not its own, so it denies all traffic. Attach it with `selector` to the Service's pods so that ztunnel enforces it.",
+        "This waypoint-bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not `{{principal}}`, so it denies every request; attach it by `selector` for ztunnel.",
       bypassL7:
-        "{{resource}} is a waypoint-bypass DENY enforced by ztunnel, which cannot evaluate the HTTP attribute `{{attribute}}` (line {{line}}): {{effect}}. Keep this policy L4-only and put HTTP conditions in a `targetRefs` policy on the waypoint.",
+        "ztunnel enforces this waypoint-bypass DENY without the HTTP attribute `{{attribute}}` (line {{line}}), so {{effect}}; keep it L4 and put HTTP conditions in a `targetRefs` policy.",
       leftoverPrincipal:
-        "{{resource}} still exempts `{{principal}}` from the waypoint-bypass DENY, but it is not a waypoint identity and `migrationComplete` is set: that caller can still reach the pods without passing through the waypoint and its L7 policies. Remove it.",
-      addBypass: "Add AuthorizationPolicy {{name}}: a selector DENY that admits only the waypoint identity `{{principal}}`.",
-      addBypassWithSidecars:
-        "Add AuthorizationPolicy {{name}}: a selector DENY that admits the waypoint identity `{{principal}}` and the {{count}} sidecar principal(s) still migrating (`sidecarPrincipals`).",
+        "`{{principal}}` is still exempt from this waypoint-bypass DENY although `migrationComplete` is set: it is no waypoint and can skip the waypoint's policies; remove it.",
+      addBypass: "Add DENY policy {{name}} admitting only the waypoint.",
+      addBypassWithIngress: "Add DENY policy {{name}} admitting only the waypoint and {{count}} ingress gateway(s).",
+      addBypassWithSidecars: "Add DENY policy {{name}} also admitting the {{count}} sidecar principal(s) still migrating.",
+      addWaypointAllow: "Add ALLOW policy {{name}} admitting the waypoint at the pods.",
       removePrincipal: "Remove `{{principal}}` from the exempted principals.",
     },
   },
@@ -98,23 +113,17 @@ export default createRule<MessageIds, Options>({
       if (ctx.recordOf(resource)?.partial) continue; // a Kustomize patch: its base is linted on its own
       const policy = resource.value;
       const namespace = ctx.namespaceOf(resource);
-      const name = displayName(resource, namespace);
       const waypoints = world.waypointPrincipals(namespace);
       const bypass = bypassDeny(policy, waypoints);
       const how = attachment(policy, ctx.settings.rootNamespace);
 
       if (how === "targetRefs") {
         if (bypass) {
-          ctx.report({
-            resource,
-            path: targetRefsPath(policy),
-            messageId: "bypassTargetRefs",
-            data: { resource: name, principal: bypass.waypoint[0].value },
-          });
+          ctx.report({ resource, path: targetRefsPath(policy), messageId: "bypassTargetRefs", data: { principal: bypass.waypoint[0].value } });
           continue;
         }
         if (!ENFORCING_ACTIONS.has(actionOf(policy)) || isDryRun(policy)) continue;
-        checkProtected(ctx, world, resource, namespace, name);
+        checkProtected(ctx, world, resource, namespace);
         continue;
       }
 
@@ -122,25 +131,19 @@ export default createRule<MessageIds, Options>({
       // (c) HTTP attributes in a ztunnel-enforced bypass DENY.
       const outcome = ztunnelOutcome(policy);
       const effect =
-        outcome?.kind === "deny-no-effect"
-          ? "nothing enforceable is left, so this DENY has NO effect and the waypoint can be bypassed"
-          : "ztunnel drops it and enforces the rest of the policy, which then denies more than written";
+        outcome?.kind === "deny-no-effect" ? "nothing enforceable is left and the DENY has no effect" : "the rest of the policy denies more than written";
       for (const attr of l7Attributes(policy)) {
-        ctx.report({
-          resource,
-          path: attr.path,
-          messageId: "bypassL7",
-          data: { resource: name, attribute: attr.attribute, line: ctx.line(resource, attr.path), effect },
-        });
+        ctx.report({ resource, path: attr.path, messageId: "bypassL7", data: { attribute: attr.attribute, line: ctx.line(resource, attr.path), effect } });
       }
-      // (d) Sidecar principals left in the exception list once the migration is complete.
+      // (d) Sidecar principals left in the exception list once the migration is complete (ingress identities stay).
       if (ctx.options.migrationComplete) {
         for (const entry of bypass.others) {
+          if (world.namesIngress(entry.value)) continue;
           ctx.report({
             resource,
             path: entry.path,
             messageId: "leftoverPrincipal",
-            data: { resource: name, principal: entry.value },
+            data: { principal: entry.value },
             suggest: [{ messageId: "removePrincipal", data: { principal: entry.value }, ops: [{ op: "remove", path: entry.path }] }],
           });
         }
@@ -150,12 +153,12 @@ export default createRule<MessageIds, Options>({
 });
 
 function targetRefsPath(policy: Record<string, unknown>): (string | number)[] {
-  const spec = isObject(policy.spec) ? policy.spec : {};
+  const spec = policy.spec !== null && typeof policy.spec === "object" ? (policy.spec as Record<string, unknown>) : {};
   return Array.isArray(spec.targetRefs) && spec.targetRefs.length ? ["spec", "targetRefs"] : ["spec", "targetRef"];
 }
 
-/** (a): every Service the targetRefs policy protects needs a ztunnel DENY that admits only its waypoint. */
-function checkProtected(ctx: CheckContext<MessageIds, Options>, world: World, resource: Resource, namespace: string | undefined, name: string): void {
+/** (a): every Service the targetRefs policy protects needs ztunnel to admit only its waypoint (and ingress). */
+function checkProtected(ctx: CheckContext<MessageIds, Options>, world: World, resource: Resource, namespace: string | undefined): void {
   const seen = new Set<string>();
   for (const entry of targetRefEntries(resource.value)) {
     const ref = entry.ref;
@@ -176,18 +179,24 @@ function checkProtected(ctx: CheckContext<MessageIds, Options>, world: World, re
       const key = `${serviceNamespace}/${service.name}`;
       if (seen.has(key) || !identity.principal || !service.selector) continue;
       seen.add(key);
-      if (world.protects(service, serviceNamespace, identity.principal)) continue;
+      const verdict = world.protects(service, serviceNamespace, identity.principal);
+      if (verdict === true) continue;
+      if (typeof verdict === "object") {
+        const reason = verdict.by ? `DENY ${serviceLabel(verdict.by.name, verdict.by.namespace)}` : "no ALLOW admits it";
+        // Under a default deny nothing admits the waypoint: an L4 ALLOW for it (a DENY that names it is the owner's to fix).
+        const suggest = verdict.by ? [] : allowSuggestion(world, resource, namespace, service, serviceNamespace, identity.principal);
+        ctx.report({ resource, path: entry.path, messageId: "waypointDenied", data: { principal: identity.principal, service: serviceLabel(service.name, serviceNamespace), reason }, suggest });
+        continue;
+      }
+      const ingress = world.ingressFor(service, serviceNamespace, identity.principal);
+      const data = { service: serviceLabel(service.name, serviceNamespace), principal: identity.principal };
       ctx.report({
         resource,
         path: entry.path,
-        messageId: "missingBypass",
-        data: {
-          resource: name,
-          waypoint: identity.namespace ? `${identity.namespace}/${identity.name}` : identity.name,
-          service: serviceNamespace ? `${serviceNamespace}/${service.name}` : service.name,
-          principal: identity.principal,
-        },
-        suggest: suggestions(ctx, world, resource, namespace, service, serviceNamespace, identity.principal),
+        ...(ingress.unknownGateway
+          ? { messageId: "missingBypassIngress" as const, data: { ...data, gateway: ingress.unknownGateway } }
+          : { messageId: "missingBypass" as const, data }),
+        suggest: suggestions(ctx, world, resource, namespace, service, serviceNamespace, identity.principal, ingress.principals),
       });
     }
   }
@@ -201,6 +210,7 @@ function suggestions(
   service: ServiceRecord,
   serviceNamespace: string | undefined,
   principal: string,
+  ingress: readonly string[],
 ): Suggestion<MessageIds>[] {
   const name = freePolicyName(bypassPolicyName(service.name), world.policyNames(serviceNamespace));
   // Write the namespace when the linted policy writes its own, or when the Service lives elsewhere
@@ -215,15 +225,23 @@ function suggestions(
     apiVersion: resource.apiVersion,
   };
   const out: Suggestion<MessageIds>[] = [];
-  const only = bypassPolicy(base);
-  if (only.result) out.push({ messageId: "addBypass", data: { name, principal }, ops: [{ op: "addResourceAfter", value: only.result }] });
-  const sidecars = ctx.options.migrationComplete ? [] : ctx.options.sidecarPrincipals.filter((p) => p.trim() && p.trim() !== principal);
+  // The ingress gateways that reach the pods directly keep getting in: without them the DENY would cut off ingress.
+  const only = bypassPolicy({ ...base, extraPrincipals: ingress });
+  const ingressCount = only.principals.length - 1;
+  if (only.result) {
+    out.push(
+      ingressCount
+        ? { messageId: "addBypassWithIngress", data: { name, count: ingressCount }, ops: [{ op: "addResourceAfter", value: only.result }] }
+        : { messageId: "addBypass", data: { name }, ops: [{ op: "addResourceAfter", value: only.result }] },
+    );
+  }
+  const sidecars = ctx.options.migrationComplete ? [] : ctx.options.sidecarPrincipals.filter((p) => p.trim() && p.trim() !== principal && !ingress.includes(p.trim()));
   if (sidecars.length) {
-    const withSidecars = bypassPolicy({ ...base, extraPrincipals: sidecars });
+    const withSidecars = bypassPolicy({ ...base, extraPrincipals: [...ingress, ...sidecars] });
     if (withSidecars.result) {
       out.push({
         messageId: "addBypassWithSidecars",
-        data: { name, principal, count: withSidecars.principals.length - 1 },
+        data: { name, count: withSidecars.principals.length - 1 - ingressCount },
         ops: [{ op: "addResourceAfter", value: withSidecars.result }],
       });
     }
@@ -231,19 +249,41 @@ function suggestions(
   return out;
 }
 
+function allowSuggestion(
+  world: World,
+  resource: Resource,
+  namespace: string | undefined,
+  service: ServiceRecord,
+  serviceNamespace: string | undefined,
+  principal: string,
+): Suggestion<MessageIds>[] {
+  const name = freePolicyName(waypointAllowPolicyName(service.name), world.policyNames(serviceNamespace));
+  const writesNamespace = !!resource.namespace || (serviceNamespace !== undefined && serviceNamespace !== namespace);
+  const allow = waypointAllowPolicy({
+    service: service.name,
+    namespace: writesNamespace ? serviceNamespace : undefined,
+    selector: service.selector,
+    waypointPrincipal: principal,
+    name,
+    apiVersion: resource.apiVersion,
+  });
+  return allow.result ? [{ messageId: "addWaypointAllow", data: { name }, ops: [{ op: "addResourceAfter", value: allow.result }] }] : [];
+}
+
 function asGroup(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
 /**
- * What the rule knows about the repository: the index (with this file's text overlaid), or — when the
- * file is outside the index root — an index of this file alone. Policies of this file are read from its
- * text (exact `notPrincipals`); policies of other files from their index records.
+ * What the rule knows about the repository: the index (with this file's text overlaid), or — when the file is
+ * outside the index root — an index of this file alone. Policies of this file are read from its text, policies
+ * of other files from their index records (which keep their rules); both go through the enforcement model.
  */
 class World {
   readonly repo: RepoIndex;
   private readonly file: string;
-  private views: PolicyView[] | undefined;
+  private facts: PolicyFacts[] | undefined;
+  private gateways: IngressGateway[] | undefined;
   private readonly principalCache = new Map<string, string[]>();
 
   constructor(private readonly ctx: CheckContext<MessageIds, Options>) {
@@ -265,10 +305,25 @@ class World {
     return distinct.size === 1 ? candidates[0] : undefined;
   }
 
-  /** The waypoint identity of a Service (binding, else the `waypoint` setting); null when it uses none. */
+  /**
+   * The waypoint identity of a Service: its binding (`istio.io/use-waypoint` on it or its Namespace); without one,
+   * the `waypoint` setting when configured for the namespace, else the namespace's only waypoint Gateway that
+   * serves Services, else (no waypoint in the namespace) the default name. Null when it uses none, or when the
+   * namespace has several waypoints and nothing says which.
+   */
   identityOf(service: ServiceRecord, policyNamespace: string | undefined): WaypointIdentity | null {
     const namespace = service.namespace ?? policyNamespace;
-    return serviceWaypointIdentity(this.repo.waypointBinding(service), namespace, this.settings.trustDomain, waypointFor(this.settings, namespace).name);
+    const td = this.settings.trustDomain;
+    const binding = this.repo.waypointBinding(service);
+    const setting = waypointFor(this.settings, namespace);
+    if (binding && (binding.optedOut || binding.name)) return serviceWaypointIdentity(binding, namespace, td, setting.name);
+    const serving = namespace ? this.repo.waypoints(namespace).filter((g) => g.namespace === namespace && servesServices(g)) : [];
+    if (setting.configured) {
+      const gateway = serving.find((g) => g.name === setting.name);
+      return gateway ? gatewayIdentity(gateway, td, namespace) : serviceWaypointIdentity(undefined, namespace, td, setting.name);
+    }
+    if (serving.length === 1) return gatewayIdentity(serving[0], td, namespace);
+    return serving.length ? null : serviceWaypointIdentity(undefined, namespace, td, setting.name);
   }
 
   /** Services bound to the waypoint Gateway `name` in `namespace`, with its identity. */
@@ -296,28 +351,74 @@ class World {
     return out;
   }
 
-  /** Is there a ztunnel-enforced DENY on every pod of the Service that exempts the waypoint principal? */
-  protects(service: ServiceRecord, namespace: string | undefined, principal: string): boolean {
-    const pods = {
-      namespace,
-      selector: service.selector ?? {},
-      workloads: this.repo.workloads(namespace).map((w) => w.podLabels),
-    };
-    return this.policyViews().some(
-      (p) =>
-        p.action === "DENY" &&
-        !p.targetRefs &&
-        !p.dryRun &&
-        !p.noEffect &&
-        appliesToServicePods(p, pods, this.settings.rootNamespace) &&
-        // Another file's policy: its rules are not in the index, so a DENY on these pods is given the benefit of the doubt.
-        (p.exempt === undefined || p.exempt.some((e) => namesWaypoint(e, [principal]))),
-    );
+  /** The policies ztunnel enforces at each pod set of the Service. */
+  private applied(service: ServiceRecord, namespace: string | undefined): Applied[][] {
+    return servicePodSets(this.repo, service, namespace).map((pods) => ztunnelPoliciesFor(this.policyFacts(), pods, this.settings.rootNamespace));
+  }
+
+  /**
+   * Bypass is prevented when ztunnel surely denies, at every pod of the Service, an in-mesh client that is neither
+   * the waypoint nor a caller the policies name (from the Service's namespace and from another one) — a DENY with
+   * `notPrincipals`, or ALLOW policies (with a default deny) that admit only the waypoint and the ingress gateways —
+   * while it does not deny the waypoint itself. Returns true (prevented), false (clients get in), or the policy
+   * facts behind a denied waypoint (`by` undefined: no ALLOW admits it).
+   */
+  protects(service: ServiceRecord, namespace: string | undefined, waypointPrincipal: string): true | false | { by?: PolicyFacts } {
+    const td = this.settings.trustDomain;
+    const probes: Caller[] = [
+      callerOf(principalOf(td, namespace ?? PROBE_NAMESPACE, PROBE_SERVICE_ACCOUNT)),
+      callerOf(principalOf(td, PROBE_NAMESPACE, PROBE_SERVICE_ACCOUNT)),
+    ];
+    const waypoint = callerOf(waypointPrincipal);
+    let denied: { by?: PolicyFacts } | undefined;
+    for (const applied of this.applied(service, namespace)) {
+      if (!probes.every((c) => admitted(applied, c).allowed === false)) return false;
+      const w = admitted(applied, waypoint);
+      if (w.allowed === false) denied ??= { by: w.by?.facts };
+    }
+    return denied ?? true;
+  }
+
+  /**
+   * The ingress gateways that reach the Service's pods directly (not through its waypoint): the principals a bypass
+   * DENY must still admit — those of the gateways whose routes reach it, and the ingress identities the ALLOW
+   * policies at its pods admit — and, when a route reaches it from a gateway whose identity is not known, that gateway.
+   */
+  ingressFor(service: ServiceRecord, namespace: string | undefined, waypointPrincipal: string): { principals: string[]; unknownGateway?: string } {
+    if (ingressUseWaypoint(this.repo, service).value === true) return { principals: [] };
+    const td = this.settings.trustDomain;
+    const routes = ingressRoutesTo(this.repo, { name: service.name, namespace }, td);
+    const principals = new Set<string>();
+    for (const r of routes) for (const g of r.identities) if (g.principal) principals.add(g.principal);
+    const waypoint = [callerOf(waypointPrincipal)];
+    for (const applied of this.applied(service, namespace)) {
+      for (const a of applied) {
+        if (a.policy.action !== "ALLOW" || !a.policy.facts.rules) continue;
+        for (const c of identityConditions(a.policy.facts.rules)) {
+          if (c.field !== "principals" && c.field !== "source.principal") continue;
+          for (const v of c.values) if (!v.includes("*") && namesIngress(c.field, v, this.ingressGateways(), this.settings.rootNamespace, waypoint)) principals.add(v);
+        }
+      }
+    }
+    principals.delete(waypointPrincipal);
+    const unknown = !principals.size ? routes.find((r) => !r.identities.some((g) => g.principal)) : undefined;
+    return unknown
+      ? { principals: [], unknownGateway: `${unknown.gateway.kind} ${serviceLabel(unknown.gateway.name, unknown.gateway.namespace)}` }
+      : { principals: [...principals] };
+  }
+
+  private ingressGateways(): IngressGateway[] {
+    return (this.gateways ??= ingressGateways(this.repo, this.settings.trustDomain));
+  }
+
+  /** True when an exempted principal stands for an ingress gateway (the repository's, or a conventional name). */
+  namesIngress(principal: string): boolean {
+    return namesIngress("notPrincipals", principal, this.ingressGateways(), this.settings.rootNamespace);
   }
 
   /** Names of the AuthorizationPolicies in a namespace. */
   policyNames(namespace: string | undefined): Set<string> {
-    return new Set(this.policyViews().filter((p) => p.namespace === undefined || namespace === undefined || p.namespace === namespace).map((p) => p.name));
+    return new Set(this.policyFacts().filter((p) => p.namespace === undefined || namespace === undefined || p.namespace === namespace).map((p) => p.name));
   }
 
   /**
@@ -335,50 +436,16 @@ class World {
     return list;
   }
 
-  private policyViews(): PolicyView[] {
-    if (this.views) return this.views;
-    const views: PolicyView[] = [];
-    for (const r of this.repo.byKind("AuthorizationPolicy")) {
-      if (!isIstioGroup(r.group) || r.partial || r.file === this.file) continue;
-      views.push(recordView(r));
-    }
+  /** Every AuthorizationPolicy of the repository as the enforcement model reads it (this file's from its text). */
+  private policyFacts(): PolicyFacts[] {
+    if (this.facts) return this.facts;
+    const own: PolicyFacts[] = [];
     for (const resource of this.ctx.resources) {
       if (!isIstioKind(resource, "AuthorizationPolicy") || this.ctx.recordOf(resource)?.partial) continue;
-      views.push(resourceView(resource, this.ctx.namespaceOf(resource), this.settings.rootNamespace));
+      own.push(objectFacts(resource.value, this.ctx.namespaceOf(resource), `${this.file}\0${resource.documentIndex}\0${resource.listIndex ?? ""}`));
     }
-    this.views = views;
-    return views;
+    return (this.facts = repositoryPolicyFacts(this.repo, this.file, own));
   }
-}
-
-function recordView(r: ResourceRecord): PolicyView {
-  const known = (r as ResourceRecord & { notPrincipals?: unknown }).notPrincipals;
-  return {
-    name: r.name,
-    namespace: r.namespace,
-    action: r.action ?? "ALLOW",
-    selector: r.selector ?? null,
-    targetRefs: (r.targetRefs ?? []).length > 0,
-    dryRun: (r.annotations[DRY_RUN_ANNOTATION] ?? "").trim().toLowerCase() === "true",
-    // Forward-compatible: an index that records `notPrincipals` makes other files' policies exact too.
-    exempt: Array.isArray(known) ? known.filter((p): p is string => typeof p === "string") : undefined,
-    noEffect: false,
-  };
-}
-
-function resourceView(resource: Resource, namespace: string | undefined, rootNamespace: string): PolicyView {
-  const policy = resource.value;
-  const spec = isObject(policy.spec) ? policy.spec : {};
-  return {
-    name: resource.name ?? "",
-    namespace,
-    action: actionOf(policy),
-    selector: workloadSelectorLabels(spec.selector),
-    targetRefs: attachment(policy, rootNamespace) === "targetRefs",
-    dryRun: isDryRun(policy),
-    exempt: exemptPrincipals(policy).map((e) => e.value),
-    noEffect: ztunnelOutcome(policy)?.kind === "deny-no-effect",
-  };
 }
 
 function sortLabels(labels: Labels | null): [string, string][] | null {

@@ -101,3 +101,35 @@ export function bypassPolicy(input: BypassPolicyInput): BypassPolicy {
   };
   return { name, principals, result, problems };
 }
+
+export const WAYPOINT_ALLOW_SUFFIX = "-allow-waypoint";
+
+/** `<service>-allow-waypoint`, cleaned like `bypassPolicyName`. */
+export function waypointAllowPolicyName(service: string): string {
+  return bypassPolicyName(service).replace(new RegExp(`${BYPASS_POLICY_SUFFIX}$`), WAYPOINT_ALLOW_SUFFIX);
+}
+
+/**
+ * The L4 ALLOW that lets the waypoint (and `extraPrincipals`) reach the Service's pods under a default deny (the
+ * migrated form of bypass prevention: with an ALLOW on the pods, every caller no ALLOW admits is denied):
+ *
+ * ```yaml
+ * spec:
+ *   selector: {matchLabels: <the Service's selector>}
+ *   action: ALLOW
+ *   rules:
+ *   - from:
+ *     - source:
+ *         principals: [<waypoint principal>]
+ * ```
+ */
+export function waypointAllowPolicy(input: BypassPolicyInput): BypassPolicy {
+  const deny = bypassPolicy({ ...input, name: input.name ?? waypointAllowPolicyName(input.service) });
+  if (!deny.result) return deny;
+  const spec = deny.result.spec as Record<string, unknown>;
+  const result = {
+    ...deny.result,
+    spec: { selector: spec.selector, action: "ALLOW", rules: [{ from: [{ source: { principals: deny.principals } }] }] },
+  };
+  return { ...deny, result };
+}

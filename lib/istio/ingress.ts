@@ -13,13 +13,16 @@
  *
  * Pure: reads the repository index only.
  */
-import { GATEWAY_API_GROUP } from "../k8s/resource.js";
+import { GATEWAY_API_GROUP, isIstioGroup } from "../k8s/resource.js";
+import { selectorMatches } from "../k8s/selector.js";
+import { hostNamesService, namespacesMatch } from "../k8s/hosts.js";
 import type { RepoIndex } from "../index/repo-index.js";
 import type { ResourceRecord } from "../index/types.js";
 import { isWaypointClass } from "../versions.js";
 import { selectsGatewayPods } from "./authorization.js";
 import { principalOf } from "./waypoint.js";
-import { namesCaller, type Caller } from "./enforcement.js";
+import { labelsKnown } from "./waypoint-binding.js";
+import { INGRESS_USE_WAYPOINT, namesCaller, type Caller, type Tri } from "./enforcement.js";
 
 export interface IngressGateway {
   /** Gateway name, or the gateway workload's name. */
@@ -83,4 +86,110 @@ export function namesIngress(field: string, value: string, gateways: readonly In
   if (base === "namespaces" || base === "source.namespace") return value === rootNamespace || /ingress|gateway/i.test(value);
   if (base === "serviceaccounts") return !/waypoint/i.test(value) && GATEWAY_NAME.test(value.split("/").pop() ?? value);
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ingress routes to a Service.
+
+/** A route that sends ingress traffic from a gateway straight to a Service's pods (unless the Service opts in). */
+export interface IngressRoute {
+  /** The VirtualService or Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute). */
+  route: ResourceRecord;
+  /** The Istio `Gateway` or Gateway API Gateway (non-waypoint class) the route is bound to. */
+  gateway: ResourceRecord;
+  /** Who the gateway's traffic is at the destination ztunnel (its pods' service accounts); [] when unknown. */
+  identities: IngressGateway[];
+}
+
+const GATEWAY_ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"]);
+
+/** `<ns>/<name>` or `<name>` (in `namespace`) of a VirtualService `gateways` entry; null for `mesh`. */
+function gatewayRefOf(entry: string, namespace: string | undefined): { name: string; namespace: string | undefined } | null {
+  const value = entry.trim();
+  if (!value || value === "mesh") return null;
+  const slash = value.indexOf("/");
+  return slash < 0 ? { name: value, namespace } : { name: value.slice(slash + 1), namespace: value.slice(0, slash) || namespace };
+}
+
+/**
+ * The identities of an Istio `Gateway`'s pods: the repository's workloads (of any namespace) whose pod labels its
+ * `selector` matches (istiod applies a Gateway to every gateway proxy it selects unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE).
+ */
+function istioGatewayIdentities(repo: RepoIndex, gateway: ResourceRecord, trustDomain: string): IngressGateway[] {
+  const selector = gateway.selector;
+  if (!selector || !Object.keys(selector).length) return [];
+  const out: IngressGateway[] = [];
+  for (const w of repo.workloads()) {
+    if (w.partial || !w.podLabels || !selectorMatches(selector, w.podLabels)) continue;
+    const sa = w.serviceAccountName || "default";
+    out.push({ name: w.name, namespace: w.namespace, serviceAccount: sa, principal: w.namespace ? principalOf(trustDomain, w.namespace, sa) : undefined, source: "workload", record: w });
+  }
+  return out;
+}
+
+/**
+ * The ingress routes that reach Service `name` in `namespace`:
+ * - a VirtualService bound to an Istio `Gateway` of the repository (`spec.gateways`, `mesh` aside) with a route
+ *   or mirror destination naming the Service;
+ * - a Gateway API route whose parentRef is a Gateway of the repository of a non-waypoint class and whose
+ *   backendRef is the Service.
+ * Gateways the repository does not hold (installed by a Helm chart, say) are not known: their routes are not listed.
+ */
+export function ingressRoutesTo(repo: RepoIndex, service: { name: string; namespace: string | undefined }, trustDomain: string): IngressRoute[] {
+  const out: IngressRoute[] = [];
+  const version = repo.settings.istioVersion;
+  const istioGateways = repo.byKind("Gateway").filter((g) => isIstioGroup(g.group) && !g.partial && g.name);
+  for (const vs of repo.byKind("VirtualService")) {
+    if (!isIstioGroup(vs.group) || vs.partial) continue;
+    if (!(vs.destinationHosts ?? []).some((h) => hostNamesService(h, vs.namespace, service.name, service.namespace))) continue;
+    for (const entry of vs.gateways ?? []) {
+      const ref = gatewayRefOf(entry, vs.namespace);
+      if (!ref) continue;
+      const gateway = istioGateways.find((g) => g.name === ref.name && namespacesMatch(g.namespace, ref.namespace));
+      if (gateway && !out.some((r) => r.route === vs && r.gateway === gateway)) {
+        out.push({ route: vs, gateway, identities: istioGatewayIdentities(repo, gateway, trustDomain) });
+      }
+    }
+  }
+  let apiGateways: IngressGateway[] | undefined;
+  for (const route of repo.resources) {
+    if (!GATEWAY_ROUTE_KINDS.has(route.kind) || route.group !== GATEWAY_API_GROUP || route.partial) continue;
+    const backend = (route.backendRefs ?? []).some(
+      (b) =>
+        (b.kind ?? "Service") === "Service" &&
+        (b.group === undefined || b.group === "" || b.group === "core") &&
+        b.name === service.name &&
+        namespacesMatch(b.namespace ?? route.namespace, service.namespace),
+    );
+    if (!backend) continue;
+    for (const p of route.parentRefs ?? []) {
+      if ((p.kind ?? "Gateway") !== "Gateway" || (p.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP) continue;
+      const gateway = repo
+        .byKind("Gateway", GATEWAY_API_GROUP)
+        .find((g) => !g.partial && g.name === p.name && namespacesMatch(g.namespace, p.namespace ?? route.namespace));
+      if (!gateway || !gateway.gatewayClassName || isWaypointClass(gateway.gatewayClassName, version)) continue;
+      if (out.some((r) => r.route === route && r.gateway === gateway)) continue;
+      apiGateways ??= ingressGateways(repo, trustDomain).filter((g) => g.source === "gateway-api");
+      out.push({ route, gateway, identities: apiGateways.filter((g) => g.record === gateway) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether ingress gateways send to the Service through its waypoint: `istio.io/ingress-use-waypoint` on the Service
+ * when present (its value decides, `true` case-insensitively), else on its Namespace (istio/istio
+ * `pilot/pkg/serviceregistry/kube/controller/ambient` `ingressUseWaypoint`; `LocalNamespacesInfo`). `"unknown"`
+ * when the Service has no label and its Namespace is not in the repository (or its labels are not known).
+ * `holder` is the record whose label decides.
+ */
+export function ingressUseWaypoint(repo: RepoIndex, service: ResourceRecord): { value: Tri; holder?: ResourceRecord } {
+  const own = service.labels[INGRESS_USE_WAYPOINT];
+  if (own !== undefined) return { value: own.trim().toLowerCase() === "true", holder: service };
+  if (service.assumed || service.namespace === undefined) return { value: "unknown" };
+  const ns = repo.byKind("Namespace", "").find((r) => r.name === service.namespace && !r.partial && !r.assumed);
+  const record = ns ?? repo.namespaceRecord(service.namespace);
+  if (!record || record.partial || (record.assumed && !labelsKnown(repo.settings, record))) return { value: "unknown" };
+  const label = record.labels[INGRESS_USE_WAYPOINT];
+  return label === undefined ? { value: false } : { value: label.trim().toLowerCase() === "true", holder: record };
 }

@@ -29,6 +29,7 @@ const RECOMMENDED: Record<string, string | false> = {
   "require-bypass-prevention": "warn",
   "valid-policy-targetrefs": "error",
   "require-waypoint": "warn",
+  "require-ingress-use-waypoint": "warn",
   "peerauthentication-ambient": "error",
   "ambient-captures-opted-out-pods": "warn",
   "no-sidecar-resource": false,

@@ -4,7 +4,7 @@
  * migration" (option 2: the sidecar principal `cluster.local/ns/bookinfo/sa/productpage` beside the waypoint).
  */
 import { describe, expect, it } from "vitest";
-import { bypassPolicy, bypassPolicyName, freePolicyName } from "../../lib/convert/bypass-prevention.js";
+import { bypassPolicy, bypassPolicyName, freePolicyName, waypointAllowPolicy, waypointAllowPolicyName } from "../../lib/convert/bypass-prevention.js";
 
 const WAYPOINT = "cluster.local/ns/bookinfo/sa/waypoint";
 
@@ -100,5 +100,25 @@ describe("bypassPolicyName / freePolicyName", () => {
     expect(freePolicyName("reviews-deny-waypoint-bypass", new Set())).toBe("reviews-deny-waypoint-bypass");
     expect(freePolicyName("reviews-deny-waypoint-bypass", new Set(["reviews-deny-waypoint-bypass"]))).toBe("reviews-deny-waypoint-bypass-2");
     expect(freePolicyName("x", new Set(["x", "x-2"]))).toBe("x-3");
+  });
+});
+
+describe("waypointAllowPolicy (the migrated form under a default deny)", () => {
+  it("an L4 selector ALLOW admitting the waypoint principal", () => {
+    const out = waypointAllowPolicy({ service: "reviews", namespace: "bookinfo", selector: { app: "reviews" }, waypointPrincipal: WAYPOINT });
+    expect(out.name).toBe("reviews-allow-waypoint");
+    expect(out.result).toEqual({
+      apiVersion: "security.istio.io/v1",
+      kind: "AuthorizationPolicy",
+      metadata: { name: "reviews-allow-waypoint", namespace: "bookinfo" },
+      spec: { selector: { matchLabels: { app: "reviews" } }, action: "ALLOW", rules: [{ from: [{ source: { principals: [WAYPOINT] } }] }] },
+    });
+  });
+  it("the same problems as the DENY: no selector, wildcard principal", () => {
+    expect(waypointAllowPolicy({ service: "x", selector: null, waypointPrincipal: WAYPOINT }).result).toBeNull();
+    expect(waypointAllowPolicy({ service: "x", selector: { app: "x" }, waypointPrincipal: "*" }).problems).toEqual([{ code: "invalid-principal", principal: "*" }]);
+  });
+  it("names", () => {
+    expect(waypointAllowPolicyName("Reviews_V2")).toBe("reviews-v2-allow-waypoint");
   });
 });
