@@ -1,9 +1,9 @@
 /**
- * File text → compact records. Pure (no file system): parse with the `yaml` package, keep only per-kind
- * extracts. Never throws: a file that does not parse, or holds no Kubernetes object, yields nothing.
+ * File text → compact records. Pure (no file system): the documents' plain values (./plain-yaml.ts: YAML 1.1, as
+ * kubectl and the rules read them), of which only per-kind extracts are kept. Never throws: a file that does not parse, or holds no Kubernetes object, yields nothing.
  */
 import path from "node:path";
-import { LineCounter, isMap, isSeq, parseAllDocuments, visit, type Document } from "yaml";
+import { readDocuments } from "./plain-yaml.js";
 import { asArray, asString, isIstioGroup, isObject, labelsOf, readHeader, stringMap, GATEWAY_API_GROUP } from "../k8s/resource.js";
 import type { ResourceHeader, PlainObject } from "../k8s/resource.js";
 import { serviceSelector, workloadSelectorLabels, type Labels } from "../k8s/selector.js";
@@ -39,62 +39,40 @@ export function parseFile(file: string, text: string): ParsedFile {
   }
 }
 
-function parseDocs(text: string): { docs: Document.Parsed[]; lines: LineCounter } | null {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter: lines,
-    merge: true,
-    uniqueKeys: false,
-    prettyErrors: false,
-    logLevel: "silent",
-  });
-  if (!Array.isArray(docs)) return { docs: [], lines };
-  // A broken file is indexed not at all (its own lint run reports the parse error).
-  for (const doc of docs) if (doc.errors.length) return null;
-  return { docs, lines };
-}
-
 function parseManifests(file: string, text: string): ParsedFile {
   // Cheap pre-filter: a manifest names both fields (JSON: `"apiVersion"`; YAML: `apiVersion:`).
   if (!text.includes("apiVersion") || !text.includes("kind")) return NONE;
-  const parsed = parseDocs(text);
-  if (!parsed) return NONE;
+  const docs = readDocuments(text);
+  if (!docs) return NONE;
   const records: ResourceRecord[] = [];
   const mayBeTemplated = text.includes("{{");
-  parsed.docs.forEach((doc, documentIndex) => {
-    const contents = doc.contents;
-    if (!isMap(contents)) return;
+  docs.forEach((doc, documentIndex) => {
+    const value = doc.value;
     // A Go template (`app: {{ .Values.x }}` parses as a flow map keyed by a flow map) is not a manifest yet:
     // its values are unknown, so nothing of it is indexed (lint the rendered output instead).
-    if (mayBeTemplated && hasTemplate(doc)) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    if (!isObject(value) || (mayBeTemplated && doc.template)) return;
     const header = readHeader(value);
-    if (!header || !isObject(value) || templated(value)) return;
-    const lineAt = (node: { range?: [number, number, number] | null } | null | undefined) =>
-      node?.range ? parsed.lines.linePos(node.range[0]).line : 1;
+    if (!header || templated(value)) return;
     if (header.kind === "List" || (header.kind.endsWith("List") && Array.isArray(value.items))) {
-      const itemsNode = contents.get("items", true);
-      const itemNodes = isSeq(itemsNode) ? itemsNode.items : [];
       asArray(value.items).forEach((item, listIndex) => {
         const itemHeader = readHeader(item);
         if (!itemHeader || !isObject(item) || templated(item)) return;
-        const node = itemNodes[listIndex] as { range?: [number, number, number] | null } | undefined;
-        const rec = makeRecord(file, lineAt(node ?? contents), documentIndex, itemHeader, item);
+        const rec = makeRecord(file, doc.itemLines?.[listIndex] ?? doc.line, documentIndex, itemHeader, item);
         rec.listIndex = listIndex;
         records.push(rec);
       });
       return;
     }
     if (header.group === "kustomize.config.k8s.io") return; // Kustomization / Component: not cluster objects
-    records.push(makeRecord(file, lineAt(contents), documentIndex, header, value));
+    records.push(makeRecord(file, doc.line, documentIndex, header, value));
   });
   return records.length ? { type: "resources", records } : NONE;
 }
 
 function parseKustomization(file: string, text: string): ParsedFile {
-  const parsed = parseDocs(text);
-  if (!parsed || !parsed.docs.length) return NONE;
-  const value: unknown = parsed.docs[0].toJS({ maxAliasCount: 1000 });
+  const docs = readDocuments(text);
+  if (!docs || !docs.length) return NONE;
+  const value = docs[0].value;
   if (!isObject(value)) return NONE;
   const dir = path.dirname(file);
   const info = readKustomization(value, dir, (p) => path.resolve(dir, p), plainDocuments);
@@ -104,9 +82,7 @@ function parseKustomization(file: string, text: string): ParsedFile {
 /** The plain values of the documents of a YAML (or JSON) text; [] when it does not parse. Never throws. */
 export function plainDocuments(text: string): unknown[] {
   try {
-    const parsed = parseDocs(text);
-    if (!parsed) return [];
-    return parsed.docs.map((d) => d.toJS({ maxAliasCount: 1000 }) as unknown).filter((v) => v !== null && v !== undefined);
+    return (readDocuments(text) ?? []).map((d) => d.value).filter((v) => v !== null && v !== undefined);
   } catch {
     return [];
   }
@@ -215,21 +191,6 @@ function makeRecord(file: string, line: number, documentIndex: number, header: R
     if (sa) rec.serviceAccountName = sa;
   }
   return rec;
-}
-
-/** True when a document holds an unquoted `{{ … }}` (a flow map whose key is a flow map). */
-function hasTemplate(doc: Document.Parsed): boolean {
-  let found = false;
-  visit(doc, {
-    Map(_key, node) {
-      if (node.flow && node.items.some((pair) => isMap(pair.key))) {
-        found = true;
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
 }
 
 /** `metadata.name` / `namespace` present but not strings: a template (`name: {{ .Values.name }}` parses as a map). */

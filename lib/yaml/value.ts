@@ -116,7 +116,7 @@ export function plainIsNotString(text: string): boolean {
 }
 
 /** A map key as sigs.k8s.io/yaml turns it into a JSON key; null when kubectl would refuse it. */
-function keyOf(value: unknown): string | null {
+export function keyOf(value: unknown): string | null {
   if (typeof value === "string") return value;
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
