@@ -1,9 +1,10 @@
 /**
  * For the report: which proxy enforces each AuthorizationPolicy today (sidecar mode) and after the move to
- * ambient, and what that does to its rules (from lib/istio's attachment and ztunnel outcome). Pure.
+ * ambient, and what that does to its rules (from lib/istio's attachment, ztunnel outcome and enforcement model). Pure.
  */
 import { asArray, isIstioKind, isObject } from "../k8s/resource.js";
 import { actionOf, attachment, ztunnelOutcome } from "../istio/authorization.js";
+import { notSentToZtunnel, objectFacts, trustDomainUses } from "../istio/enforcement.js";
 import type { Resource } from "../yaml/documents.js";
 import { relativeFile, resourcesOfText, type FindingSources, type ResultLike } from "./findings.js";
 
@@ -52,11 +53,16 @@ export function enforcementOf(resource: Resource, file: string, line: number, na
   const scope =
     how === "selector" ? `the sidecars of pods with ${selectorText(spec)}` : how === "mesh" ? "every sidecar of the mesh" : "every sidecar of the namespace";
   const ztunnelScope = how === "selector" ? `ztunnel, for pods with ${selectorText(spec)}` : how === "mesh" ? "ztunnel, mesh-wide" : "ztunnel, namespace-wide";
+  const facts = objectFacts(policy, namespace, "");
+  const notSent = notSentToZtunnel(facts);
+  if (notSent === "dry-run") return { ...base, today: `${scope} (dry-run: logged, not enforced)`, after: "nobody: ztunnel never receives dry-run policies (no dry-run log)", changes: true };
+  if (notSent === "audit") return { ...base, today: `${scope} (audit log)`, after: "nobody: ztunnel has no AUDIT action (the audit log is lost)", changes: true };
   const outcome = ztunnelOutcome(policy);
+  const trustDomains = outcome ? [] : trustDomainUses(facts.rules ?? []);
   let after: string;
   switch (outcome?.kind) {
     case undefined:
-      after = `${ztunnelScope}, as written (L4 only)`;
+      after = trustDomains.length ? `${ztunnelScope}, without its trust domain conditions (ztunnel ignores them)` : `${ztunnelScope}, as written (L4 only)`;
       break;
     case "allow-dropped":
       after = `${ztunnelScope}: ${outcome.droppedRules} of ${outcome.totalRules} rules dropped (HTTP attributes), so what they allowed is denied`;
@@ -71,7 +77,7 @@ export function enforcementOf(resource: Resource, file: string, line: number, na
       after = `nobody: ${outcome.action} policies never reach ztunnel (needs a waypoint with targetRefs)`;
       break;
   }
-  return { ...base, today: scope, after, changes: outcome !== null };
+  return { ...base, today: scope, after, changes: outcome !== null || trustDomains.length > 0 };
 }
 
 /** The AuthorizationPolicies of every linted file (files that never mention the kind are not parsed). */
