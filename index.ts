@@ -1,5 +1,5 @@
 /**
- * eslint-plugin-istio-ambient: the plugin object (meta, rules, flat configs).
+ * eslint-plugin-istio-ambient: the plugin object (meta, the YAML language, rules, flat configs).
  *
  *   import istioAmbient from "eslint-plugin-istio-ambient";
  *   export default [istioAmbient.configs.recommended];
@@ -7,6 +7,7 @@
 import type { ESLint, Linter } from "eslint";
 import { name, version, namespace } from "./lib/meta.js";
 import { buildConfigs } from "./lib/configs.js";
+import { yamlLanguage, type YamlLanguage } from "./lib/language.js";
 import type { IstioAmbientRule } from "./lib/create-rule.js";
 import authorizationpolicyTargetrefs from "./rules/authorizationpolicy-targetrefs.js";
 import authorizationpolicyAuditDryRun from "./rules/authorizationpolicy-audit-dry-run.js";
@@ -50,6 +51,8 @@ export const rules: Record<string, IstioAmbientRule> = {
 
 const plugin = {
   meta: { name, version, namespace },
+  /** `istio-ambient/yaml`, the configs' language (lib/language.ts). */
+  languages: { yaml: yamlLanguage } as { yaml: YamlLanguage },
   rules,
   configs: {} as { recommended: Linter.Config; strict: Linter.Config },
 } satisfies ESLint.Plugin;

@@ -1,10 +1,16 @@
 /**
- * Flat configs built from each rule's `meta.docs.recommended`.
+ * Flat configs built from each rule's `meta.docs.recommended`. They lint YAML with the plugin's language
+ * (`istio-ambient/yaml`, lib/language.ts) rather than with `languageOptions.parser` alone: a later config without
+ * `files` that sets a parser for every file (typescript-eslint's `configs.recommended`) then leaves the manifests
+ * alone instead of making each one a parse error. `languageOptions.parser` stays set for tools that read it.
  */
 import type { ESLint, Linter } from "eslint";
 import * as yamlParser from "./parser.js";
 import type { IstioAmbientRule } from "./create-rule.js";
 import { namespace } from "./meta.js";
+
+/** The plugin's language for Kubernetes manifests (`plugin.languages.yaml`). */
+export const LANGUAGE = `${namespace}/yaml`;
 
 export const YAML_FILES = ["**/*.yaml", "**/*.yml"];
 
@@ -22,6 +28,7 @@ export function buildConfigs(
   const base = (name: string, ruleEntries: Linter.RulesRecord): Linter.Config => ({
     name: `${namespace}/${name}`,
     files: YAML_FILES,
+    language: LANGUAGE,
     languageOptions: { parser: yamlParser },
     plugins: { [namespace]: plugin },
     rules: { ...CORE_RULES_OFF, ...ruleEntries },

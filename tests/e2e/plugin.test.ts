@@ -59,11 +59,13 @@ describe("plugin object", () => {
     for (const id of Object.keys(RECOMMENDED)) expect(plugin.configs.strict.rules?.[`istio-ambient/${id}`]).toBe("error");
   });
 
-  it("configs lint YAML with yaml-eslint-parser (Helm chart templates as empty files) and set nothing else", () => {
+  it("configs lint YAML with the plugin's language over yaml-eslint-parser (Helm chart templates as empty files) and set nothing else", () => {
     for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
       expect(config.files).toEqual(["**/*.yaml", "**/*.yml"]);
+      expect(config.language).toBe("istio-ambient/yaml");
+      expect(plugin.languages.yaml).toBeDefined();
       expect(config.languageOptions?.parser).toBe(configParser);
-      expect(Object.keys(config).sort()).toEqual(["files", "languageOptions", "name", "plugins", "rules"]);
+      expect(Object.keys(config).sort()).toEqual(["files", "language", "languageOptions", "name", "plugins", "rules"]);
     }
   });
 
