@@ -85,18 +85,14 @@ export default createRule<MessageIds, Options>({
       },
     ],
     messages: {
-      missingBypass:
-        "Only the waypoint enforces this policy: sidecar clients, pod-IP calls and ingress without `istio.io/ingress-use-waypoint` reach {{service}} unchecked; let ztunnel admit only `{{principal}}`.",
+      missingBypass: "{{callers}} bypass waypoint {{waypoint}} to {{service}}: let ztunnel admit only the waypoint.",
       missingBypassIngress:
-        "Only the waypoint enforces this policy: ingress via {{gateway}}, sidecar clients and pod-IP calls reach {{service}} unchecked; label it `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
-      waypointDenied:
-        "ztunnel denies the waypoint `{{principal}}` at the pods of {{service}} ({{reason}}), so every request through it fails: admit it there.",
+        "Ingress via {{gateway}} skips waypoint {{waypoint}} to reach {{service}}: set `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
+      waypointDenied: "ztunnel at {{service}} denies its waypoint `{{principal}}` ({{reason}}): requests through it fail.",
       bypassTargetRefs:
-        "This waypoint-bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not `{{principal}}`, so it denies every request; attach it by `selector` for ztunnel.",
-      bypassL7:
-        "ztunnel enforces this waypoint-bypass DENY without the HTTP attribute `{{attribute}}` (line {{line}}), so {{effect}}; keep it L4 and put HTTP conditions in a `targetRefs` policy.",
-      leftoverPrincipal:
-        "`{{principal}}` is still exempt from this waypoint-bypass DENY although `migrationComplete` is set: it is no waypoint and can skip the waypoint's policies; remove it.",
+        "This bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not its own, and denies every request; use `selector`.",
+      bypassL7: "ztunnel ignores `{{attribute}}` (line {{line}}) in this waypoint-bypass DENY, so {{effect}}; keep it L4.",
+      leftoverPrincipal: "`{{principal}}` is still exempt from this bypass DENY while `migrationComplete` is set: remove it.",
       addBypass: "Add DENY policy {{name}} admitting only the waypoint.",
       addBypassWithIngress: "Add DENY policy {{name}} admitting only the waypoint and {{count}} ingress gateway(s).",
       addBypassWithSidecars: "Add DENY policy {{name}} also admitting the {{count}} sidecar principal(s) still migrating.",
@@ -119,7 +115,7 @@ export default createRule<MessageIds, Options>({
 
       if (how === "targetRefs") {
         if (bypass) {
-          ctx.report({ resource, path: targetRefsPath(policy), messageId: "bypassTargetRefs", data: { principal: bypass.waypoint[0].value } });
+          ctx.report({ resource, path: targetRefsPath(policy), messageId: "bypassTargetRefs" });
           continue;
         }
         if (!ENFORCING_ACTIONS.has(actionOf(policy)) || isDryRun(policy)) continue;
@@ -131,7 +127,7 @@ export default createRule<MessageIds, Options>({
       // (c) HTTP attributes in a ztunnel-enforced bypass DENY.
       const outcome = ztunnelOutcome(policy);
       const effect =
-        outcome?.kind === "deny-no-effect" ? "nothing enforceable is left and the DENY has no effect" : "the rest of the policy denies more than written";
+        outcome?.kind === "deny-no-effect" ? "it has no effect" : "it denies more than written";
       for (const attr of l7Attributes(policy)) {
         ctx.report({ resource, path: attr.path, messageId: "bypassL7", data: { attribute: attr.attribute, line: ctx.line(resource, attr.path), effect } });
       }
@@ -189,7 +185,12 @@ function checkProtected(ctx: CheckContext<MessageIds, Options>, world: World, re
         continue;
       }
       const ingress = world.ingressFor(service, serviceNamespace, identity.principal);
-      const data = { service: serviceLabel(service.name, serviceNamespace), principal: identity.principal };
+      const data = {
+        service: serviceLabel(service.name, serviceNamespace),
+        waypoint: serviceLabel(identity.name, identity.namespace),
+        // With `istio.io/ingress-use-waypoint: "true"` ingress passes the waypoint; without it, it skips it too.
+        callers: ingress.viaWaypoint ? "Sidecar and pod-IP calls" : "Sidecar, pod-IP and ingress calls",
+      };
       ctx.report({
         resource,
         path: entry.path,
@@ -384,8 +385,12 @@ class World {
    * DENY must still admit — those of the gateways whose routes reach it, and the ingress identities the ALLOW
    * policies at its pods admit — and, when a route reaches it from a gateway whose identity is not known, that gateway.
    */
-  ingressFor(service: ServiceRecord, namespace: string | undefined, waypointPrincipal: string): { principals: string[]; unknownGateway?: string } {
-    if (ingressUseWaypoint(this.repo, service).value === true) return { principals: [] };
+  ingressFor(
+    service: ServiceRecord,
+    namespace: string | undefined,
+    waypointPrincipal: string,
+  ): { principals: string[]; unknownGateway?: string; viaWaypoint?: boolean } {
+    if (ingressUseWaypoint(this.repo, service).value === true) return { principals: [], viaWaypoint: true };
     const td = this.settings.trustDomain;
     const routes = ingressRoutesTo(this.repo, { name: service.name, namespace }, td);
     const principals = new Set<string>();

@@ -37,10 +37,8 @@ export default createRule<MessageIds, Options>({
     fixable: "code",
     hasSuggestions: true,
     messages: {
-      policySkipped:
-        "Ingress via {{gateway}} skips the waypoint of {{service}} and this policy: label the Service `istio.io/ingress-use-waypoint: \"true\"`.",
-      routeSkipped:
-        "Ingress via {{gateway}} skips the waypoint of {{service}} and this route: label the Service `istio.io/ingress-use-waypoint: \"true\"`.",
+      policySkipped: "Ingress via {{gateway}} skips this policy: label Service {{service}} `istio.io/ingress-use-waypoint: \"true\"`.",
+      routeSkipped: "Ingress via {{gateway}} skips this route: label Service {{service}} `istio.io/ingress-use-waypoint: \"true\"`.",
       addLabel: "Label Service {{service}} `istio.io/ingress-use-waypoint: \"true\"`.",
     },
   },

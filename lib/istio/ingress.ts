@@ -127,6 +127,33 @@ function istioGatewayIdentities(repo: RepoIndex, gateway: ResourceRecord, trustD
   return out;
 }
 
+interface Candidates {
+  istioGateways: ResourceRecord[];
+  /** VirtualServices bound to some gateway other than `mesh`. */
+  virtualServices: ResourceRecord[];
+  /** Gateway API routes with a Gateway parentRef. */
+  gatewayRoutes: ResourceRecord[];
+}
+
+/** The records ingress routes are made of, once per index (or unit view) snapshot. */
+const candidateCache = new WeakMap<RepoIndex, Candidates>();
+function candidates(repo: RepoIndex): Candidates {
+  let c = candidateCache.get(repo);
+  if (c) return c;
+  const isGatewayParent = (p: { kind?: string; group?: string }) => (p.kind ?? "Gateway") === "Gateway" && (p.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP;
+  c = {
+    istioGateways: repo.byKind("Gateway").filter((g) => isIstioGroup(g.group) && !g.partial && g.name),
+    virtualServices: repo
+      .byKind("VirtualService")
+      .filter((vs) => isIstioGroup(vs.group) && !vs.partial && (vs.gateways ?? []).some((g) => gatewayRefOf(g, vs.namespace) !== null)),
+    gatewayRoutes: [...GATEWAY_ROUTE_KINDS]
+      .flatMap((kind) => repo.byKind(kind, GATEWAY_API_GROUP))
+      .filter((r) => !r.partial && (r.parentRefs ?? []).some(isGatewayParent)),
+  };
+  candidateCache.set(repo, c);
+  return c;
+}
+
 /**
  * The ingress routes that reach Service `name` in `namespace`:
  * - a VirtualService bound to an Istio `Gateway` of the repository (`spec.gateways`, `mesh` aside) with a route
@@ -138,9 +165,8 @@ function istioGatewayIdentities(repo: RepoIndex, gateway: ResourceRecord, trustD
 export function ingressRoutesTo(repo: RepoIndex, service: { name: string; namespace: string | undefined }, trustDomain: string): IngressRoute[] {
   const out: IngressRoute[] = [];
   const version = repo.settings.istioVersion;
-  const istioGateways = repo.byKind("Gateway").filter((g) => isIstioGroup(g.group) && !g.partial && g.name);
-  for (const vs of repo.byKind("VirtualService")) {
-    if (!isIstioGroup(vs.group) || vs.partial) continue;
+  const { istioGateways, virtualServices, gatewayRoutes } = candidates(repo);
+  for (const vs of virtualServices) {
     if (!(vs.destinationHosts ?? []).some((h) => hostNamesService(h, vs.namespace, service.name, service.namespace))) continue;
     for (const entry of vs.gateways ?? []) {
       const ref = gatewayRefOf(entry, vs.namespace);
@@ -152,8 +178,7 @@ export function ingressRoutesTo(repo: RepoIndex, service: { name: string; namesp
     }
   }
   let apiGateways: IngressGateway[] | undefined;
-  for (const route of repo.resources) {
-    if (!GATEWAY_ROUTE_KINDS.has(route.kind) || route.group !== GATEWAY_API_GROUP || route.partial) continue;
+  for (const route of gatewayRoutes) {
     const backend = (route.backendRefs ?? []).some(
       (b) =>
         (b.kind ?? "Service") === "Service" &&

@@ -94,8 +94,8 @@ function denyDocCompact(name: string, namespace: string | null, labels: Record<s
 /** `code` with a new YAML document appended after its last one. */
 const withDoc = (code: string, doc: string) => `${code.replace(/\n$/, "")}\n---\n${doc}`;
 
-const missing = (service: string, principal: string) =>
-  `Only the waypoint enforces this policy: sidecar clients, pod-IP calls and ingress without \`istio.io/ingress-use-waypoint\` reach ${service} unchecked; let ztunnel admit only \`${principal}\`.`;
+const missing = (service: string, waypoint: string) =>
+  `Sidecar, pod-IP and ingress calls bypass waypoint ${waypoint} to ${service}: let ztunnel admit only the waypoint.`;
 
 const ALLOW_GET_REVIEWS = `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
@@ -229,6 +229,10 @@ spec:
             namespaces: ["blog"]
 `;
 const FEED = `${FEED_HEAD}---\n${FEED_L4}`;;
+
+/** comments.yaml with its L4 ALLOW opened to the namespace, and its L7 policy in the same file. */
+const COMMENTS_OPEN = `${migratedDisk("blog/comments.yaml").replace("              - cluster.local/ns/blog/sa/blog-gateway-istio\n", "              - cluster.local/ns/blog/sa/blog-gateway-istio\n        - source:\n            namespaces: [\"blog\"]\n")}---
+${ALLOW_GET_REVIEWS.replaceAll("allow-get-reviews", "comments-writers").replaceAll("reviews", "comments").replaceAll("bookinfo", "blog")}`;
 
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   valid: [
@@ -542,6 +546,22 @@ spec: {}
 
   invalid: [
     {
+      name: "migrated: with istio.io/ingress-use-waypoint ingress passes the waypoint: only sidecar and pod-IP calls bypass, no ingress exemption",
+      ...inMigrated("blog/comments.yaml", COMMENTS_OPEN),
+      errors: [
+        {
+          message: "Sidecar and pod-IP calls bypass waypoint blog/waypoint to blog/comments: let ztunnel admit only the waypoint.",
+          line: 61,
+          suggestions: [
+            {
+              messageId: "addBypass",
+              output: withDoc(COMMENTS_OPEN, denyDoc("comments-deny-waypoint-bypass", "blog", { app: "comments" }, ["cluster.local/ns/blog/sa/waypoint"])),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "migrated: an ALLOW that also admits the namespace lets its clients bypass; the DENY still admits the ingress gateway",
       ...inMigrated(
         "shop/frontend-authz.yaml",
@@ -549,7 +569,7 @@ spec: {}
       ),
       errors: [
         {
-          message: missing("shop/frontend", SHOP_WAYPOINT),
+          message: missing("shop/frontend", "shop/shop-waypoint"),
           suggestions: [
             {
               messageId: "addBypassWithIngress",
@@ -568,7 +588,7 @@ spec: {}
       ...inMigrated("shop/frontend-authz.yaml", frontendWith(`        - source:\n            namespaces: ["shop", "istio-ingress"]\n`)),
       errors: [
         {
-          message: missing("shop/frontend", SHOP_WAYPOINT),
+          message: missing("shop/frontend", "shop/shop-waypoint"),
           suggestions: [
             {
               messageId: "addBypassWithIngress",
@@ -586,7 +606,7 @@ spec: {}
       ...inMigrated("shop/frontend-authz.yaml", FRONTEND_L7),
       errors: [
         {
-          message: `ztunnel denies the waypoint \`${SHOP_WAYPOINT}\` at the pods of shop/frontend (no ALLOW admits it), so every request through it fails: admit it there.`,
+          message: `ztunnel at shop/frontend denies its waypoint \`${SHOP_WAYPOINT}\` (no ALLOW admits it): requests through it fail.`,
           line: 9,
           column: 7,
           suggestions: [
@@ -613,7 +633,7 @@ spec: {}
       errors: [
         {
           message:
-            "Only the waypoint enforces this policy: ingress via Gateway blog/helm-gateway, sidecar clients and pod-IP calls reach blog/feed unchecked; label it `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
+            "Ingress via Gateway blog/helm-gateway skips waypoint blog/waypoint to reach blog/feed: set `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
           suggestions: [
             { messageId: "addBypass", data: { name: "feed-deny-waypoint-bypass" }, output: `${withDoc(FEED_HEAD, denyDoc("feed-deny-waypoint-bypass", "blog", { app: "feed" }, ["cluster.local/ns/blog/sa/waypoint"]))}---\n${FEED_L4}` },
           ],
@@ -628,7 +648,7 @@ spec: {}
       ),
       errors: [
         {
-          message: missing("lab/notebook", "cluster.local/ns/lab/sa/lab-waypoint"),
+          message: missing("lab/notebook", "lab/lab-waypoint"),
           suggestions: [
             {
               messageId: "addBypass",
@@ -643,7 +663,7 @@ spec: {}
       ...inRepo("bookinfo/ratings-authz.yaml", RATINGS),
       errors: [
         {
-          message: missing("bookinfo/ratings", WAYPOINT),
+          message: missing("bookinfo/ratings", "bookinfo/waypoint"),
           line: 9,
           column: 7,
           endLine: 11,
@@ -694,7 +714,7 @@ spec: {}
       ...inRepo("bookinfo/waypoint-authz.yaml", WAYPOINT_AUTHZ),
       errors: [
         {
-          message: missing("bookinfo/details", WAYPOINT),
+          message: missing("bookinfo/details", "bookinfo/waypoint"),
           line: 9,
           column: 7,
           suggestions: [
@@ -708,7 +728,7 @@ spec: {}
         },
         {
           // productpage-bypass.yaml is a DENY whose only rule has an HTTP attribute: ztunnel enforces nothing of it.
-          message: missing("bookinfo/productpage", WAYPOINT),
+          message: missing("bookinfo/productpage", "bookinfo/waypoint"),
           line: 9,
           column: 7,
           suggestions: [
@@ -720,7 +740,7 @@ spec: {}
           ],
         },
         {
-          message: missing("bookinfo/ratings", WAYPOINT),
+          message: missing("bookinfo/ratings", "bookinfo/waypoint"),
           line: 9,
           column: 7,
           suggestions: [
@@ -740,7 +760,7 @@ spec: {}
       errors: [
         {
           message:
-            "This waypoint-bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not `cluster.local/ns/bookinfo/sa/waypoint`, so it denies every request; attach it by `selector` for ztunnel.",
+            "This bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not its own, and denies every request; use `selector`.",
           line: 8,
           column: 3,
           endLine: 8,
@@ -754,7 +774,7 @@ spec: {}
       errors: [
         {
           message:
-            "ztunnel enforces this waypoint-bypass DENY without the HTTP attribute `methods` (line 18), so nothing enforceable is left and the DENY has no effect; keep it L4 and put HTTP conditions in a `targetRefs` policy.",
+            "ztunnel ignores `methods` (line 18) in this waypoint-bypass DENY, so it has no effect; keep it L4.",
           line: 18,
           column: 13,
         },
@@ -775,7 +795,7 @@ spec: {}
       errors: [
         {
           messageId: "bypassL7",
-          data: { attribute: "request.headers[x-bypass]", line: 20, effect: "the rest of the policy denies more than written" },
+          data: { attribute: "request.headers[x-bypass]", line: 20, effect: "it denies more than written" },
           line: 20,
           column: 11,
         },
@@ -786,7 +806,7 @@ spec: {}
       ...inRepo("bookinfo/reviews-bypass.yaml", `${ALLOW_GET_REVIEWS}---\n${bypassFor("reviews", ["cluster.local/ns/bookinfo/sa/reviews-waypoint"], "reviews-bypass-wrong-sa")}`),
       errors: [
         {
-          message: `ztunnel denies the waypoint \`${REVIEWS_WAYPOINT}\` at the pods of bookinfo/reviews (DENY bookinfo/reviews-bypass-wrong-sa), so every request through it fails: admit it there.`,
+          message: `ztunnel at bookinfo/reviews denies its waypoint \`${REVIEWS_WAYPOINT}\` (DENY bookinfo/reviews-bypass-wrong-sa): requests through it fail.`,
           line: 8,
           column: 7,
           suggestions: [],
@@ -802,7 +822,7 @@ spec: {}
       errors: [
         {
           messageId: "missingBypass",
-          data: { service: "bookinfo/reviews", principal: REVIEWS_WAYPOINT },
+          data: { service: "bookinfo/reviews", waypoint: "bookinfo/reviews-waypoint", callers: "Sidecar, pod-IP and ingress calls" },
           suggestions: [
             {
               messageId: "addBypass",
@@ -832,7 +852,7 @@ spec: {}
       ...inRepo("bookinfo/reviews-bypass.yaml", bypassFor("reviews", [REVIEWS_WAYPOINT, PRODUCTPAGE]), { options: [{ migrationComplete: true }] }),
       errors: [
         {
-          message: `\`${PRODUCTPAGE}\` is still exempt from this waypoint-bypass DENY although \`migrationComplete\` is set: it is no waypoint and can skip the waypoint's policies; remove it.`,
+          message: `\`${PRODUCTPAGE}\` is still exempt from this bypass DENY while \`migrationComplete\` is set: remove it.`,
           line: 16,
           column: 17,
           suggestions: [{ messageId: "removePrincipal", data: { principal: PRODUCTPAGE }, output: bypassFor("reviews", [REVIEWS_WAYPOINT]) }],
@@ -844,7 +864,7 @@ spec: {}
       ...inRepo("store/authz.yaml", STORE_ALLOW),
       errors: [
         {
-          message: missing("store/cart", "cluster.local/ns/waypoints/sa/shared-waypoint"),
+          message: missing("store/cart", "waypoints/shared-waypoint"),
           suggestions: [
             {
               messageId: "addBypass",
@@ -859,7 +879,7 @@ spec: {}
       ...inRepo("bookinfo/ratings-authz.yaml", RATINGS, { settings: { "istio-ambient": { root: ROOT, trustDomain: "example.org" } } }),
       errors: [
         {
-          message: missing("bookinfo/ratings", "example.org/ns/bookinfo/sa/waypoint"),
+          message: missing("bookinfo/ratings", "bookinfo/waypoint"),
           suggestions: [
             { messageId: "addBypass", output: withDoc(RATINGS, denyDoc("ratings-deny-waypoint-bypass", "bookinfo", { app: "ratings" }, ["example.org/ns/bookinfo/sa/waypoint"])) },
           ],
@@ -957,7 +977,7 @@ data:
 `,
       errors: [
         {
-          message: missing("shop/catalog", "cluster.local/ns/shop/sa/shop-waypoint"),
+          message: missing("shop/catalog", "shop/shop-waypoint"),
           line: 21,
           column: 5,
           suggestions: [
@@ -1012,7 +1032,7 @@ data:
       }),
       errors: [
         {
-          message: missing("bookinfo/ratings", WAYPOINT),
+          message: missing("bookinfo/ratings", "bookinfo/waypoint"),
           suggestions: [
             {
               messageId: "addBypass",

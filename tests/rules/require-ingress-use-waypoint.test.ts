@@ -21,7 +21,7 @@ const disk = (rel: string) => fs.readFileSync(at(rel), "utf8");
 const inRepo = <T extends object>(rel: string, code: string, extra?: T) => ({ filename: at(rel), code, settings: SETTINGS, ...(extra ?? ({} as T)) });
 
 const skipped = (gateway: string, service: string, what = "policy") =>
-  `Ingress via Gateway ${gateway} skips the waypoint of ${service} and this ${what}: label the Service \`istio.io/ingress-use-waypoint: "true"\`.`;
+  `Ingress via Gateway ${gateway} skips this ${what}: label Service ${service} \`istio.io/ingress-use-waypoint: "true"\`.`;
 
 const l7 = (service: string, namespace: string, extra = "") => `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
