@@ -168,15 +168,16 @@ describe("exit codes, --max-warnings and --strict", () => {
 });
 
 describe("settings as flags", () => {
-  it("--default-namespace gives manifests without a namespace one; --waypoint lets a fix target the waypoint", () => {
+  it("--default-namespace gives manifests without a namespace one; --waypoint names the waypoint the suggestion targets (a setting is no evidence for a fix)", () => {
     const dir = tempRepo();
     write(dir, "ra.yaml", REQUEST_AUTHENTICATION);
     const unknown = json(audit(dir, "--format", "json").stdout).findings;
     expect(unknown.map((f) => [f.rule, f.namespace, f.fixSafety])).toEqual([["istio-ambient/waypoint-policy-targetrefs", null, "suggestion"]]);
     const named = json(audit(dir, "--format", "json", "--default-namespace", "shop", "--waypoint", "shop-waypoint").stdout).findings;
-    expect(named.map((f) => [f.rule, f.namespace, f.fixSafety])).toEqual([["istio-ambient/waypoint-policy-targetrefs", "shop", "fix"]]);
+    expect(named.map((f) => [f.rule, f.namespace, f.fixSafety])).toEqual([["istio-ambient/waypoint-policy-targetrefs", "shop", "suggestion"]]);
+    expect(named[0].suggestions.some((s: string) => s.includes("shop-waypoint"))).toBe(true);
     audit(dir, "--fix", "--default-namespace", "shop", "--waypoint", "shop-waypoint");
-    expect(fs.readFileSync(path.join(dir, "ra.yaml"), "utf8")).toMatch(/targetRefs:[\s\S]*name: shop-waypoint/);
+    expect(fs.readFileSync(path.join(dir, "ra.yaml"), "utf8")).toBe(REQUEST_AUTHENTICATION);
   });
 
   it("--root decides the repository the cross-file rules read", () => {

@@ -98,7 +98,11 @@ describe("bad input: one clear message, the rest still linted", () => {
   it("UTF-8 with BOM is linted like UTF-8, and --fix keeps the BOM", () => {
     const plain = lint(POLICY).map((m) => [m.ruleId, m.line, m.message]);
     expect(lint("\uFEFF" + POLICY).map((m) => [m.ruleId, m.line, m.message])).toEqual(plain);
-    const withService = `${POLICY}---\n${SERVICE}`;
+    // The Service is bound to a waypoint deployed with it, so the selector → targetRefs fix applies.
+    const bound =
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookinfo\n  labels:\n    istio.io/use-waypoint: waypoint\n---\n" +
+      "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: waypoint\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-waypoint\n  listeners:\n  - {name: mesh, port: 15008, protocol: HBONE}\n---\n";
+    const withService = `${POLICY}---\n${bound}${SERVICE}`;
     const fixed = fixAll("\uFEFF" + withService);
     expect(fixed.fixed).toBe(true);
     expect(fixed.output.startsWith("\uFEFF")).toBe(true);
