@@ -309,7 +309,7 @@ function fileVirtualServicesNaming<R extends Res>(resources: readonly R[], names
 const vsByHostName = new WeakMap<RepoIndex, { byName: Map<string, ResourceRecord[]>; position: Map<ResourceRecord, number> }>();
 
 /** The VirtualService records of the whole index that name one of `names` (first DNS labels) in a host, in index order. */
-function virtualServicesNaming(base: RepoIndex, names: readonly string[]): ResourceRecord[] {
+export function virtualServicesNaming(base: RepoIndex, names: readonly string[]): ResourceRecord[] {
   let cached = vsByHostName.get(base);
   if (!cached) {
     const byName = new Map<string, ResourceRecord[]>();

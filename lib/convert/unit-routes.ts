@@ -10,6 +10,7 @@ import { relativeTo } from "../index/view.js";
 import { asArray, displayName, isObject, type PlainObject, type ResourceHeader } from "../k8s/resource.js";
 import { hostService, namespacesMatch, sameServiceHost } from "../k8s/hosts.js";
 import { isMeshVirtualService } from "./virtualservice-to-httproute.js";
+import { virtualServicesNaming } from "./route-context.js";
 
 /** A VirtualService of another file, in the form the converter takes. */
 export interface ForeignVirtualService {
@@ -38,9 +39,30 @@ function foreign(repo: RepoIndex, rec: ResourceRecord): ForeignVirtualService | 
   };
 }
 
-/** The VirtualService records the unit sees, outside `currentFile` (once per call; the list is short per kind). */
-function unitVirtualServices(repo: RepoIndex, currentFile: string): ResourceRecord[] {
-  return visibleIn(repo, baseOf(repo).byKind("VirtualService")).filter((r) => r.file !== currentFile && isVirtualService(r));
+/** The VirtualService records among `list` (index order) that the unit sees, outside `currentFile`. */
+function unitVirtualServices(repo: RepoIndex, currentFile: string, list: readonly ResourceRecord[]): ResourceRecord[] {
+  return visibleIn(repo, list).filter((r) => r.file !== currentFile && isVirtualService(r));
+}
+
+/** VirtualService records of the whole index by name and by the names they delegate to, in index order (once per snapshot). */
+const byNames = new WeakMap<RepoIndex, { byName: Map<string, ResourceRecord[]>; byDelegate: Map<string, ResourceRecord[]> }>();
+function virtualServiceNames(base: RepoIndex): { byName: Map<string, ResourceRecord[]>; byDelegate: Map<string, ResourceRecord[]> } {
+  let maps = byNames.get(base);
+  if (!maps) {
+    const byName = new Map<string, ResourceRecord[]>();
+    const byDelegate = new Map<string, ResourceRecord[]>();
+    const push = (map: Map<string, ResourceRecord[]>, key: string, r: ResourceRecord) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [r]);
+      else if (list[list.length - 1] !== r) list.push(r);
+    };
+    for (const r of base.byKind("VirtualService")) {
+      push(byName, r.name, r);
+      for (const d of delegateRefs(r.spec, r.namespace)) push(byDelegate, d.name, r);
+    }
+    byNames.set(base, (maps = { byName, byDelegate }));
+  }
+  return maps;
 }
 
 /** `{name, namespace}` of every `http[].delegate` of a VirtualService spec (namespace defaults to the root's). */
@@ -67,9 +89,10 @@ export function delegationAcross(
 ): { roots?: ForeignVirtualService[]; delegates?: Array<ForeignVirtualService | null>; missing?: string[] } {
   if (!repo) return {};
   const spec = isObject(vs.value.spec) ? vs.value.spec : {};
-  const others = unitVirtualServices(repo, currentFile);
+  // Only records of the names involved are read (by name, or by the names they delegate to): no repository scan.
+  const names = virtualServiceNames(baseOf(repo));
   if (!asArray(spec.hosts).length) {
-    const roots = others
+    const roots = unitVirtualServices(repo, currentFile, names.byDelegate.get(vs.name) ?? [])
       .filter((r) => delegateRefs(r.spec, r.namespace).some((d) => d.name === vs.name && namespacesMatch(d.namespace, vs.namespace)))
       .map((r) => foreign(repo, r))
       .filter((r): r is ForeignVirtualService => r !== null)
@@ -89,7 +112,7 @@ export function delegationAcross(
       delegates.push(null); // in the linted file: the caller has it
       continue;
     }
-    const found = others.filter((r) => r.name === ref.name && namespacesMatch(r.namespace, ref.namespace) && !asArray(r.spec?.hosts).length);
+    const found = unitVirtualServices(repo, currentFile, names.byName.get(ref.name) ?? []).filter((r) => r.name === ref.name && namespacesMatch(r.namespace, ref.namespace) && !asArray(r.spec?.hosts).length);
     const f = found.length === 1 ? foreign(repo, found[0]) : null;
     if (f) delegates.push(f);
     else missing.push(ref.namespace ? `${ref.namespace}/${ref.name}` : ref.name);
@@ -114,7 +137,9 @@ export function sameServiceAcross(
     .filter((h): h is NonNullable<typeof h> => h !== null);
   if (!mine.length) return [];
   const out: ForeignVirtualService[] = [];
-  for (const rec of unitVirtualServices(repo, currentFile)) {
+  // Only records naming one of the same Services (by a host's first DNS label) can match: no repository scan.
+  const candidates = virtualServicesNaming(baseOf(repo), mine.map((m) => m.name));
+  for (const rec of unitVirtualServices(repo, currentFile, candidates)) {
     if (rec.mesh === false || (rec.name === vs.name && namespacesMatch(rec.namespace, vs.namespace))) continue;
     if (!(rec.hosts ?? []).some((h) => mine.some((m) => sameServiceHost(m, hostService(h, rec.namespace))))) continue;
     const f = foreign(repo, rec);

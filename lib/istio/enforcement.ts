@@ -55,6 +55,14 @@ function isTrue(v: unknown): boolean {
 
 /** Facts of an index record. */
 export function recordFacts(r: ResourceRecord): PolicyFacts {
+  // Records do not change within an index snapshot: their facts are made once.
+  let facts = recordFactsMemo.get(r);
+  if (!facts) recordFactsMemo.set(r, (facts = makeRecordFacts(r)));
+  return facts;
+}
+const recordFactsMemo = new WeakMap<ResourceRecord, PolicyFacts>();
+
+function makeRecordFacts(r: ResourceRecord): PolicyFacts {
   return {
     key: `${r.file}\0${r.documentIndex ?? ""}\0${r.namespace ?? ""}/${r.name}`,
     name: r.name,
@@ -431,14 +439,26 @@ export interface Applied {
   applies: Tri;
 }
 
+const ztunnelMemo = new WeakMap<PolicyFacts, Map<string, ZtunnelPolicy | null>>();
+/** `atZtunnel`, once per facts object and root namespace (facts are not changed once made). */
+function ztunnelPolicy(f: PolicyFacts, rootNamespace: string): ZtunnelPolicy | null {
+  let byRoot = ztunnelMemo.get(f);
+  if (!byRoot) ztunnelMemo.set(f, (byRoot = new Map()));
+  let z = byRoot.get(rootNamespace);
+  if (z === undefined) byRoot.set(rootNamespace, (z = atZtunnel(f, rootNamespace)));
+  return z;
+}
+
 /** The policies the destination ztunnel enforces for the pods (those that surely or maybe apply). */
 export function ztunnelPoliciesFor(facts: readonly PolicyFacts[], pods: Pods, rootNamespace: string): Applied[] {
   const out: Applied[] = [];
   for (const f of facts) {
-    const z = atZtunnel(f, rootNamespace);
-    if (!z) continue;
+    // Whether it applies first (cheap: most policies of a repository are of other namespaces), then what the
+    // ztunnel receives of it (made once per policy and root namespace).
     const applies = appliesTo(f, pods, rootNamespace);
-    if (applies !== false) out.push({ policy: z, applies });
+    if (applies === false) continue;
+    const z = ztunnelPolicy(f, rootNamespace);
+    if (z) out.push({ policy: z, applies });
   }
   return out;
 }
