@@ -18,7 +18,7 @@ import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
 import { hostShortName } from "../lib/k8s/hosts.js";
 import { fileScope } from "../lib/index/file-scope.js";
 
-type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert" | "progressiveDelivery";
+type MessageIds = "preferHttpRoute" | "notConvertible" | "noEquivalent" | "convert" | "convertTcp" | "progressiveDelivery";
 
 interface Options {
   /** Gateway API channel and version the clusters run (decides retries, CORS, mirror percent…); default: the `gatewayApi` setting. */
@@ -43,7 +43,7 @@ const NO_EQUIVALENT = new Set<string>([
   "match-scheme",
   "match-authority",
   "jwt-claim-match",
-  "tcp-routes",
+  "tcp-match",
   "tls-routes",
   "cross-namespace",
   "unsupported-in-channel",
@@ -81,6 +81,7 @@ export default createRule<MessageIds, Options>({
       progressiveDelivery:
         "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
       convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
+      convertTcp: "Replace with TCPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
     },
   },
   defaultOptions: { acceptPathSegmentPrefix: false },
@@ -180,7 +181,8 @@ export default createRule<MessageIds, Options>({
         (o) => o.resource || foreignOthers.some((f) => f.where === o.where) || o.label !== displayName(resource, namespace),
       );
       const foreignOf = (o: (typeof others)[number]) => (o.resource ? undefined : foreignOthers.find((f) => f.where === o.where));
-      const group = others.length && others.every((o) => o.resource || foreignOf(o)) ? others : [];
+      // (A TCPRoute is not merged: the merge is of http rules.)
+      const group = !converted.result.tcpRoutes?.length && others.length && others.every((o) => o.resource || foreignOf(o)) ? others : [];
       const inFileGroup = group.flatMap((o) => (o.resource ? [o.resource] : []));
       const foreignGroup = group.flatMap((o) => (o.resource ? [] : [foreignOf(o)!]));
       let merged: MergeResult | null = null;
@@ -195,9 +197,12 @@ export default createRule<MessageIds, Options>({
         merged = mergeVirtualServices(inputs, { ...mergeContext, ...convertOptions });
       }
       const outcome = merged?.result ?? converted.result;
-      const { httpRoutes, versionServices, remainingVirtualService } = outcome;
+      const { httpRoutes, tcpRoutes, versionServices, remainingVirtualService } = outcome;
       const added = versionServices as Record<string, unknown>[];
-      const routes = httpRoutes as Record<string, unknown>[];
+      // An HTTPRoute, or the TCPRoute of a tcp-only VirtualService.
+      const routes = [...httpRoutes, ...(tcpRoutes ?? [])] as Record<string, unknown>[];
+      const kind = tcpRoutes?.length ? "TCPRoute" : "HTTPRoute";
+      const aRoute = kind === "TCPRoute" ? "a TCPRoute" : "an HTTPRoute";
       const names = (list: Record<string, unknown>[]) => list.map((r) => (isObject(r.metadata) ? String(r.metadata.name) : "")).join(", ");
       const servicesText = added.length ? ` and version Service${added.length > 1 ? "s" : ""} ${names(added)}` : "";
       // Existing Services that stand in for subsets (any name, same selector): named with where they are.
@@ -219,13 +224,13 @@ export default createRule<MessageIds, Options>({
       const servicesOfOthers = [...new Set(others.map((o) => o.service))].join(", ");
       const othersText = merged?.result
         ? foreignGroup.length
-          ? ` to an HTTPRoute merged with ${foreignGroup.map((f) => `${f.label} (${f.where})`).join(", ")}, deleting ${foreignGroup.length > 1 ? "them" : "it"} in the same change`
-          : " to an HTTPRoute"
+          ? ` to ${aRoute} merged with ${foreignGroup.map((f) => `${f.label} (${f.where})`).join(", ")}, deleting ${foreignGroup.length > 1 ? "them" : "it"} in the same change`
+          : ` to ${aRoute}`
         : !others.length
-          ? " to an HTTPRoute"
+          ? ` to ${aRoute}`
         : merged?.problems[0]?.code === "merge-order"
-          ? ` and ${list} to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides`
-          : ` to an HTTPRoute together with ${list}, which also route${others.length === 1 ? "s" : ""} Service ${servicesOfOthers}`;
+          ? ` and ${list} to ${kind}s, choosing the order: rules of both match one request, and Istio's creation-time order decides`
+          : ` to ${aRoute} together with ${list}, which also route${others.length === 1 ? "s" : ""} Service ${servicesOfOthers}`;
       let ops: EditOp[];
       if (remainingVirtualService) {
         // Also bound to an ingress gateway: keep the VirtualService for it, without `mesh`.
@@ -238,7 +243,7 @@ export default createRule<MessageIds, Options>({
       const suggest: Suggestion<MessageIds>[] = ops.length
         ? [
             {
-              messageId: "convert",
+              messageId: kind === "TCPRoute" ? "convertTcp" : "convert",
               data: {
                 route: names(routes),
                 services: servicesText,

@@ -86,7 +86,7 @@ function outcomes(set: string, rel: string, messages: Linter.LintMessage[], expe
   expect(main.length, `${set} ${rel}: one report per mesh VirtualService`).toBe(expected);
   return main.map((m) => {
     // The message starts with the resource ("VirtualService ns/name routes mesh traffic…"); the refusal's reason
-    // follows "automatically: " (both however the rest of the message is worded).
+    // follows the first ": " after it (however the rest of the message is worded).
     const resource = m.message.slice(0, m.message.indexOf(" routes mesh traffic"));
     const name = resource.replace(/^VirtualService /, "");
     if (m.messageId === "preferHttpRoute") {
@@ -94,7 +94,7 @@ function outcomes(set: string, rel: string, messages: Linter.LintMessage[], expe
       return { set, file: rel, name, outcome: "converted", detail: m.suggestions![0].desc };
     }
     const keys = messages.filter((x) => x.messageId === "noEquivalent" && x.message.startsWith(`${resource}: `)).map((x) => /`([^`]+)`/.exec(x.message)?.[1] ?? "?");
-    const reason = m.message.slice(m.message.lastIndexOf("automatically: ") + "automatically: ".length);
+    const reason = m.message.slice(m.message.indexOf(": ", resource.length) + 2);
     return keys.length
       ? { set, file: rel, name, outcome: "no equivalent", detail: `no HTTPRoute equivalent: ${[...new Set(keys)].join(", ")}` }
       : { set, file: rel, name, outcome: "refused", detail: reason };

@@ -57,9 +57,10 @@ describe("corpus: mesh VirtualServices convert or are refused with a specific re
         if (res.result) {
           converted++;
           expect(validateOutput(res), `${rel} ${name}`).toEqual([]);
-          const rules = (res.result.httpRoutes[0] as any).spec.rules.length;
+          const route = (res.result.httpRoutes[0] ?? res.result.tcpRoutes?.[0]) as any;
+          const rules = route.spec.rules.length;
           const vsvc = res.result.versionServices.length;
-          outcome = `converted: ${rules} rule${rules === 1 ? "" : "s"}, ${vsvc} version Service${vsvc === 1 ? "" : "s"}${res.result.remainingVirtualService ? ", gateway part kept" : ""}`;
+          outcome = `converted${route.kind === "TCPRoute" ? " to a TCPRoute" : ""}: ${rules} rule${rules === 1 ? "" : "s"}, ${vsvc} version Service${vsvc === 1 ? "" : "s"}${res.result.remainingVirtualService ? ", gateway part kept" : ""}`;
         } else {
           refused++;
           expect(res.problems.length, `${rel} ${name}`).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import { TCPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2/TCPRoute";
 import { Service } from "kubernetes-models/v1/Service";
 import * as yamlParser from "yaml-eslint-parser";
 import {
@@ -49,6 +50,16 @@ export function validateOutput(res: ConvertResult, target?: GatewayApiTarget): s
       errors.push(`HTTPRoute schema: ${(e as Error).message}`);
     }
     for (const v of checkHttpRouteLimits(route, target)) errors.push(`HTTPRoute CEL: ${v.path.join(".")} ${v.message}`);
+  }
+  for (const route of res.result.tcpRoutes ?? []) {
+    // The models package has the v1alpha2 TCPRoute schema; v1 keeps its spec and allows one rule.
+    try {
+      new TCPRoute({ ...(route as object), apiVersion: "gateway.networking.k8s.io/v1alpha2" } as never).validate();
+    } catch (e) {
+      errors.push(`TCPRoute schema: ${(e as Error).message}`);
+    }
+    const rules = ((route as { spec?: { rules?: unknown[] } }).spec?.rules ?? []).length;
+    if (rules !== 1) errors.push(`TCPRoute CEL: spec.rules must hold exactly one rule (has ${rules})`);
   }
   for (const svc of res.result.versionServices) {
     try {

@@ -167,8 +167,9 @@ export class Analysis {
     }
     this.checkExportTo();
 
-    if (Array.isArray(spec.tcp) && spec.tcp.length > 0) {
-      this.f(["spec", "tcp"], "tcp-routes", "tcp routes need a TCPRoute (standard only from gateway-api v1.6.0); this converter writes HTTPRoutes only");
+    if (Array.isArray(spec.tcp) && spec.tcp.length > 0 && Array.isArray(spec.http) && spec.http.length > 0) {
+      // tcp-only VirtualServices become a TCPRoute (tcp.ts); both kinds in one need an HTTPRoute and a TCPRoute.
+      this.c(["spec", "tcp"], "tcp-routes", "http and tcp routes together need an HTTPRoute and a TCPRoute, which this converter does not split");
     }
     if (Array.isArray(spec.tls) && spec.tls.length > 0) {
       this.f(["spec", "tls"], "tls-routes", "tls routes need a TLSRoute (standard only from gateway-api v1.5.0); this converter writes HTTPRoutes only");

@@ -15,7 +15,7 @@ import type { GatewayApiTarget } from "./types.js";
 /** The current standard release: the default target (settings `gatewayApi`, rule option `gatewayApi`). */
 export const DEFAULT_GATEWAY_API: GatewayApiTarget = { channel: "standard", version: "1.6" };
 
-export type GatewayApiFeature = "parentRefPort" | "timeouts" | "ruleName" | "mirrorPercent" | "retry" | "cors";
+export type GatewayApiFeature = "parentRefPort" | "timeouts" | "ruleName" | "mirrorPercent" | "retry" | "cors" | "tcpRoute";
 
 export interface GatewayApiGate {
   /** The HTTPRoute field. */
@@ -36,6 +36,8 @@ export const GATEWAY_API_GATES: Readonly<Record<GatewayApiFeature, GatewayApiGat
   mirrorPercent: { what: "RequestMirror percent/fraction", standard: [1, 3], experimental: [1, 2], gep: "GEP-3171" },
   retry: { what: "rules[].retry", experimental: [1, 2], gep: "GEP-1731" },
   cors: { what: "the CORS filter", standard: [1, 5], experimental: [1, 3], gep: "GEP-1767" },
+  // A route kind rather than an HTTPRoute field: tcp-only VirtualServices (tcp.ts); `v1` in standard v1.6, `v1alpha2` before.
+  tcpRoute: { what: "TCPRoute", standard: [1, 6], experimental: [1, 0], gep: "GEP-1426" },
 };
 
 /** `"1.6"`, `"v1.6.1"` → [1, 6]; null when not a version. */

@@ -23,7 +23,8 @@
  * Layout of this folder: `types.ts` (public types, problem codes), `gateway-api.ts` (every version gate, in one
  * table), `hosts.ts` and `durations.ts`, `match.ts` (match IR, precedence, emission), `analysis.ts` (resource and
  * rule checks), `filters.ts` (header modifiers, redirect, rewrite, timeout, retries, mirrors, CORS), `limits.ts`
- * (CRD rules the schema cannot check), `assembly.ts` (the conversion), `public.ts` (small helpers).
+ * (CRD rules the schema cannot check), `assembly.ts` (the conversion), `tcp.ts` and `tcp-features.ts` (tcp-only
+ * VirtualServices → TCPRoute, through the same conversion), `public.ts` (small helpers).
  */
 
 export { versionServiceName } from "../subset-to-service.js";
@@ -33,7 +34,7 @@ export { DEFAULT_GATEWAY_API, GATEWAY_API_GATES, gatewayApiSupports, readGateway
 export { HTTP_METHODS, parseServiceHost, pathValueProblem, quoteMeta, type HostParse, type ServiceHostRef } from "./hosts.js";
 export { formatGatewayDuration, parseDuration, toGatewayDuration } from "./durations.js";
 export { contextFromManifests, isMeshVirtualService, unconvertibleFeatures, versionServiceFor } from "./public.js";
-export { convertVirtualService } from "./assembly.js";
+export { convertVirtualService, convertTcpVirtualService, isTcpOnly } from "./tcp.js";
 export { mergeVirtualServices, type MergeInput, type MergeResult } from "./merge.js";
 export { convertWithDelegates, expandDelegates, type DelegateInput, type DelegationResult } from "./delegation.js";
 export { checkHttpRouteLimits, type RouteLimitViolation } from "./limits.js";

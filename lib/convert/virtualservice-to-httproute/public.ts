@@ -3,6 +3,7 @@
 import { servicePorts } from "../../k8s/service.js";
 import { versionService } from "../subset-to-service.js";
 import { Analysis } from "./analysis.js";
+import { isTcpOnly, tcpFeatures } from "./tcp-features.js";
 import { isObj, type ConvertOptions, type ConvertProblem, type Obj, type ServiceInfo, type SubsetInfo } from "./types.js";
 
 /** `spec.gateways` empty/absent or containing "mesh". */
@@ -20,7 +21,7 @@ export function isMeshVirtualService(vs: object): boolean {
 export function unconvertibleFeatures(vs: object, options: ConvertOptions = {}): ConvertProblem[] {
   const a = new Analysis(vs as Obj, options);
   if (a.checkResource()) a.checkRules();
-  return a.feature;
+  return isTcpOnly(vs) ? [...a.feature, ...tcpFeatures(vs, options)] : a.feature;
 }
 
 /**

@@ -71,6 +71,8 @@ export interface ConvertProblem {
 
 export interface ConvertOutput {
   httpRoutes: object[];
+  /** The TCPRoute of a tcp-only VirtualService (then `httpRoutes` is empty). */
+  tcpRoutes?: object[];
   /** Version Services to create (those no existing Service stands in for). */
   versionServices: object[];
   /** Existing Services reused as version Services (same selector as base selector + subset labels, any name). */
@@ -102,6 +104,7 @@ export const PROBLEM_CODES = [
   "cross-namespace",
   "namespace-unknown",
   "tcp-routes",
+  "tcp-match",
   "tls-routes",
   "no-http-routes",
   // features without an HTTPRoute equivalent
