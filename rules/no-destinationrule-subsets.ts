@@ -37,7 +37,7 @@ type MessageIds =
   | "serviceEntrySubset"
   | "serviceEntryWholeHost";
 
-const NO_SUBSETS = "HTTPRoute cannot route to DestinationRule subsets";
+const NO_SUBSETS = "HTTPRoute cannot route to subsets";
 
 export default createRule<MessageIds, Record<string, never>>({
   name: "no-destinationrule-subsets",
@@ -51,8 +51,8 @@ export default createRule<MessageIds, Record<string, never>>({
     // No options; one empty object schema because createRule always declares `defaultOptions: [defaults]`.
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
-      createService: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; create Service {{service}} selecting {{selector}} and route to it.{{note}}`,
-      createServiceFromHost: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; create Service {{service}} (selector of Service {{base}} plus {{labels}}) and route to it.{{note}}`,
+      createService: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; route to a Service {{service}} selecting {{selector}}.{{note}}`,
+      createServiceFromHost: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; route to a Service {{service}} selecting Service {{base}}'s pods with {{labels}}.{{note}}`,
       serviceExistsUnused: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; Service {{service}} ({{serviceAt}}) {{selects}} and nothing in {{scope}} routes to the subset: route to the Service, remove the subset.{{note}}`,
       serviceExistsUsed: `{{dr}} subset {{subset}}: ${NO_SUBSETS}; Service {{service}} ({{serviceAt}}) {{selects}}, but {{vs}} ({{vsAt}}) still routes to the subset: move that route to an HTTPRoute to {{service}}.{{note}}`,
       nameTaken: `{{dr}} subset {{subset}}: ${NO_SUBSETS}, and the version Service name {{service}} is taken by one selecting other pods ({{serviceAt}}): create one selecting {{selector}} under another name.`,
@@ -267,8 +267,8 @@ function removeSubsetOp(dr: Record<string, unknown>, subset: DrSubset): EditOp {
 
 /** What happens to traffic policies once traffic goes to the version Service instead of the subset. */
 function noteFor(subset: DrSubset, drPolicy: boolean, service: string): string {
-  if (subset.hasTrafficPolicy) return ` Move the subset's trafficPolicy to a DestinationRule for host ${service}.`;
-  if (drPolicy) return ` The trafficPolicy here does not apply to ${service}: give it a DestinationRule.`;
+  if (subset.hasTrafficPolicy) return ` Move the subset's trafficPolicy to a DestinationRule for ${service}.`;
+  if (drPolicy) return ` ${service} needs its own DestinationRule for this trafficPolicy.`;
   return "";
 }
 

@@ -17,8 +17,8 @@ export default createRule<MessageIds, Record<string, never>>({
       recommended: "error",
     },
     messages: {
-      virtualService: "{{vs}} and {{route}} ({{where}}) both route Service {{service}} in the mesh (host `{{host}}`), and which rules win is undefined: keep one, migrating this VirtualService into the {{routeKind}}.",
-      route: "{{route}} and {{vs}} ({{where}}) both route Service {{service}} in the mesh (host `{{host}}`), and which rules win is undefined: keep one, moving the VirtualService's rules here.",
+      virtualService: "{{vs}} and {{route}} ({{where}}) both route Service {{service}} in the mesh: which rules win is undefined, so keep one.",
+      route: "{{route}} and {{vs}} ({{where}}) both route Service {{service}} in the mesh: which rules win is undefined, so keep one.",
     },
   },
   defaultOptions: {},
