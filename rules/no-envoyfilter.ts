@@ -26,7 +26,8 @@ interface Options {
   gatewaySelectors: Record<string, string>[];
 }
 
-const IGNORED = "ztunnel never applies EnvoyFilters and waypoints ignore those without `targetRefs`, so in ambient mode";
+/** What ambient does with an EnvoyFilter without `targetRefs` (the docs page says why). */
+const IGNORED = "which ztunnel and waypoints ignore";
 
 const MESSAGE_BY_CLASS: Record<PatchClass, MessageIds> = {
   lua: "lua",
@@ -39,9 +40,9 @@ const MESSAGE_BY_CLASS: Record<PatchClass, MessageIds> = {
 };
 
 const PROXIES = {
-  selector: "the sidecars its `workloadSelector` picks",
-  namespace: "every sidecar of its namespace",
-  mesh: "every sidecar of the mesh (root namespace, no selector)",
+  selector: "its selected sidecars",
+  namespace: "its namespace's sidecars",
+  mesh: "every sidecar of the mesh",
 };
 
 export default createRule<MessageIds, Options>({
@@ -64,30 +65,12 @@ export default createRule<MessageIds, Options>({
       },
     ],
     messages: {
-      lua:
-        "{{resource}} adds the Lua filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
-        IGNORED +
-        " this Lua code silently stops running. {{luaAlternative}}",
-      extAuthz:
-        "{{resource}} adds the ext_authz filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
-        IGNORED +
-        " external authorization silently stops being enforced. Use an AuthorizationPolicy with `action: CUSTOM` and an extension provider, attached to the waypoint with `targetRefs`.",
-      rateLimit:
-        "{{resource}} configures {{rateLimitKind}} (`{{subject}}`, line {{line}}) for {{proxies}}. " +
-        IGNORED +
-        " these limits silently stop applying. Istio has no rate-limit API for waypoints or ztunnel yet: this is a migration blocker to resolve first (an EnvoyFilter with `context: GATEWAY` on an ingress gateway still works for traffic entering the mesh).",
-      wasm:
-        "{{resource}} adds the Wasm filter `{{subject}}` (line {{line}}) to {{proxies}}. " +
-        IGNORED +
-        " this extension silently stops running. {{wasmAlternative}}",
-      istioTelemetry:
-        "{{resource}} configures Istio's built-in telemetry extension `{{subject}}` (line {{line}}) for {{proxies}}. " +
-        IGNORED +
-        " this change is silently ignored. ztunnel and waypoints produce Istio's metrics themselves: customise them with the Telemetry API (attached to the waypoint with `targetRefs`), or delete this filter.",
-      other:
-        "{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}. " +
-        IGNORED +
-        " this patch is silently ignored, and no ambient API replaces it: treat it as a migration blocker and resolve it before migrating.",
+      lua: `{{resource}} adds the Lua filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{luaAlternative}}.`,
+      extAuthz: `{{resource}} adds the ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy on the waypoint.`,
+      rateLimit: `{{resource}} configures {{rateLimitKind}} (\`{{subject}}\`, line {{line}}) for {{proxies}}, ${IGNORED}, and ambient has no rate-limit API: a migration blocker.`,
+      wasm: `{{resource}} adds the Wasm filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{wasmAlternative}}.`,
+      istioTelemetry: `{{resource}} configures Istio's telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API, or delete it.`,
+      other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED}, and no ambient API replaces it: a migration blocker.`,
       empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",
       waypoint:
         "{{resource}} patches waypoint {{target}} (`targetRefs`, line {{line}}): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
@@ -96,7 +79,7 @@ export default createRule<MessageIds, Options>({
       waypointContext: "{{resource}} patches with `context: WAYPOINT` (line {{line}}), {{contextNote}}: this patch is applied to no proxy.",
       unattached: "{{resource}} targets {{target}} (line {{line}}), but {{why}}: it is applied to no proxy.",
       waypointSelector:
-        "{{resource}} selects the pods of {{target}} with `workloadSelector` (line {{line}}). Waypoints only take EnvoyFilters attached with `targetRefs`, and ignore this one: it is silently not applied. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin{{trafficExtension}}) where one exists; otherwise treat it as a migration blocker.",
+        "{{resource}} selects the pods of {{target}} with `workloadSelector` (line {{line}}), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
       removeEnvoyFilter: "Delete EnvoyFilter {{name}} (once what it does has moved to its ambient replacement).",
     },
   },
@@ -161,13 +144,11 @@ function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtensio
         subject: finding.subject,
         applyTo: `\`${finding.applyTo}\``,
         subjectSuffix: finding.subject ? ` (\`${finding.subject}\`)` : "",
-        rateLimitKind: finding.cls === "local-ratelimit" ? "local rate limiting" : "global rate limiting (rate limit service)",
-        wasmAlternative: hasTrafficExtension
-          ? "Use a WasmPlugin (or a TrafficExtension, Istio 1.30+) attached to the waypoint with `targetRefs`."
-          : "Use a WasmPlugin attached to the waypoint with `targetRefs`.",
+        rateLimitKind: finding.cls === "local-ratelimit" ? "local rate limiting" : "global rate limiting",
+        wasmAlternative: hasTrafficExtension ? "use a WasmPlugin or TrafficExtension on the waypoint" : "use a WasmPlugin on the waypoint",
         luaAlternative: hasTrafficExtension
-          ? "Move it to a TrafficExtension (Istio 1.30+) or a WasmPlugin attached to the waypoint with `targetRefs`."
-          : `Rewrite it as a WasmPlugin attached to the waypoint with \`targetRefs\` (TrafficExtension, which runs Lua on waypoints, needs Istio 1.30+; settings say ${version}).`,
+          ? "move it to a TrafficExtension or WasmPlugin on the waypoint"
+          : `rewrite it as a WasmPlugin on the waypoint (TrafficExtension runs Lua from Istio 1.30; settings say ${version})`,
       };
     case "empty":
       return {};

@@ -164,8 +164,6 @@ spec:
         name: envoy.filters.http.lua
 `;
 
-const IGNORED = "ztunnel never applies EnvoyFilters and waypoints ignore those without `targetRefs`, so in ambient mode";
-
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   valid: [
     { name: "rate limit on the ingress gateway (selector + context GATEWAY) keeps working", code: INGRESS_RATELIMIT },
@@ -241,9 +239,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds the Lua filter `envoy.lua` (line 32) to the sidecars its `workloadSelector` picks. " +
-            IGNORED +
-            " this Lua code silently stops running. Move it to a TrafficExtension (Istio 1.30+) or a WasmPlugin attached to the waypoint with `targetRefs`.",
+            "EnvoyFilter ns1/test-lua adds the Lua filter `envoy.lua` (line 32) to its selected sidecars, which ztunnel and waypoints ignore: move it to a TrafficExtension or WasmPlugin on the waypoint.",
           line: 32,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "test-lua" }, output: SERVICE }],
@@ -258,9 +254,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds the Lua filter `envoy.lua` (line 32) to the sidecars its `workloadSelector` picks. " +
-            IGNORED +
-            " this Lua code silently stops running. Rewrite it as a WasmPlugin attached to the waypoint with `targetRefs` (TrafficExtension, which runs Lua on waypoints, needs Istio 1.30+; settings say 1.29).",
+            "EnvoyFilter ns1/test-lua adds the Lua filter `envoy.lua` (line 32) to its selected sidecars, which ztunnel and waypoints ignore: rewrite it as a WasmPlugin on the waypoint (TrafficExtension runs Lua from Istio 1.30; settings say 1.29).",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -272,9 +266,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter istio-system/filter-local-ratelimit-svc configures local rate limiting (`envoy.filters.http.local_ratelimit`, line 11) for the sidecars its `workloadSelector` picks. " +
-            IGNORED +
-            " these limits silently stop applying. Istio has no rate-limit API for waypoints or ztunnel yet: this is a migration blocker to resolve first (an EnvoyFilter with `context: GATEWAY` on an ingress gateway still works for traffic entering the mesh).",
+            "EnvoyFilter istio-system/filter-local-ratelimit-svc configures local rate limiting (`envoy.filters.http.local_ratelimit`, line 11) for its selected sidecars, which ztunnel and waypoints ignore, and ambient has no rate-limit API: a migration blocker.",
           line: 11,
           column: 7,
           suggestions: [],
@@ -288,9 +280,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter myns/myns-ext-authz adds the ext_authz filter `envoy.filters.http.ext_authz` (line 20) to every sidecar of its namespace. " +
-            IGNORED +
-            " external authorization silently stops being enforced. Use an AuthorizationPolicy with `action: CUSTOM` and an extension provider, attached to the waypoint with `targetRefs`.",
+            "EnvoyFilter myns/myns-ext-authz adds the ext_authz filter `envoy.filters.http.ext_authz` (line 20) to its namespace's sidecars, which ztunnel and waypoints ignore: use a CUSTOM AuthorizationPolicy on the waypoint.",
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "myns-ext-authz" }, output: SERVICE }],
         },
       ],
@@ -323,9 +313,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/filter-ratelimit-svc configures global rate limiting (rate limit service) (`rate_limits`, line 20) for every sidecar of its namespace. " +
-            IGNORED +
-            " these limits silently stop applying. Istio has no rate-limit API for waypoints or ztunnel yet: this is a migration blocker to resolve first (an EnvoyFilter with `context: GATEWAY` on an ingress gateway still works for traffic entering the mesh).",
+            "EnvoyFilter ns1/filter-ratelimit-svc configures global rate limiting (`rate_limits`, line 20) for its namespace's sidecars, which ztunnel and waypoints ignore, and ambient has no rate-limit API: a migration blocker.",
           line: 20,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
@@ -364,9 +352,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter test adds the Wasm filter `extension-config` (line 19) to every sidecar of its namespace. " +
-            IGNORED +
-            " this extension silently stops running. Use a WasmPlugin (or a TrafficExtension, Istio 1.30+) attached to the waypoint with `targetRefs`.",
+            "EnvoyFilter test adds the Wasm filter `extension-config` (line 19) to its namespace's sidecars, which ztunnel and waypoints ignore: use a WasmPlugin or TrafficExtension on the waypoint.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -414,9 +400,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter stats-filter configures Istio's built-in telemetry extension `envoy.wasm.stats` (line 32) for every sidecar of its namespace. " +
-            IGNORED +
-            " this change is silently ignored. ztunnel and waypoints produce Istio's metrics themselves: customise them with the Telemetry API (attached to the waypoint with `targetRefs`), or delete this filter.",
+            "EnvoyFilter stats-filter configures Istio's telemetry extension `envoy.wasm.stats` (line 32) for its namespace's sidecars, which ztunnel and waypoints ignore: use the Telemetry API, or delete it.",
           line: 32,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
@@ -452,9 +436,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in every sidecar of the mesh (root namespace, no selector). " +
-            IGNORED +
-            " this patch is silently ignored, and no ambient API replaces it: treat it as a migration blocker and resolve it before migrating.",
+            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in every sidecar of the mesh, which ztunnel and waypoints ignore, and no ambient API replaces it: a migration blocker.",
           line: 20,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
@@ -648,7 +630,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/productpage-local-ratelimit selects the pods of Gateway waypoint with `workloadSelector` (line 19). Waypoints only take EnvoyFilters attached with `targetRefs`, and ignore this one: it is silently not applied. Use a supported waypoint API (HTTPRoute, AuthorizationPolicy, WasmPlugin, TrafficExtension) where one exists; otherwise treat it as a migration blocker.",
+            "EnvoyFilter bookinfo/productpage-local-ratelimit selects the pods of Gateway waypoint with `workloadSelector` (line 19), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
           line: 19,
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
         },
