@@ -7,51 +7,14 @@
 import { checkCors, checkMirrors, checkRedirect, checkRetries, checkRewrite, checkTimeout, headerOperations } from "./filters.js";
 import { DEFAULT_GATEWAY_API, featureRequirement, gatewayApiSupports, targetLabel, type GatewayApiFeature } from "./gateway-api.js";
 import { parseServiceHost, pathStr, ruleRef, type ServiceHostRef } from "./hosts.js";
-import { checkMatch, type MatchIR } from "./match.js";
+import { checkMatch } from "./match.js";
+import type { MatchIR, RuleChecks, RuleIR } from "./ir.js";
 import { isObj, str, type ConvertOptions, type ConvertProblem, type GatewayApiTarget, type Obj, type Path, type ProblemCode, type ServiceInfo } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-rule internal representation
 
-export interface BackendIR {
-  path: Path;
-  dest: Obj;
-  weight?: number;
-  headers?: Obj;
-}
-
-export interface MirrorIR {
-  path: Path;
-  dest: Obj;
-  /** Percentage (0–100) when written; undefined = 100. */
-  percent?: number;
-  percentPath?: Path;
-}
-
-export interface RedirectIR {
-  path: Path;
-  filter: Obj;
-  /** FROM_REQUEST_PORT with a scheme: needs the listener port. */
-  needsRequestPort: boolean;
-}
-
-export interface RuleIR {
-  index: number;
-  path: Path;
-  name?: string;
-  matches: MatchIR[];
-  /** Rule-level filters that do not depend on the match or the context (header modifiers, CORS). */
-  headerFilters: Obj[];
-  corsFilter?: Obj;
-  redirect?: RedirectIR;
-  rewrite?: { uri?: string; fullPath?: string; authority?: string; path: Path };
-  timeouts?: { request?: string; backendRequest?: string };
-  retry?: Obj;
-  mirrors: MirrorIR[];
-  backends: BackendIR[];
-  /** All matches leave out `mesh`: the rule does not apply to mesh traffic. */
-  notForMesh: boolean;
-}
+export type { BackendIR, MirrorIR, RedirectIR, RuleIR } from "./ir.js";
 
 const SPEC_KEYS = new Set(["hosts", "gateways", "http", "tcp", "tls", "exportTo"]);
 const HTTP_KEYS = new Set([
@@ -94,7 +57,7 @@ export interface VersionServicePlan {
   reused?: ServiceInfo;
 }
 
-export class Analysis {
+export class Analysis implements RuleChecks {
   readonly feature: ConvertProblem[] = [];
   readonly context: ConvertProblem[] = [];
   readonly notes: string[] = [];

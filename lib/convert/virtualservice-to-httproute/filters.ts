@@ -4,7 +4,7 @@
  * rule's representation when the conversion is exact.
  */
 
-import type { Analysis, RuleIR } from "./analysis.js";
+import type { RuleChecks, RuleIR } from "./ir.js";
 import { parseDuration, toGatewayDuration } from "./durations.js";
 import { featureRequirement } from "./gateway-api.js";
 import { CORS_ORIGIN, HEADER_NAME, HTTP_METHODS, PRECISE_HOSTNAME, pathStr } from "./hosts.js";
@@ -13,7 +13,7 @@ import { isObj, type Obj, type Path, type ProblemCode } from "./types.js";
 const BASE_RETRY_ON = ["connect-failure", "refused-stream", "unavailable", "cancelled"];
 
 /** VirtualService `headers` (request/response set/add/remove) → header-modifier filters; null when refused. */
-export function headerOperations(an: Analysis, h: unknown, path: Path): Obj[] | null {
+export function headerOperations(an: RuleChecks, h: unknown, path: Path): Obj[] | null {
   if (!isObj(h)) {
     an.f(path, "invalid-value", "headers must be an object");
     return null;
@@ -100,7 +100,7 @@ export function headerOperations(an: Analysis, h: unknown, path: Path): Obj[] | 
   return ok ? out : null;
 }
 
-export function checkRedirect(an: Analysis, v: unknown, rule: RuleIR, path: Path): void {
+export function checkRedirect(an: RuleChecks, v: unknown, rule: RuleIR, path: Path): void {
   if (!isObj(v)) return an.f(path, "invalid-value", "redirect must be an object");
   const filter: Obj = {};
   let ok = true;
@@ -160,7 +160,7 @@ export function checkRedirect(an: Analysis, v: unknown, rule: RuleIR, path: Path
   }
 }
 
-export function checkRewrite(an: Analysis, v: unknown, rule: RuleIR, path: Path): void {
+export function checkRewrite(an: RuleChecks, v: unknown, rule: RuleIR, path: Path): void {
   if (!isObj(v)) return an.f(path, "invalid-value", "rewrite must be an object");
   const rw: NonNullable<RuleIR["rewrite"]> = { path };
   let ok = true;
@@ -213,14 +213,14 @@ export function checkRewrite(an: Analysis, v: unknown, rule: RuleIR, path: Path)
   if (ok) rule.rewrite = rw;
 }
 
-export function checkTimeout(an: Analysis, v: unknown, rule: RuleIR, path: Path): void {
+export function checkTimeout(an: RuleChecks, v: unknown, rule: RuleIR, path: Path): void {
   const d = toGatewayDuration(v);
   if (d === null) return an.f(path, "duration", `timeout "${String(v)}" cannot be written as a Gateway API duration (whole milliseconds, e.g. 500ms or 1s500ms)`);
   if (!an.supports("timeouts")) return an.channelProblem(path, "timeouts", "timeout");
   rule.timeouts = { ...rule.timeouts, request: d };
 }
 
-export function checkRetries(an: Analysis, v: unknown, rule: RuleIR, path: Path): void {
+export function checkRetries(an: RuleChecks, v: unknown, rule: RuleIR, path: Path): void {
   if (!isObj(v)) return an.f(path, "invalid-value", "retries must be an object");
   let ok = true;
   const bad = (p: Path, code: ProblemCode, message: string) => {
@@ -294,7 +294,7 @@ export function checkRetries(an: Analysis, v: unknown, rule: RuleIR, path: Path)
   }
 }
 
-export function checkMirrors(an: Analysis, r: Obj, rule: RuleIR, path: Path): void {
+export function checkMirrors(an: RuleChecks, r: Obj, rule: RuleIR, path: Path): void {
   if (r.mirror !== undefined && r.mirrors !== undefined) {
     an.f([...path, "mirrors"], "mirror", "mirror and mirrors cannot both be set");
     return;
@@ -335,7 +335,7 @@ export function checkMirrors(an: Analysis, r: Obj, rule: RuleIR, path: Path): vo
   }
 }
 
-export function mirrorPercentOk(an: Analysis, percent: number | undefined, path: Path): boolean {
+export function mirrorPercentOk(an: RuleChecks, percent: number | undefined, path: Path): boolean {
   if (percent === undefined || an.supports("mirrorPercent")) return true;
   if (percent === 100) {
     an.notes.push(`${pathStr(path)}: 100% is the RequestMirror default; the percent field is left out (${featureRequirement("mirrorPercent")})`);
@@ -345,7 +345,7 @@ export function mirrorPercentOk(an: Analysis, percent: number | undefined, path:
   return false;
 }
 
-export function checkCors(an: Analysis, v: unknown, rule: RuleIR, path: Path): void {
+export function checkCors(an: RuleChecks, v: unknown, rule: RuleIR, path: Path): void {
   if (!isObj(v)) return an.f(path, "invalid-value", "corsPolicy must be an object");
   if (!an.supports("cors")) return an.channelProblem(path, "cors", "corsPolicy");
   const cors: Obj = {};

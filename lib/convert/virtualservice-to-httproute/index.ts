@@ -20,7 +20,7 @@
  *   segments (and `/api/` also matches `/api`). Only `/` is the same in both, so other prefixes are refused unless
  *   the caller sets `acceptPathSegmentPrefix` (then each one is reported in `notes`).
  *
- * Layout of this folder: `types.ts` (public types, problem codes), `gateway-api.ts` (every version gate, in one
+ * Layout of this folder: `types.ts` (public types, problem codes), `ir.ts` (the match and rule representation, types only), `gateway-api.ts` (every version gate, in one
  * table), `hosts.ts` and `durations.ts`, `match.ts` (match IR, precedence, emission), `analysis.ts` (resource and
  * rule checks), `filters.ts` (header modifiers, redirect, rewrite, timeout, retries, mirrors, CORS), `limits.ts`
  * (CRD rules the schema cannot check), `assembly.ts` (the conversion), `tcp.ts` and `tcp-features.ts` (tcp-only

@@ -4,32 +4,11 @@
  * written as an HTTPRouteMatch.
  */
 
-import type { Analysis } from "./analysis.js";
+import type { Cond, CondKind, MatchIR, RuleChecks } from "./ir.js";
 import { EXPERIMENTAL_HEADER_VALUE, HEADER_NAME, HTTP_METHODS, pathStr, pathValueProblem, quoteMeta } from "./hosts.js";
 import { isObj, type Obj, type Path, type ProblemCode } from "./types.js";
 
-export type CondKind = "exact" | "prefix" | "regex" | "present";
-export interface Cond {
-  name: string;
-  kind: CondKind;
-  value: string;
-}
-export type PathKind = "exact" | "prefix" | "regex";
-export interface MatchIR {
-  rule: number;
-  /** Index in `match[]`; null when the rule has no match list (catch-all). */
-  index: number | null;
-  path: Path;
-  uri: { kind: PathKind; value: string; implicit: boolean; vsPrefix?: string };
-  method?: string;
-  headers: Cond[];
-  query: Cond[];
-  port?: number;
-  /** False when a condition cannot be represented (the conversion is refused; analyses skip it). */
-  ok: boolean;
-  /** False when `match.gateways` leaves out `mesh`. */
-  mesh: boolean;
-}
+export type { Cond, CondKind, MatchIR, PathKind } from "./ir.js";
 
 export function segmentPrefixMatches(prefix: string, path: string): boolean {
   return prefix === "/" || path === prefix || path.startsWith(`${prefix}/`);
@@ -148,7 +127,7 @@ const MATCH_KEYS = new Set([
   "statPrefix",
 ]);
 
-export function checkMatch(an: Analysis, m: unknown, i: number, k: number, path: Path): MatchIR {
+export function checkMatch(an: RuleChecks, m: unknown, i: number, k: number, path: Path): MatchIR {
   const ir: MatchIR = { rule: i, index: k, path, uri: { kind: "prefix", value: "/", implicit: true }, headers: [], query: [], ok: true, mesh: true };
   if (!isObj(m)) {
     an.f(path, "invalid-value", "a match must be an object");
@@ -291,7 +270,7 @@ export function checkMatch(an: Analysis, m: unknown, i: number, k: number, path:
 }
 
 /** Reads an Istio StringMatch; `regex: "*"` and `{}` mean "present" (Istio: present_match). */
-export function stringMatch(an: Analysis, v: unknown, path: Path, what: string): { kind: CondKind; value: string } | null {
+export function stringMatch(an: RuleChecks, v: unknown, path: Path, what: string): { kind: CondKind; value: string } | null {
   if (!isObj(v)) {
     an.f(path, "invalid-value", `${what} must be a StringMatch (exact, prefix or regex)`);
     return null;
