@@ -61,8 +61,8 @@ const ENFORCING_ACTIONS = new Set(["ALLOW", "DENY", "CUSTOM"]);
  * and in another namespace. A Service is protected when ztunnel surely denies both (only the waypoint, and the
  * identities the policies name, get in).
  */
-const PROBE_SERVICE_ACCOUNT = "istio-ambient-unnamed-client";
-const PROBE_NAMESPACE = "istio-ambient-other-namespace";
+const PROBE_SERVICE_ACCOUNT = "zz-unnamed-client-0";
+const PROBE_NAMESPACE = "zz-other-namespace-0";
 
 export default createRule<MessageIds, Options>({
   name: "require-bypass-prevention",
@@ -94,8 +94,8 @@ export default createRule<MessageIds, Options>({
       bypassL7: "ztunnel ignores `{{attribute}}` (line {{line}}) in this waypoint-bypass DENY, so {{effect}}; keep it L4.",
       leftoverPrincipal: "`{{principal}}` is still exempt from this bypass DENY while `migrationComplete` is set: remove it.",
       addBypass: "Add DENY policy {{name}} admitting only the waypoint.",
-      addBypassWithIngress: "Add DENY policy {{name}} admitting only the waypoint and {{count}} ingress gateway(s).",
-      addBypassWithSidecars: "Add DENY policy {{name}} also admitting the {{count}} sidecar principal(s) still migrating.",
+      addBypassWithIngress: "Add DENY policy {{name}} admitting the waypoint and {{count}} ingress gateway(s).",
+      addBypassWithSidecars: "Add DENY policy {{name}}, also admitting {{count}} migrating sidecar principal(s).",
       addWaypointAllow: "Add ALLOW policy {{name}} admitting the waypoint at the pods.",
       removePrincipal: "Remove `{{principal}}` from the exempted principals.",
     },

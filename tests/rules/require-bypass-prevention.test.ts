@@ -353,6 +353,43 @@ spec:
 `,
       ),
     },
+    {
+      name: "a namespace-wide ALLOW admitting only the waypoint: every other caller is denied at ztunnel",
+      ...inRepo(
+        "bookinfo/ratings-authz.yaml",
+        `${RATINGS}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-only-waypoint
+  namespace: bookinfo
+spec:
+  action: ALLOW
+  rules:
+    - from:
+        - source:
+            principals: ["${WAYPOINT}", "${REVIEWS_WAYPOINT}"]
+`,
+      ),
+    },
+    {
+      name: "a root-namespace ALLOW admitting only the waypoints (and nothing else applies)",
+      ...inRepo(
+        "bookinfo/ratings-authz.yaml",
+        `${RATINGS}---
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-waypoints
+  namespace: istio-system
+spec:
+  rules:
+    - from:
+        - source:
+            principals: ["*/sa/waypoint", "*/sa/reviews-waypoint-sa"]
+`,
+      ),
+    },
     { name: "AUDIT only logs", ...inRepo("bookinfo/scratch.yaml", ALLOW_GET_RATINGS.replace("action: ALLOW", "action: AUDIT")) },
     {
       name: "a dry-run policy enforces nothing",
