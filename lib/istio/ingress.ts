@@ -102,6 +102,8 @@ export interface IngressRoute {
 }
 
 const GATEWAY_ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute"]);
+/** East-west gateways always send to the waypoint (`findServiceWaypoint`: `isEastWestGateway`): they are no ingress bypass. */
+const EAST_WEST_CLASS = "istio-east-west";
 
 /** `<ns>/<name>` or `<name>` (in `namespace`) of a VirtualService `gateways` entry; null for `mesh`. */
 function gatewayRefOf(entry: string, namespace: string | undefined): { name: string; namespace: string | undefined } | null {
@@ -158,8 +160,8 @@ function candidates(repo: RepoIndex): Candidates {
  * The ingress routes that reach Service `name` in `namespace`:
  * - a VirtualService bound to an Istio `Gateway` of the repository (`spec.gateways`, `mesh` aside) with a route
  *   or mirror destination naming the Service;
- * - a Gateway API route whose parentRef is a Gateway of the repository of a non-waypoint class and whose
- *   backendRef is the Service.
+ * - a Gateway API route whose parentRef is a Gateway of the repository of a non-waypoint class (nor
+ *   `istio-east-west`, which always uses the waypoint) and whose backendRef is the Service.
  * Gateways the repository does not hold (installed by a Helm chart, say) are not known: their routes are not listed.
  */
 export function ingressRoutesTo(repo: RepoIndex, service: { name: string; namespace: string | undefined }, trustDomain: string): IngressRoute[] {
@@ -192,7 +194,7 @@ export function ingressRoutesTo(repo: RepoIndex, service: { name: string; namesp
       const gateway = repo
         .byKind("Gateway", GATEWAY_API_GROUP)
         .find((g) => !g.partial && g.name === p.name && namespacesMatch(g.namespace, p.namespace ?? route.namespace));
-      if (!gateway || !gateway.gatewayClassName || isWaypointClass(gateway.gatewayClassName, version)) continue;
+      if (!gateway || !gateway.gatewayClassName || isWaypointClass(gateway.gatewayClassName, version) || gateway.gatewayClassName === EAST_WEST_CLASS) continue;
       if (out.some((r) => r.route === route && r.gateway === gateway)) continue;
       apiGateways ??= ingressGateways(repo, trustDomain).filter((g) => g.source === "gateway-api");
       out.push({ route, gateway, identities: apiGateways.filter((g) => g.record === gateway) });

@@ -4,7 +4,9 @@
  * + HTTPRoute in front of blog/posts and blog/comments.
  */
 import { describe, expect, it } from "vitest";
-import { fixtureIndex } from "../index/helpers.js";
+import path from "node:path";
+import { getIndex } from "../../lib/index/index.js";
+import { fixtureIndex, service as serviceYaml, settings, tmpDir, write } from "../index/helpers.js";
 import { ingressRoutesTo, ingressUseWaypoint } from "../../lib/istio/ingress.js";
 import type { RepoIndex } from "../../lib/index/index.js";
 
@@ -63,5 +65,24 @@ describe("ingressUseWaypoint", () => {
     expect(ingressUseWaypoint(index, { ...posts, labels: { "istio.io/ingress-use-waypoint": "True" } }).value).toBe(true);
     const off = ingressUseWaypoint(index, { ...posts, labels: { "istio.io/ingress-use-waypoint": "false" } });
     expect([off.value, off.holder?.kind]).toEqual([false, "Service"]);
+  });
+});
+
+describe("ingressRoutesTo: gateways that are no ingress bypass, and route shapes", () => {
+  const dir = tmpDir("istio-ambient-ingress-");
+  const gateway = (name: string, cls: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\n  namespace: edge\nspec:\n  gatewayClassName: ${cls}\n  listeners:\n    - {name: http, port: 80, protocol: HTTP}\n`;
+  const route = (name: string, parent: string, extra = "") =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ${name}\n  namespace: edge\nspec:\n  parentRefs:\n    - name: ${parent}${extra}\n  rules:\n    - backendRefs:\n        - {name: api, namespace: app, port: 80}\n`;
+  write(dir, {
+    "app.yaml": serviceYaml("api", "app"),
+    "gateways.yaml": [gateway("public", "istio"), gateway("east-west", "istio-east-west"), gateway("wp", "istio-waypoint")].join("---\n"),
+    "routes.yaml": [route("via-public", "public"), route("via-east-west", "east-west"), route("via-waypoint", "wp"), route("via-missing", "nowhere"), route("service-parent", "api", "\n      kind: Service\n      group: \"\"")].join("---\n"),
+  });
+  const index = getIndex({ filename: path.join(dir, "x.yaml"), cwd: dir, settings: settings({ root: dir, revalidateMs: -1 }) });
+  it("only the route through the ingress Gateway of class istio (cross-namespace backendRef)", () => {
+    expect(ingressRoutesTo(index, { name: "api", namespace: "app" }, "cluster.local").map((r) => [r.route.name, r.gateway.name, r.identities.map((g) => g.principal)])).toEqual([
+      ["via-public", "public", ["cluster.local/ns/edge/sa/public-istio"]],
+    ]);
   });
 });
