@@ -1,4 +1,5 @@
 import { createRule, type CheckContext, type MessageData } from "../lib/create-rule.js";
+import { bindingIsSafe } from "../lib/istio/binding-safety.js";
 import { GATEWAY_API_GROUP, displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { fileScope, recordName, recordWhere, type FileScope } from "../lib/index/file-scope.js";
 import { canonicalGroup, targetRefEntries, NETWORKING_ISTIO_GROUP } from "../lib/istio/targetrefs.js";
@@ -51,15 +52,15 @@ export default createRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       policyTarget:
-        "{{policy}} targets {{target}} ({{where}}), which {{state}}: ztunnel and sidecars ignore `targetRefs` policies, so nothing {{verb}} this one{{status}}. {{todo}}",
+        "{{policy}} targets {{target}} ({{where}}), which {{state}}, and only a waypoint {{verb}} `targetRefs` policies: it has no effect{{status}}.",
       routeParent:
-        "{{route}} attaches to Service {{service}} ({{where}}), which {{state}}: in ambient mode only a waypoint applies mesh routes (ztunnel forwards at L4), so requests from ambient clients skip this route and only sidecar clients still apply it. {{todo}}",
+        "{{route}} attaches to Service {{service}} ({{where}}), which {{state}}: only a waypoint applies mesh routes, so ambient clients skip this one.",
       gatewayNotFound:
-        "{{policy}} targets Gateway {{gateway}}, which is neither in the repository nor in settings `assumeExists`: if it does not exist, {{effect}}. Create the waypoint Gateway (class istio-waypoint) or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+        "{{policy}} targets Gateway {{gateway}}, which is neither in the repository nor in `assumeExists`: if it does not exist, {{effect}}.",
       danglingLabel:
-        "{{resource}} uses waypoint `{{name}}`, but no Gateway {{gateway}} is in the repository or in settings `assumeExists`: {{effect}}. Create the waypoint Gateway or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+        "{{resource}} uses waypoint `{{name}}`, but no Gateway {{gateway}} is in the repository or in `assumeExists`: {{effect}}.",
       serviceWorkloadWaypoint:
-        "{{resource}} uses waypoint {{gateway}} ({{where}}), whose `istio.io/waypoint-for: {{waypointFor}}` does not serve Services: Istio binds no waypoint to the Service (and does not fall back to its Namespace's), so its L7 policies and routes are not applied. Use a waypoint with `istio.io/waypoint-for: service` or `all`.",
+        "{{resource}} uses waypoint {{gateway}} ({{where}}), whose `istio.io/waypoint-for: {{waypointFor}}` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
       notAllowedLabel:
         "{{resource}} uses waypoint {{gateway}}, but its HBONE listener's `allowedRoutes` ({{from}}) does not admit namespace {{namespace}}: Istio binds no waypoint, so L7 policies and routes are skipped.",
       canaryIgnored: "{{resource}} names canary waypoint {{gateway}}, which {{problem}}: istiod reports it and sends all traffic to the primary waypoint.",
@@ -97,7 +98,7 @@ export default createRule<MessageIds, Options>({
                 gateway: serviceLabel(ref.name, namespace),
                 effect:
                   resource.kind === "AuthorizationPolicy"
-                    ? "istiod sets WaypointAccepted=False (reason TargetNotFound) and nothing enforces the policy"
+                    ? "nothing enforces the policy (WaypointAccepted=False)"
                     : "nothing applies the policy",
               },
             });
@@ -123,8 +124,7 @@ export default createRule<MessageIds, Options>({
               where: recordWhere(scope, record),
               state: stateText(state),
               verb: resource.kind === "AuthorizationPolicy" || resource.kind === "RequestAuthentication" ? "enforces" : "applies",
-              status: resource.kind === "AuthorizationPolicy" ? " (istiod only sets WaypointAccepted=False, reason AncestorNotBound)" : "",
-              todo: todoText(state, targetKind),
+              status: resource.kind === "AuthorizationPolicy" ? " (istiod sets WaypointAccepted=False)" : "",
             },
             service: record,
             state,
@@ -149,7 +149,6 @@ export default createRule<MessageIds, Options>({
               service: serviceLabel(record.name, record.namespace ?? parent.namespace),
               where: recordWhere(scope, record),
               state: stateText(state),
-              todo: todoText(state, "Service"),
             },
             service: record,
             state,
@@ -188,8 +187,8 @@ export default createRule<MessageIds, Options>({
             name: state.name,
             gateway: serviceLabel(state.name, state.namespace),
             effect: isNamespace
-              ? "until it exists, the namespace's Services and pods get no waypoint, so their L7 policies and routes are not applied"
-              : "until it exists, the Service gets no waypoint (Istio does not fall back to its Namespace's label), so its L7 policies and routes are not applied",
+              ? "until it exists, its Services and pods get no waypoint and skip their L7 policies and routes"
+              : "until it exists, the Service gets no waypoint (none from its Namespace either) and skips its L7 policies and routes",
           },
         });
       } else if (state.type === "notAllowed") {
@@ -244,28 +243,13 @@ function configuredWaypoint(ctx: CheckContext<MessageIds, Options>, name: string
 function stateText(state: BindingState): string {
   switch (state.type) {
     case "unbound":
-      return `is not bound to a waypoint (no \`istio.io/use-waypoint\` label on it or on Namespace ${state.namespace.name})`;
+      return `has no \`istio.io/use-waypoint\` label, nor has Namespace ${state.namespace.name}`;
     case "optedOut":
-      return `opted out of waypoints (\`istio.io/use-waypoint: none\` on ${state.source === "service" ? "it" : `Namespace ${state.holder.name}`})`;
+      return `opted out of waypoints (\`use-waypoint: none\` on ${state.source === "service" ? "it" : `Namespace ${state.holder.name}`})`;
     case "wrongType":
-      return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose \`istio.io/waypoint-for: ${state.waypointFor}\` does not serve Services`;
+      return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose \`waypoint-for: ${state.waypointFor}\` does not serve Services`;
     case "notAllowed":
       return `uses waypoint ${serviceLabel(state.gateway.name, state.gateway.namespace)}${state.source === "namespace" ? ` (through Namespace ${state.holder.name})` : ""}, whose listener \`allowedRoutes\` (from: ${state.from}) does not admit namespace ${state.namespace}`;
-    default:
-      return "";
-  }
-}
-
-function todoText(state: BindingState, kind: string): string {
-  switch (state.type) {
-    case "unbound":
-      return `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
-    case "optedOut":
-      return `Bind the ${kind} to a waypoint, or drop the policy or route if the opt-out is intended.`;
-    case "wrongType":
-      return `Bind the ${kind} to a waypoint with \`istio.io/waypoint-for: service\` or \`all\`.`;
-    case "notAllowed":
-      return `Let the waypoint's HBONE listener admit namespace ${state.namespace} (\`allowedRoutes.namespaces.from: All\`, or a \`Selector\` that matches it).`;
     default:
       return "";
   }
@@ -300,7 +284,11 @@ function report(ctx: CheckContext<MessageIds, Options>, scope: FileScope, r: Bin
     names = names.filter((n) => n !== current);
   }
   const ops = (name: string) => labelOps(target, name);
-  const fix = r.state.type === "unbound" && names.length === 1 ? ops(names[0]) : null;
+  // Binding the Service sends its traffic through the waypoint: the destination ztunnel then sees the waypoint's
+  // identity. A fix only when that waypoint is deployed with the Service and ztunnel's policies on its pods still
+  // admit the waypoint and mean what they say (lib/istio/binding-safety.ts); otherwise a suggestion.
+  const safe = r.state.type === "unbound" && names.length === 1 && bindingIsSafe(scope.repo, ctx.settings, r.service, names[0], ctx.resources, (x) => ctx.namespaceOf(x));
+  const fix = safe ? ops(names[0]) : null;
   const suggest = fix ? [] : names.flatMap((name) => {
     const o = ops(name);
     return o ? [{ messageId: "useWaypoint" as const, data: { service: r.service.name, name }, ops: o }] : [];

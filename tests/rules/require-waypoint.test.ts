@@ -42,8 +42,8 @@ function inRepo(
  */
 const isolate = (raw: Record<string, unknown> = {}) => ({ "istio-ambient": { ...raw, exclude: [`.isolate-${++isolated}`] } });
 
-const AP_STATUS = " (istiod only sets WaypointAccepted=False, reason AncestorNotBound)";
-const UNBOUND = (ns: string) => `is not bound to a waypoint (no \`istio.io/use-waypoint\` label on it or on Namespace ${ns})`;
+const AP_STATUS = " (istiod sets WaypointAccepted=False)";
+const UNBOUND = (ns: string) => `has no \`istio.io/use-waypoint\` label, nor has Namespace ${ns}`;
 const TODO_UNBOUND = (kind = "Service") => `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
 
 const NAMESPACE = (name: string, labels = "") => `apiVersion: v1
@@ -316,7 +316,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/policies.yaml"),
       errors: [
         {
-          message: `AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which ${UNBOUND("shop")}: ztunnel and sidecars ignore \`targetRefs\` policies, so nothing enforces this one${AP_STATUS}. ${TODO_UNBOUND()}`,
+          message: "AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which has no `istio.io/use-waypoint` label, nor has Namespace shop, and only a waypoint enforces `targetRefs` policies: it has no effect (istiod sets WaypointAccepted=False).",
           line: 8,
           column: 5,
           endLine: 10,
@@ -337,7 +337,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
         },
         {
           message:
-            "Telemetry shop/shop-logging targets Gateway shop/shop-waypoint, which is neither in the repository nor in settings `assumeExists`: if it does not exist, nothing applies the policy. Create the waypoint Gateway (class istio-waypoint) or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+            "Telemetry shop/shop-logging targets Gateway shop/shop-waypoint, which is neither in the repository nor in `assumeExists`: if it does not exist, nothing applies the policy.",
           line: 70,
         },
       ],
@@ -347,7 +347,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/routes.yaml"),
       errors: [
         {
-          message: `HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which ${UNBOUND("shop")}: in ambient mode only a waypoint applies mesh routes (ztunnel forwards at L4), so requests from ambient clients skip this route and only sidecar clients still apply it. ${TODO_UNBOUND()}`,
+          message: "HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which has no `istio.io/use-waypoint` label, nor has Namespace shop: only a waypoint applies mesh routes, so ambient clients skip this one.",
           line: 8,
           column: 5,
         },
@@ -376,7 +376,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
             policy: "AuthorizationPolicy payments/audit-post-only",
             target: "Service payments/audit",
             where: "payments/services.yaml:14",
-            state: "opted out of waypoints (`istio.io/use-waypoint: none` on it)",
+            state: "opted out of waypoints (`use-waypoint: none` on it)",
             verb: "enforces",
             status: AP_STATUS,
             todo: "Bind the Service to a waypoint, or drop the policy or route if the opt-out is intended.",
@@ -401,7 +401,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
             policy: "Telemetry payments/audit-logs",
             target: "Service payments/audit",
             where: "line 14",
-            state: "opted out of waypoints (`istio.io/use-waypoint: none` on it)",
+            state: "opted out of waypoints (`use-waypoint: none` on it)",
             verb: "applies",
             status: "",
             todo: "Bind the Service to a waypoint, or drop the policy or route if the opt-out is intended.",
@@ -425,7 +425,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "Service batch/jobs uses waypoint batch/workload-waypoint (batch/waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds no waypoint to the Service (and does not fall back to its Namespace's), so its L7 policies and routes are not applied. Use a waypoint with `istio.io/waypoint-for: service` or `all`.",
+            "Service batch/jobs uses waypoint batch/workload-waypoint (batch/waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
           line: 8,
           column: 5,
           endColumn: 26,
@@ -436,7 +436,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
             policy: "AuthorizationPolicy batch/jobs-admin",
             target: "Service batch/jobs",
             where: "line 1",
-            state: "uses waypoint batch/workload-waypoint, whose `istio.io/waypoint-for: workload` does not serve Services",
+            state: "uses waypoint batch/workload-waypoint, whose `waypoint-for: workload` does not serve Services",
             verb: "enforces",
             status: AP_STATUS,
             todo: "Bind the Service to a waypoint with `istio.io/waypoint-for: service` or `all`.",
@@ -452,7 +452,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "Namespace billing uses waypoint `billing-waypoint`, but no Gateway billing/billing-waypoint is in the repository or in settings `assumeExists`: until it exists, the namespace's Services and pods get no waypoint, so their L7 policies and routes are not applied. Create the waypoint Gateway or fix the name; if it is managed elsewhere, list it in `assumeExists`.",
+            "Namespace billing uses waypoint `billing-waypoint`, but no Gateway billing/billing-waypoint is in the repository or in `assumeExists`: until it exists, its Services and pods get no waypoint and skip their L7 policies and routes.",
           line: 7,
           column: 5,
         },
@@ -655,7 +655,7 @@ items:
       errors: [
         {
           messageId: "gatewayNotFound",
-          data: { policy: "AuthorizationPolicy foo/require-get", gateway: "foo/waypoint", effect: "istiod sets WaypointAccepted=False (reason TargetNotFound) and nothing enforces the policy" },
+          data: { policy: "AuthorizationPolicy foo/require-get", gateway: "foo/waypoint", effect: "nothing enforces the policy (WaypointAccepted=False)" },
           line: 8,
         },
       ],
@@ -670,7 +670,7 @@ items:
             resource: "Service foo/httpbin",
             name: "httpbin-waypoint",
             gateway: "foo/httpbin-waypoint",
-            effect: "until it exists, the Service gets no waypoint (Istio does not fall back to its Namespace's label), so its L7 policies and routes are not applied",
+            effect: "until it exists, the Service gets no waypoint (none from its Namespace either) and skips its L7 policies and routes",
           },
           line: 15,
         },
@@ -687,7 +687,7 @@ items:
             route: "HTTPRoute foo/httpbin",
             service: "foo/httpbin",
             where: "line 23",
-            state: "uses waypoint foo/waypoint (through Namespace foo), whose `istio.io/waypoint-for: workload` does not serve Services",
+            state: "uses waypoint foo/waypoint (through Namespace foo), whose `waypoint-for: workload` does not serve Services",
             todo: "Bind the Service to a waypoint with `istio.io/waypoint-for: service` or `all`.",
           },
           suggestions: [],
