@@ -501,11 +501,61 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ],
     },
     {
-      name: "no waypoint known but one named in settings: fix with that name; waypoints of other namespaces do not count",
+      name: "no waypoint known but one named in settings: a suggestion with that name (a setting does not show the waypoint is deployed); waypoints of other namespaces do not count",
       code: join(NAMESPACE("foo"), WAYPOINT("waypoint", "bar"), HTTPBIN(), AP(undefined, "RequestAuthentication").replace(/  rules:[\s\S]*$/, "  jwtRules:\n  - issuer: testing@secure.istio.io\n")),
       settings: { "istio-ambient": { waypoint: { foo: "foo-waypoint" } } },
-      output: join(NAMESPACE("foo"), WAYPOINT("waypoint", "bar"), HTTPBIN("    istio.io/use-waypoint: foo-waypoint\n"), AP(undefined, "RequestAuthentication").replace(/  rules:[\s\S]*$/, "  jwtRules:\n  - issuer: testing@secure.istio.io\n")),
-      errors: [{ messageId: "policyTarget", data: { policy: "RequestAuthentication foo/require-get", target: "Service foo/httpbin", where: "line 22", state: UNBOUND("foo"), verb: "enforces", status: "", todo: TODO_UNBOUND() } }],
+      output: null,
+      errors: [
+        {
+          messageId: "policyTarget",
+          data: { policy: "RequestAuthentication foo/require-get", target: "Service foo/httpbin", where: "line 22", state: UNBOUND("foo"), verb: "enforces", status: "", todo: TODO_UNBOUND() },
+          suggestions: [
+            {
+              messageId: "useWaypoint",
+              data: { service: "httpbin", name: "foo-waypoint" },
+              output: join(NAMESPACE("foo"), WAYPOINT("waypoint", "bar"), HTTPBIN("    istio.io/use-waypoint: foo-waypoint\n"), AP(undefined, "RequestAuthentication").replace(/  rules:[\s\S]*$/, "  jwtRules:\n  - issuer: testing@secure.istio.io\n")),
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "one waypoint in the namespace, but an L4 ALLOW on the Service's pods admits only a client: binding would deny it at ztunnel, so a suggestion",
+      code: join(
+        NAMESPACE("foo"),
+        WAYPOINT("waypoint"),
+        HTTPBIN(),
+        AP(),
+        `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-sleep
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  rules:
+  - from:
+    - source:
+        principals: ["cluster.local/ns/foo/sa/sleep"]
+`,
+      ),
+      output: null,
+      errors: [{ messageId: "policyTarget", suggestions: [{ messageId: "useWaypoint", data: { service: "httpbin", name: "waypoint" }, output: join(NAMESPACE("foo"), WAYPOINT("waypoint"), HTTPBIN("    istio.io/use-waypoint: waypoint\n"), AP(), `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: allow-sleep
+  namespace: foo
+spec:
+  selector:
+    matchLabels:
+      app: httpbin
+  rules:
+  - from:
+    - source:
+        principals: ["cluster.local/ns/foo/sa/sleep"]
+`) }] }],
     },
     {
       name: "no waypoint anywhere and none configured: report only",
