@@ -1,6 +1,9 @@
-import { createRule, type Suggestion } from "../lib/create-rule.js";
+import { createRule, type CheckContext, type Suggestion } from "../lib/create-rule.js";
 import type { EditOp } from "../lib/yaml/edit.js";
-import { displayName, isIstioGroup, isObject, type PlainObject } from "../lib/k8s/resource.js";
+import { GATEWAY_API_GROUP, displayName, isIstioGroup, isObject, stringMap, type PlainObject } from "../lib/k8s/resource.js";
+import { repoView, type RepoView } from "../lib/index/view.js";
+import { waypointPodSelector } from "../lib/istio/waypoint-gateway.js";
+import type { Resource } from "../lib/yaml/documents.js";
 import {
   MAX_TARGET_REFS,
   NETWORKING_ISTIO_GROUP,
@@ -25,6 +28,8 @@ type MessageIds =
   | "gatewayClassNamespace"
   | "gatewayClassName"
   | "tooMany"
+  | "selectorOnWaypoint"
+  | "targetWaypoint"
   | "removeSelector"
   | "mergeTargetRef"
   | "removeNamespace"
@@ -67,6 +72,9 @@ export default createRule<MessageIds, Record<string, never>>({
       gatewayClassName:
         "{{ref}} of {{resource}} targets GatewayClass {{name}}, but Istio attaches policies only to GatewayClass `" + WAYPOINT_GATEWAY_CLASS + "`, so it matches nothing.",
       tooMany: "{{resource}} has {{count}} `targetRefs`, over the " + MAX_TARGET_REFS + " the API server accepts: split it into several policies.",
+      selectorOnWaypoint:
+        "{{resource}} selects the pods of {{waypoint}} with `selector` (`{{key}}`), but waypoints ignore `selector` policies (istioctl IST0166): this {{kind}} applies nowhere.",
+      targetWaypoint: "Replace `selector` with `targetRefs` to Gateway {{gateway}} (the waypoint then applies it to all its traffic).",
       removeSelector: "Remove `{{selectorKey}}` and keep `{{key}}`.",
       mergeTargetRef: "Move the `targetRef` entry into `targetRefs` and remove `targetRef`.",
       removeNamespace: "Remove `namespace` (the target becomes {{kind}} {{policyNamespace}}/{{name}}).",
@@ -74,12 +82,16 @@ export default createRule<MessageIds, Record<string, never>>({
     },
   },
   defaultOptions: {},
-  check({ resources, settings, report, line, namespaceOf }) {
+  check(ctx) {
+    const { resources, settings, report, line, namespaceOf } = ctx;
+    let view: RepoView | undefined;
+    const repo = () => (view ??= repoView(ctx));
     for (const resource of resources) {
       if (!isIstioGroup(resource.group) || !targetPolicyKind(resource.kind)) continue;
       const policy = resource.value;
       // The namespace the policy is deployed to (a Kustomize overlay's `namespace:` overrides metadata).
       const policyNs = namespaceOf(resource);
+      if (WAYPOINT_SELECTOR_KINDS.has(resource.kind)) checkWaypointSelector(ctx, repo, resource, policyNs);
       const findings = targetRefsFindings(policy, resource.kind, policyNs, settings.rootNamespace);
       const name = displayName(resource);
       // The `targetRef` → `targetRefs` fix rewrites the whole pair: it carries the entry's own fixes (group/kind
@@ -163,6 +175,52 @@ export default createRule<MessageIds, Record<string, never>>({
     }
   },
 });
+
+/** Kinds istioctl's IST0166 checks (EnvoyFilter's `workloadSelector` on waypoints is no-envoyfilter's). */
+const WAYPOINT_SELECTOR_KINDS = new Set(["AuthorizationPolicy", "RequestAuthentication", "Telemetry", "WasmPlugin"]);
+
+/**
+ * A `selector` (no `targetRefs`) that picks waypoint pods: `gateway.networking.k8s.io/gateway-name` naming a
+ * waypoint Gateway of the policy's namespace (any namespace for a root-namespace policy), or every Istio waypoint
+ * (`gateway.istio.io/managed: istio.io-mesh-controller`). Suggests `targetRefs` to that Gateway, outside the root
+ * namespace (a root-namespace Gateway target only matches root-namespace Gateways).
+ */
+function checkWaypointSelector(ctx: CheckContext<MessageIds, Record<string, never>>, repo: () => RepoView, resource: Resource, policyNs: string | undefined): void {
+  const spec = isObject(resource.value.spec) ? resource.value.spec : undefined;
+  if (!spec || !isObject(spec.selector) || spec.targetRefs !== undefined || spec.targetRef !== undefined) return;
+  const labels = stringMap(spec.selector.matchLabels);
+  if (!Object.keys(labels).length) return;
+  const root = policyNs !== undefined && policyNs === ctx.settings.rootNamespace;
+  const names = repo()
+    .waypoints(root ? undefined : policyNs)
+    .filter((w) => root || policyNs === undefined || w.namespace === undefined || w.namespace === policyNs)
+    .map((w) => w.name);
+  const found = waypointPodSelector(labels, names);
+  if (!found) return;
+  const gateway = found.gateway ?? (new Set(names).size === 1 && !root ? names[0] : undefined);
+  const suggest: Suggestion<MessageIds>[] =
+    gateway !== undefined && !root
+      ? [
+          {
+            messageId: "targetWaypoint",
+            data: { gateway },
+            ops: [{ op: "replacePair", path: ["spec", "selector"], key: "targetRefs", value: [{ kind: "Gateway", group: GATEWAY_API_GROUP, name: gateway }] }],
+          },
+        ]
+      : [];
+  ctx.report({
+    resource,
+    path: ["spec", "selector"],
+    messageId: "selectorOnWaypoint",
+    data: {
+      resource: displayName(resource),
+      waypoint: found.gateway !== undefined ? `waypoint ${found.gateway}` : "every Istio waypoint",
+      key: found.key,
+      kind: resource.kind,
+    },
+    suggest,
+  });
+}
 
 function allowedKeys(selectorKey: string, kind: string): string {
   return targetPolicyKind(kind)?.singular ? `\`${selectorKey}\`, \`targetRef\` or \`targetRefs\`` : `\`${selectorKey}\` or \`targetRefs\``;

@@ -21,6 +21,7 @@ import { asArray, isObject, stringMap, type PlainObject } from "../k8s/resource.
 import type { Path } from "../yaml/ast.js";
 import { selectsGatewayPods } from "./authorization.js";
 import { istioHas, WAYPOINT_CLASS } from "../versions.js";
+import { waypointPodSelector } from "./waypoint-gateway.js";
 
 export type PatchClass = "lua" | "ext-authz" | "local-ratelimit" | "ratelimit" | "wasm" | "istio-telemetry" | "other";
 
@@ -266,10 +267,9 @@ function targetKind(ref: PlainObject, ctx: EnvoyFilterContext): TargetKind {
 
 /** Labels that select waypoint pods (Istio-managed waypoint deployments). */
 function waypointSelectorTarget(labels: Record<string, string>, waypointNames: readonly string[]): string | null {
-  const gw = labels["gateway.networking.k8s.io/gateway-name"] ?? labels["istio.io/gateway-name"];
-  if (gw !== undefined && waypointNames.includes(gw)) return `Gateway ${gw}`;
-  if (labels["gateway.istio.io/managed"] === "istio.io-mesh-controller") return "waypoint pods";
-  return null;
+  const found = waypointPodSelector(labels, waypointNames);
+  if (!found) return null;
+  return found.gateway !== undefined ? `Gateway ${found.gateway}` : "waypoint pods";
 }
 
 /**

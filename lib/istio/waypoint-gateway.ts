@@ -69,3 +69,25 @@ export function servesWorkloads(waypointFor: string | undefined): boolean {
   const v = waypointFor?.trim();
   return v === "workload" || v === "all";
 }
+
+/** Labels Istio puts on waypoint pods (istio/api label/labels.yaml; `fetchWaypointForInstance` reads the first). */
+export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+const LEGACY_GATEWAY_NAME_LABEL = "istio.io/gateway-name";
+const MANAGED_LABEL = "gateway.istio.io/managed";
+const MESH_CONTROLLER_LABEL_VALUE = "istio.io-mesh-controller";
+
+/**
+ * Does a workload selector pick waypoint pods? `gateway` is the waypoint named by the gateway-name label (one of
+ * `waypointNames`), undefined when the selector picks every Istio waypoint of the namespace
+ * (`gateway.istio.io/managed: istio.io-mesh-controller`). `key` is the selector label that says so. Waypoints never
+ * use `selector` policies (pilot/pkg/model/policyattachment.go `ShouldAttachPolicy`: "waypoints never use
+ * selector"; istioctl analyze IST0166, pkg/config/analysis/analyzers/k8sgateway/workloadselector.go).
+ */
+export function waypointPodSelector(labels: Readonly<Record<string, string>>, waypointNames: readonly string[]): { gateway: string | undefined; key: string } | null {
+  for (const key of [GATEWAY_NAME_LABEL, LEGACY_GATEWAY_NAME_LABEL]) {
+    const gw = labels[key];
+    if (gw !== undefined && waypointNames.includes(gw)) return { gateway: gw, key };
+  }
+  if (labels[MANAGED_LABEL] === MESH_CONTROLLER_LABEL_VALUE) return { gateway: undefined, key: MANAGED_LABEL };
+  return null;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkWaypointFor, hboneListener, isWaypointClass, servesWorkloads } from "../../lib/istio/waypoint-gateway.js";
+import { checkWaypointFor, hboneListener, isWaypointClass, servesWorkloads, waypointPodSelector } from "../../lib/istio/waypoint-gateway.js";
 
 const gw = (listeners: unknown) => ({ spec: { gatewayClassName: "istio-waypoint", listeners } });
 
@@ -38,5 +38,17 @@ describe("waypoint-for", () => {
     expect(servesWorkloads("all")).toBe(true);
     expect(servesWorkloads(undefined)).toBe(false);
     expect(servesWorkloads("service")).toBe(false);
+  });
+});
+
+describe("waypointPodSelector (IST0166: waypoints never use selector policies)", () => {
+  it("the gateway-name label naming a known waypoint, or every Istio waypoint by the managed label", () => {
+    expect(waypointPodSelector({ "gateway.networking.k8s.io/gateway-name": "waypoint" }, ["waypoint"])).toEqual({ gateway: "waypoint", key: "gateway.networking.k8s.io/gateway-name" });
+    expect(waypointPodSelector({ "istio.io/gateway-name": "waypoint" }, ["waypoint"])).toEqual({ gateway: "waypoint", key: "istio.io/gateway-name" });
+    expect(waypointPodSelector({ "gateway.istio.io/managed": "istio.io-mesh-controller" }, [])).toEqual({ gateway: undefined, key: "gateway.istio.io/managed" });
+  });
+  it("another Gateway's pods (an ingress gateway) or ordinary pods: not a waypoint", () => {
+    expect(waypointPodSelector({ "gateway.networking.k8s.io/gateway-name": "bookinfo-gateway" }, ["waypoint"])).toBeNull();
+    expect(waypointPodSelector({ app: "reviews" }, ["waypoint"])).toBeNull();
   });
 });

@@ -33,6 +33,24 @@ const TO_WAYPOINT = `  targetRefs:
     name: waypoint
 `;
 
+/** The waypoint of `istioctl waypoint generate` in bookinfo. */
+const WAYPOINT_GW = `apiVersion: ${GW}/v1
+kind: Gateway
+metadata:
+  name: waypoint
+  namespace: bookinfo
+spec:
+  gatewayClassName: istio-waypoint
+  listeners:
+  - name: mesh
+    port: 15008
+    protocol: HBONE
+`;
+const ON_WAYPOINT_PODS = `  selector:
+    matchLabels:
+      gateway.networking.k8s.io/gateway-name: waypoint
+`;
+
 const refs = (n: number) => "  targetRefs:\n" + Array.from({ length: n }, (_, i) => `  - kind: Service\n    name: svc-${i}\n`).join("");
 
 const RA_REST = `  jwtRules:
@@ -41,6 +59,8 @@ const RA_REST = `  jwtRules:
 
 const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
   valid: [
+    { name: "a selector on the pods of a Gateway that is not a waypoint (an ingress gateway keeps selector policies)", code: policy(ON_WAYPOINT_PODS.replace(": waypoint", ": bookinfo-gateway")) },
+    { name: "a selector on gateway-name pods when no such waypoint is known", code: policy(ON_WAYPOINT_PODS) },
     { name: "targetRefs to the waypoint Gateway", code: policy(TO_WAYPOINT) },
     { name: "Service target without group (means core)", code: policy("  targetRefs:\n  - kind: Service\n    name: reviews\n") },
     { name: 'Service target with group "core"', code: policy("  targetRefs:\n  - kind: Service\n    group: core\n    name: reviews\n") },
@@ -111,6 +131,31 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: "IST0166: a selector AuthorizationPolicy on the waypoint's pods is ignored; suggestion: targetRefs to that Gateway",
+      code: WAYPOINT_GW + "---\n" + policy(ON_WAYPOINT_PODS),
+      output: null,
+      errors: [
+        {
+          message:
+            "AuthorizationPolicy bookinfo/allow-get selects the pods of waypoint waypoint with `selector` (`gateway.networking.k8s.io/gateway-name`), but waypoints ignore `selector` policies (istioctl IST0166): this AuthorizationPolicy applies nowhere.",
+          line: 19,
+          suggestions: [{ messageId: "targetWaypoint", data: { gateway: "waypoint" }, output: WAYPOINT_GW + "---\n" + policy(TO_WAYPOINT) }],
+        },
+      ],
+    },
+    {
+      name: "IST0166: a RequestAuthentication selecting every Istio waypoint of the namespace (gateway.istio.io/managed)",
+      code: WAYPOINT_GW + "---\n" + policy("  selector:\n    matchLabels:\n      gateway.istio.io/managed: istio.io-mesh-controller\n", { kind: "RequestAuthentication", name: "jwt", rest: RA_REST }),
+      output: null,
+      errors: [
+        {
+          messageId: "selectorOnWaypoint",
+          data: { resource: "RequestAuthentication bookinfo/jwt", waypoint: "every Istio waypoint", key: "gateway.istio.io/managed", kind: "RequestAuthentication" },
+          suggestions: [{ messageId: "targetWaypoint", output: WAYPOINT_GW + "---\n" + policy(TO_WAYPOINT, { kind: "RequestAuthentication", name: "jwt", rest: RA_REST }) }],
+        },
+      ],
+    },
     {
       name: "deprecated singular targetRef: fix to targetRefs, comments kept",
       code: policy(`  # the waypoint
