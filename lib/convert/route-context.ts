@@ -122,7 +122,8 @@ type Entry<T> = { file: string; rec: ResourceRecord; info: T };
 
 /**
  * Services seen only as copies outside the unit, grouped by name: a group counts as one Service when every copy
- * has the same namespace, type, selector and ports, and no Service of that name is already known.
+ * has the same namespace, type, selector and ports, and no Service of that name is already known; a group whose
+ * copies differ is returned with `differingCopies` only (for the refusal's reason).
  */
 function agreeingServiceCopies(hidden: readonly Entry<ServiceInfo>[], known: readonly ServiceInfo[]): ServiceInfo[] {
   const groups = new Map<string, Entry<ServiceInfo>[]>();
@@ -136,8 +137,14 @@ function agreeingServiceCopies(hidden: readonly Entry<ServiceInfo>[], known: rea
     JSON.stringify([s.namespace ?? null, s.type ?? null, s.selector ? Object.entries(s.selector).sort() : null, s.ports.map((p) => [p.port, p.name ?? null]).sort()]);
   const out: ServiceInfo[] = [];
   for (const list of groups.values()) {
-    if (list.length < 2 || !list.every((e) => facts(e.info) === facts(list[0].info))) continue;
-    out.push({ ...list[0].info, where: `${list[0].info.where} and ${list.length - 1} identical ${list.length > 2 ? "copies" : "copy"}` });
+    if (list.length < 2) continue;
+    if (list.every((e) => facts(e.info) === facts(list[0].info))) {
+      out.push({ ...list[0].info, where: `${list[0].info.where} and ${list.length - 1} identical ${list.length > 2 ? "copies" : "copy"}` });
+    } else {
+      // Copies that differ: the converter cannot use them, but can say why the Service is not known.
+      const ns = list.every((e) => e.info.namespace === list[0].info.namespace) ? list[0].info.namespace : undefined;
+      out.push({ name: list[0].info.name, ...(ns ? { namespace: ns } : {}), selector: null, ports: [], differingCopies: list.map((e) => e.info.where ?? "") });
+    }
   }
   return out;
 }

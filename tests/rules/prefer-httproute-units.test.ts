@@ -48,7 +48,7 @@ describe("copies of the Service and DestinationRule outside the unit", () => {
   it("refuses when a copy of the Service disagrees (another selector): which copy is deployed changes the version Services", () => {
     const messages = lint(VS, "prefer-httproute", rule, { filename, settings: { "istio-ambient": { root: REPO } } });
     expect(messages.map((m) => m.messageId)).toEqual(["notConvertible"]);
-    expect(messages[0].message).toContain("Service reviews in namespace shop is not known");
+    expect(messages[0].message).toContain("the 3 copies of Service reviews outside this unit differ, so version Service reviews-v1 cannot be built");
   });
 });
 

@@ -18,6 +18,11 @@ export interface ServiceInfo {
   labels?: Record<string, string>;
   /** Where the Service is defined (e.g. `apps/reviews/versions.yaml:18`), for messages; optional. */
   where?: string;
+  /**
+   * Not a usable Service: copies of it outside the linted file's unit that differ (where each is), so which one
+   * is deployed decides the conversion. The converter only names them in its refusal.
+   */
+  differingCopies?: string[];
 }
 
 /** A DestinationRule subset. */
