@@ -27,7 +27,7 @@ interface Options {
 }
 
 /** What ambient does with an EnvoyFilter without `targetRefs` (the docs page says why). */
-const IGNORED = "which ztunnel and waypoints ignore";
+const IGNORED = "ignored in ambient";
 
 const MESSAGE_BY_CLASS: Record<PatchClass, MessageIds> = {
   lua: "lua",
@@ -65,10 +65,10 @@ export default createRule<MessageIds, Options>({
       },
     ],
     messages: {
-      lua: `{{resource}} adds the Lua filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{luaAlternative}}.`,
-      extAuthz: `{{resource}} adds the ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy on the waypoint.`,
+      lua: `{{resource}} adds Lua filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{luaAlternative}}.`,
+      extAuthz: `{{resource}} adds ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy on the waypoint.`,
       rateLimit: `{{resource}} configures {{rateLimitKind}} (\`{{subject}}\`, line {{line}}) for {{proxies}}, ${IGNORED}, and ambient has no rate-limit API: a migration blocker.`,
-      wasm: `{{resource}} adds the Wasm filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{wasmAlternative}}.`,
+      wasm: `{{resource}} adds Wasm filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{wasmAlternative}}.`,
       istioTelemetry: `{{resource}} configures Istio's telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API, or delete it.`,
       other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED}, and no ambient API replaces it: a migration blocker.`,
       empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",

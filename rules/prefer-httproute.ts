@@ -75,8 +75,8 @@ export default createRule<MessageIds, Options>({
       },
     ],
     messages: {
-      preferHttpRoute: "{{resource}} routes mesh traffic (Alpha for VirtualService on waypoints): migrate it{{others}}.",
-      notConvertible: "{{resource}} routes mesh traffic (Alpha for VirtualService on waypoints); move it to HTTPRoute by hand: {{reason}} (line {{line}}).",
+      preferHttpRoute: "{{resource}} routes mesh traffic, which waypoints support only in Alpha: migrate it{{others}}.",
+      notConvertible: "{{resource}} needs a manual move to HTTPRoute (Alpha on waypoints): {{reason}} (line {{line}}).",
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
       progressiveDelivery:
         "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",

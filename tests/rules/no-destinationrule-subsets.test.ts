@@ -187,7 +187,7 @@ spec: {strategy: {canary: null}}
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to subsets; route to a Service reviews-v1 selecting app=reviews, version=v1.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 selecting app=reviews, version=v1.",
           line: 25,
           column: 5,
           endLine: 25,
@@ -229,7 +229,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1: HTTPRoute cannot route to subsets; route to a Service reviews-v1 selecting Service reviews's pods with version=v1.",
+          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 for the reviews pods with version=v1.",
           line: 8,
           column: 5,
           suggestions: [],
@@ -243,7 +243,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to subsets; Service reviews-v1 (line 19) selects its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (line 19) selects its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
           line: 38,
           suggestions: [
             {
@@ -261,7 +261,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to subsets; Service reviews-v1 (line 19) selects its pods, but VirtualService bookinfo/reviews (line 54) still routes to the subset: move that route to an HTTPRoute to reviews-v1.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (line 19) selects its pods, but VirtualService bookinfo/reviews (line 54) still routes to the subset: move that route to an HTTPRoute to reviews-v1.",
           suggestions: [],
         },
       ],
@@ -363,7 +363,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule istio-subset-split-single-route-destrule subset stable has its labels rewritten at run time by Rollout istio-subset-split-single-route, and HTTPRoute cannot route to subsets: split traffic with the Rollout's canaryService/stableService instead.",
+            "DestinationRule istio-subset-split-single-route-destrule subset stable gets its labels from Rollout istio-subset-split-single-route at run time and is no HTTPRoute backend: use the Rollout's canary and stable Services.",
         },
         { messageId: "rolloutManaged", line: 11 },
       ],
@@ -393,10 +393,10 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1: HTTPRoute cannot route to subsets; route to a Service reviews-v1 selecting Service reviews's pods with version=v1. reviews-v1 needs its own DestinationRule for this trafficPolicy.",
+          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 for the reviews pods with version=v1, with a DestinationRule of its own for the trafficPolicy.",
         },
         {
-          message: "DestinationRule reviews subset v2: HTTPRoute cannot route to subsets; route to a Service reviews-v2 selecting Service reviews's pods with version=v2. Move the subset's trafficPolicy to a DestinationRule for reviews-v2.",
+          message: "DestinationRule reviews subset v2 is no HTTPRoute backend: route to a Service reviews-v2 for the reviews pods with version=v2, with the subset's trafficPolicy in a DestinationRule for reviews-v2.",
         },
       ],
     },
@@ -692,18 +692,18 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to subsets; Service reviews-v1 (apps/reviews/versions.yaml:2) selects its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
+        message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (apps/reviews/versions.yaml:2) selects its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
         line: 9,
         column: 7,
         suggestions: [{ messageId: "removeSubset", data: { subset: "v1" }, output: withoutSubset(UPGRADES_DR, "v1") }],
       },
       {
-        message: "DestinationRule bookinfo/reviews subset v2: HTTPRoute cannot route to subsets; Service reviews-v2 (apps/reviews/versions.yaml:18) selects its pods, but VirtualService bookinfo/reviews (routing/reviews-virtualservice.yaml:2) still routes to the subset: move that route to an HTTPRoute to reviews-v2.",
+        message: "DestinationRule bookinfo/reviews subset v2 is no HTTPRoute backend, and Service reviews-v2 (apps/reviews/versions.yaml:18) selects its pods, but VirtualService bookinfo/reviews (routing/reviews-virtualservice.yaml:2) still routes to the subset: move that route to an HTTPRoute to reviews-v2.",
         line: 12,
         suggestions: [],
       },
       {
-        message: "DestinationRule bookinfo/reviews subset v3: HTTPRoute cannot route to subsets; route to a Service reviews-v3 selecting app=reviews, version=v3.",
+        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend: route to a Service reviews-v3 selecting app=reviews, version=v3.",
         line: 15,
         suggestions: [
           {
@@ -742,7 +742,7 @@ cases.invalid.push(
       { messageId: "serviceExistsUnused", line: 9, suggestions: [{ messageId: "removeSubset", output: withoutSubset(UPGRADES_DR, "v1") }] },
       { messageId: "serviceExistsUsed", line: 12, suggestions: [] },
       {
-        message: "DestinationRule bookinfo/reviews subset v3: HTTPRoute cannot route to subsets; Service reviews-v3 (settings `assumeExists`) is assumed to select its pods and nothing in the repository routes to the subset: route to the Service, remove the subset.",
+        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend, and Service reviews-v3 (settings `assumeExists`) is assumed to select its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
         suggestions: [{ messageId: "removeSubset", data: { subset: "v3" }, output: withoutSubset(UPGRADES_DR, "v3") }],
       },
     ],
@@ -757,7 +757,7 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: "DestinationRule ratings subset v1: HTTPRoute cannot route to subsets; route to a Service ratings-v1 selecting app=ratings, version=v1.",
+        message: "DestinationRule ratings subset v1 is no HTTPRoute backend: route to a Service ratings-v1 selecting app=ratings, version=v1.",
         suggestions: [
           {
             messageId: "addService",

@@ -107,7 +107,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "VirtualService reviews routes mesh traffic (Alpha for VirtualService on waypoints): migrate it to an HTTPRoute.",
+            "VirtualService reviews routes mesh traffic, which waypoints support only in Alpha: migrate it to an HTTPRoute.",
           line: 5,
           column: 1,
           endLine: 5,
@@ -354,7 +354,7 @@ spec:
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
     expect(messages[0].message).toBe(
       // The other file's VirtualService is in the same unit: merging is tried, and its header rule overlaps this catch-all.
-      "VirtualService bookinfo/reviews routes mesh traffic (Alpha for VirtualService on waypoints): migrate it and VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
+      "VirtualService bookinfo/reviews routes mesh traffic, which waypoints support only in Alpha: migrate it and VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
     );
     const s = messages[0].suggestions![0];
     expect(s.desc).toBe("Replace with HTTPRoute reviews and version Service reviews-v2, reusing Service reviews-stable for subset v1.");
@@ -448,7 +448,7 @@ spec:
     expect(messages[0].suggestions![0].desc).toBe(
       "Replace with HTTPRoute reviews-api and version Services reviews-v2, reviews-v1, merging VirtualService bookinfo/reviews-web.",
     );
-    expect(messages[0].message).toBe("VirtualService bookinfo/reviews-api routes mesh traffic (Alpha for VirtualService on waypoints): migrate it to an HTTPRoute.");
+    expect(messages[0].message).toBe("VirtualService bookinfo/reviews-api routes mesh traffic, which waypoints support only in Alpha: migrate it to an HTTPRoute.");
     const output = applySuggestion(code, messages[0]);
     expect(output).not.toContain("kind: VirtualService");
     expect(output.match(/^kind: HTTPRoute$/gm)).toHaveLength(1);
@@ -470,7 +470,7 @@ spec:
       "Replace with HTTPRoute reviews and version Service reviews-v1.",
     );
     expect(messages[0].message).toBe(
-      "VirtualService bookinfo/reviews routes mesh traffic (Alpha for VirtualService on waypoints): migrate it and VirtualService bookinfo/reviews-canary (line 45) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
+      "VirtualService bookinfo/reviews routes mesh traffic, which waypoints support only in Alpha: migrate it and VirtualService bookinfo/reviews-canary (line 45) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
     );
     expect(applySuggestion(code, messages[0])).toContain("name: reviews-canary");
   });

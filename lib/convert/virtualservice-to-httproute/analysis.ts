@@ -135,7 +135,7 @@ export class Analysis implements RuleChecks {
       this.c(["spec", "tcp"], "tcp-routes", "http and tcp routes together need an HTTPRoute and a TCPRoute, which this converter does not split");
     }
     if (Array.isArray(spec.tls) && spec.tls.length > 0) {
-      this.f(["spec", "tls"], "tls-routes", "mesh tls routes need a TLSRoute on the Service, which Istio waypoints do not serve (istio/istio#55198 added TCPRoute, not TLSRoute)");
+      this.f(["spec", "tls"], "tls-routes", "tls routes need a TLSRoute (standard only from gateway-api v1.5.0); this converter writes HTTPRoutes only");
     }
     if (!Array.isArray(spec.http) || spec.http.length === 0) {
       if (!(Array.isArray(spec.tcp) && spec.tcp.length) && !(Array.isArray(spec.tls) && spec.tls.length)) {
@@ -174,7 +174,7 @@ export class Analysis implements RuleChecks {
         this.f(
           p.path,
           "namespace-unknown",
-          `the namespace of the ${this.o.label} is unknown, and it decides whether an HTTPRoute for Service ${p.ref.name}.${ns} applies to every client; set metadata.namespace or defaultNamespace`,
+          `the namespace of the ${this.o.label} is unknown: set metadata.namespace or defaultNamespace (it decides whether the route covers every client of ${p.ref.name}.${ns})`,
         );
         continue;
       }

@@ -35,8 +35,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
 
   const vsNs = a.o.vsNs;
   const domain = a.o.domainSuffix;
-  const services = (ctx.services ?? []).filter((s) => !s.differingCopies);
-  const differing = (name: string, ns: string | undefined) => (ctx.services ?? []).find((s) => s.differingCopies && s.name === name && nsMatches(s.namespace, ns));
+  const services = ctx.services ?? [];
   const subsets = ctx.subsets ?? [];
 
   const findService = (name: string, ns: string | undefined): ServiceInfo | undefined => {
@@ -156,14 +155,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
       const sp: Path = [...path, "subset"];
       if (!svc) {
         ok = false;
-        const copies = differing(ref.name, ns);
-        a.c(
-          sp,
-          "unknown-service",
-          copies
-            ? `the ${copies.differingCopies!.length} copies of Service ${ref.name} outside this unit differ, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`
-            : `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is not known, so the selector of version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`,
-        );
+        a.c(sp, "unknown-service", `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is unknown, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`);
       } else if (!svc.selector || Object.keys(svc.selector).length === 0) {
         ok = false;
         a.c(sp, "service-without-selector", `Service ${svc.name} has no selector, so a version Service for subset ${subsetName} cannot select its pods`);
@@ -193,7 +185,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         a.c(
           sp,
           "subset-adds-no-labels",
-          `subset ${subsetName} adds no label to Service ${svc.name}'s selector (its labels likely come at run time, e.g. from Argo Rollouts): convert by hand`,
+          `subset ${subsetName} adds no label to the selector of Service ${svc.name} (labels set at run time, e.g. by Argo Rollouts)`,
         );
       }
       if (ok && svc && subset) {
@@ -269,8 +261,8 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         path,
         "backend-port",
         svc
-          ? `destination ${dest.host} has no port and Service ${svc.name} has ${svc.ports.length} ports; an HTTPRoute backendRef needs a port — set destination.port`
-          : `destination ${dest.host} has no port and Service ${ref.name} is not known, so its port cannot be read; an HTTPRoute backendRef needs a port — set destination.port`,
+          ? `destination ${dest.host} has no port and Service ${svc.name} has ${svc.ports.length}: set destination.port (a backendRef needs one)`
+          : `destination ${dest.host} has no port and Service ${ref.name} is unknown: set destination.port (a backendRef needs one)`,
       );
     } else if (svc && svc.ports.length > 0 && !svc.ports.some((p) => p.port === port)) {
       ok = false;

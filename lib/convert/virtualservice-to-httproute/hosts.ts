@@ -54,13 +54,13 @@ export function parseServiceHost(host: string, domainSuffix = "cluster.local"): 
     return {
       ok: false,
       code: "host-not-service",
-      message: `"${host}" is no Service host to Istio, which expands only names without a dot (for Service ${labels[0]} in namespace ${labels[1]}, write "${labels[0]}.${labels[1]}.svc.${domainSuffix}")`,
+      message: `"${host}" is no Service host to Istio (for Service ${labels[0]} in namespace ${labels[1]}, write "${labels[0]}.${labels[1]}.svc.${domainSuffix}")`,
     };
   }
   return {
     ok: false,
     code: "host-not-service",
-    message: `"${host}" is not a Kubernetes Service host (a ServiceEntry or external name); a mesh HTTPRoute attaches only to a Service`,
+    message: `"${host}" is not a Kubernetes Service, and a mesh HTTPRoute attaches only to Services`,
   };
 }
 
