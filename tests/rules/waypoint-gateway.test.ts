@@ -92,6 +92,11 @@ ruleSuite("waypoint-gateway", rule, {
   valid: [
     { name: "ambient-argo reviews waypoint", code: REVIEWS },
     { name: "agentgateway waypoint with the listener", code: REVIEWS.replace("istio-waypoint", "istio-agentgateway-waypoint") },
+    {
+      name: "Istio 1.30: istio-agentgateway-waypoint is no waypoint class yet (1.31 adds it), so no HBONE listener is required",
+      code: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: agw\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-agentgateway-waypoint\n",
+      settings: { "istio-ambient": { istioVersion: "1.30" } },
+    },
     { name: "valid waypoint-for values", code: ["service", "workload", "all", "none"].map((v) => REVIEWS.replace("    istio.io/rev: rapid", `    istio.io/waypoint-for: ${v}`)).join("---\n") },
     { name: "an ingress Gateway without HBONE", code: REVIEWS.replace("istio-waypoint", "istio").replace("port: 15008\n    protocol: HBONE", "port: 80\n    protocol: HTTP") },
     { name: "an Istio networking Gateway is not ours", code: "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata:\n  name: g\nspec:\n  selector:\n    istio: ingressgateway\n" },
@@ -129,6 +134,13 @@ ruleSuite("waypoint-gateway", rule, {
       name: "no listeners at all: fix adds the istioctl waypoint generate listener",
       code: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: waypoint\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-waypoint\n",
       output: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: waypoint\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-waypoint\n  listeners:\n    - name: mesh\n      port: 15008\n      protocol: HBONE\n",
+      errors: [{ messageId: "missingHbone", line: 7 }],
+    },
+    {
+      name: "Istio 1.31: an istio-agentgateway-waypoint Gateway needs the HBONE listener too",
+      code: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: agw\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-agentgateway-waypoint\n",
+      output: "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: agw\n  namespace: bookinfo\nspec:\n  gatewayClassName: istio-agentgateway-waypoint\n  listeners:\n    - name: mesh\n      port: 15008\n      protocol: HBONE\n",
+      settings: { "istio-ambient": { istioVersion: "1.31" } },
       errors: [{ messageId: "missingHbone", line: 7 }],
     },
     {
