@@ -119,12 +119,26 @@ spec:
   return { service, routing, policies };
 }
 
-export function generate(dir, resources) {
+/** The documents of a YAML text as the items of one `kind: List` (each document indented under `- `). */
+function asListItems(text) {
+  return text
+    .split(/^---\n/m)
+    .map((doc) => doc.trimEnd().split("\n").map((line, i) => (i === 0 ? `- ${line}` : `  ${line}`)).join("\n"))
+    .join("\n");
+}
+
+/**
+ * Benchmark shapes (`BENCH_SHAPE`): `apps` (default: one folder and three files per app, ten apps per namespace),
+ * `namespace` (the same files, every app in one namespace), `file` (every resource in one multi-document file),
+ * `list` (every resource an item of one `kind: List`).
+ */
+export function generate(dir, resources, shape = "apps") {
+  if (shape === "file" || shape === "list") return generateOneFile(dir, resources, shape);
   fs.rmSync(dir, { recursive: true, force: true });
   const apps = Math.max(1, Math.round(resources / PER_APP));
   let count = 0;
   for (let i = 0; i < apps; i++) {
-    const ns = `team-${Math.floor(i / 10)}`;
+    const ns = shape === "namespace" ? "team" : `team-${Math.floor(i / 10)}`;
     const name = `svc-${i}`;
     const d = path.join(dir, "apps", ns, name);
     fs.mkdirSync(d, { recursive: true });
@@ -136,4 +150,22 @@ export function generate(dir, resources) {
   }
   fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
   return { apps, resources: count, files: apps * 3 };
+}
+
+function generateOneFile(dir, resources, shape) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const apps = Math.max(1, Math.round(resources / PER_APP));
+  const parts = [];
+  for (let i = 0; i < apps; i++) {
+    const a = app(`team-${Math.floor(i / 10)}`, `svc-${i}`);
+    parts.push(a.service.trimEnd(), a.routing.trimEnd(), a.policies.trimEnd());
+  }
+  const text =
+    shape === "list"
+      ? `apiVersion: v1\nkind: List\nitems:\n${parts.map((p) => asListItems(p + "\n")).join("\n")}\n`
+      : `${parts.join("\n---\n")}\n`;
+  fs.writeFileSync(path.join(dir, "all.yaml"), text);
+  fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
+  return { apps, resources: apps * PER_APP, files: 1 };
 }

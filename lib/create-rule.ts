@@ -192,10 +192,18 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
               }
               return scoped;
             };
-            let ownRecords: ResourceRecord[] | undefined;
+            // This file's records by document (and List item): the first one of each, as a search in file order finds it.
+            let ownRecords: Map<string, ResourceRecord> | undefined;
             const recordOf = (resource: Resource): ResourceRecord | undefined => {
-              ownRecords ??= repo().inFile(filePath).filter((r) => !r.synthetic);
-              return ownRecords.find((r) => r.documentIndex === resource.documentIndex && (r.listIndex ?? null) === resource.listIndex);
+              if (!ownRecords) {
+                ownRecords = new Map();
+                for (const r of repo().inFile(filePath)) {
+                  if (r.synthetic) continue;
+                  const key = `${r.documentIndex}:${r.listIndex ?? ""}`;
+                  if (!ownRecords.has(key)) ownRecords.set(key, r);
+                }
+              }
+              return ownRecords.get(`${resource.documentIndex}:${resource.listIndex ?? ""}`);
             };
             return {
               options,
