@@ -67,20 +67,19 @@ export function routeContext<R extends Res>(
   names?: Set<string>,
   lineOf?: (r: R) => number,
 ): { services: ServiceInfo[]; subsets: SubsetInfo[] } {
-  const wanted = (name: string) => !names || names.has(hostShortName(name));
-  const fileServices: ServiceInfo[] = [];
-  for (const s of servicesIn(resources)) {
-    const r = resources.find((x) => x.kind === "Service" && x.name === s.name && x.namespace === s.namespace);
-    const ns = r ? namespaceOf(r) : s.namespace;
-    const info: ServiceInfo = { name: s.name, selector: s.selector, ports: s.ports, labels: s.labels };
-    if (ns) info.namespace = ns;
-    const type = r && isObject(r.value.spec) ? r.value.spec.type : undefined;
-    if (typeof type === "string") info.type = type;
-    if (r && lineOf) info.where = `line ${lineOf(r)}`;
-    fileServices.push(info);
-  }
-  const services = fileServices.filter((s) => wanted(s.name));
-  const subsets = subsetsFromFile(resources, namespaceOf).filter((s) => wanted(s.host));
+  // This file's Services and subsets: read once per file (and unit), picked here by name.
+  const file = fileContext(resources, namespaceOf);
+  // With `lineOf`, this file's Services say where they are (`line 12`): a copy of the ones picked, made once per call.
+  const located = new Map<ServiceInfo, ServiceInfo>();
+  const at = (info: ServiceInfo): ServiceInfo => {
+    const r = file.resourceOf.get(info);
+    if (!r || !lineOf) return info;
+    let copy = located.get(info);
+    if (!copy) located.set(info, (copy = { ...info, where: `line ${lineOf(r as R)}` }));
+    return copy;
+  };
+  const services = (names ? pick(file.servicesByName, names, file.position) : file.services).map(at);
+  const subsets = names ? pick(file.subsetsByHost, names, file.position) : file.subsets.slice();
   // Computed once per snapshot for the whole repository; what this file's unit sees is picked per entry.
   const part = repo ? repoPart(baseOf(repo)) : null;
   const seen = (rec: ResourceRecord) => !!repo && visibleIn(repo, [rec]).length === 1;
@@ -104,7 +103,16 @@ export function routeContext<R extends Res>(
     const bases = services.filter((s) => s.selector && Object.keys(s.selector).length > 0);
     const extendsBase = (c: ServiceInfo) =>
       !!c.selector && bases.some((b) => Object.keys(c.selector!).length > Object.keys(b.selector!).length && Object.entries(b.selector!).every(([k, v]) => c.selector![k] === v));
-    for (const c of fileServices) if (!taken.has(c) && extendsBase(c)) (taken.add(c), services.push(c));
+    // Such a Service holds the first label of a base's selector: only those of this file are looked at, in file order.
+    const candidates = new Set<ServiceInfo>();
+    for (const base of bases) {
+      const [k, v] = Object.entries(base.selector!)[0];
+      for (const c of file.servicesBySelectorLabel.get(`${k}=${v}`) ?? []) candidates.add(c);
+    }
+    for (const c of [...candidates].sort((x, y) => file.position.get(x)! - file.position.get(y)!)) {
+      const info = at(c);
+      if (!taken.has(info) && extendsBase(info)) (taken.add(info), services.push(info));
+    }
     if (part) {
       for (const b of bases) {
         const [k, v] = Object.entries(b.selector!)[0];
@@ -172,6 +180,79 @@ function agreeingSubsetCopies(hidden: readonly Entry<SubsetInfo>[], known: reado
   const out: SubsetInfo[] = [];
   for (const list of groups.values()) if (list.every((e) => facts(e.info) === facts(list[0].info))) out.push(list[0].info);
   return out;
+}
+interface FileContext {
+  /** This file's Services in converter form, in file order. */
+  services: ServiceInfo[];
+  subsets: SubsetInfo[];
+  /** By the first DNS label of the Service name / the subset's host. */
+  servicesByName: Map<string, ServiceInfo[]>;
+  subsetsByHost: Map<string, SubsetInfo[]>;
+  /** Services by each `key=value` of their selector. */
+  servicesBySelectorLabel: Map<string, ServiceInfo[]>;
+  /** File order of every entry above. */
+  position: Map<ServiceInfo | SubsetInfo, number>;
+  /** The Service resource an entry was read from (the first of its name and namespace). */
+  resourceOf: Map<ServiceInfo, Res>;
+}
+
+/** The last file context made for a file's resources (a rule run asks with the same namespace reader). */
+const fileContexts = new WeakMap<readonly Res[], { namespaceOf: unknown; context: FileContext }>();
+
+function fileContext<R extends Res>(resources: readonly R[], namespaceOf: (r: R) => string | undefined): FileContext {
+  const cached = fileContexts.get(resources);
+  if (cached && cached.namespaceOf === namespaceOf) return cached.context;
+  const firstService = new Map<string, R>();
+  for (const x of resources) {
+    if (x.kind !== "Service") continue;
+    const key = `${x.name}\0${x.namespace ?? "\u0001"}`;
+    if (!firstService.has(key)) firstService.set(key, x);
+  }
+  const services: ServiceInfo[] = [];
+  const resourceOf = new Map<ServiceInfo, Res>();
+  for (const s of servicesIn(resources)) {
+    const r = firstService.get(`${s.name}\0${s.namespace ?? "\u0001"}`);
+    const ns = r ? namespaceOf(r) : s.namespace;
+    const info: ServiceInfo = { name: s.name, selector: s.selector, ports: s.ports, labels: s.labels };
+    if (ns) info.namespace = ns;
+    const type = r && isObject(r.value.spec) ? r.value.spec.type : undefined;
+    if (typeof type === "string") info.type = type;
+    if (r) resourceOf.set(info, r);
+    services.push(info);
+  }
+  const subsets = subsetsFromFile(resources, namespaceOf);
+  const context: FileContext = {
+    services,
+    subsets,
+    servicesByName: new Map(),
+    subsetsByHost: new Map(),
+    servicesBySelectorLabel: new Map(),
+    position: new Map(),
+    resourceOf,
+  };
+  const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
+    const list = map.get(key);
+    if (list) list.push(value);
+    else map.set(key, [value]);
+  };
+  services.forEach((s, i) => {
+    context.position.set(s, i);
+    push(context.servicesByName, hostShortName(s.name), s);
+    for (const [k, v] of Object.entries(s.selector ?? {})) push(context.servicesBySelectorLabel, `${k}=${v}`, s);
+  });
+  subsets.forEach((s, i) => {
+    context.position.set(s, i);
+    push(context.subsetsByHost, hostShortName(s.host), s);
+  });
+  fileContexts.set(resources, { namespaceOf, context });
+  return context;
+}
+
+/** The entries of `names` in a by-name map, in file order. */
+function pick<T>(map: Map<string, T[]>, names: Set<string>, position: Map<unknown, number>): T[] {
+  const out: T[] = [];
+  for (const name of names) for (const x of map.get(name) ?? []) out.push(x);
+  return names.size > 1 ? out.sort((a, b) => position.get(a)! - position.get(b)!) : out;
 }
 
 interface RepoPart {
