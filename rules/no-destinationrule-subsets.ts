@@ -71,6 +71,9 @@ export default createRule<MessageIds, Record<string, never>>({
     let view: RepoView | undefined;
     const repo = () => (view ??= repoView(ctx));
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService"));
+    // Read once per file, not once per DestinationRule (a large `kind: List` holds thousands).
+    const rolloutResources = resources.filter((r) => r.kind === "Rollout" && r.group === "argoproj.io");
+    let externalHostList: string[] | undefined;
 
     for (const resource of resources) {
       if (!isIstioKind(resource, "DestinationRule")) continue;
@@ -78,7 +81,7 @@ export default createRule<MessageIds, Record<string, never>>({
       const subsets = destinationRuleSubsets(resource.value);
       if (!host || !subsets.length) continue;
       const v = repo();
-      const externalHosts = [...serviceEntryHosts(resources), ...v.serviceEntryHostsElsewhere()];
+      const externalHosts = (externalHostList ??= [...serviceEntryHosts(resources), ...v.serviceEntryHostsElsewhere()]);
       const hostOptions: HostOptions = { clusterDomain: settings.trustDomain, externalHosts };
       const drNamespace = ctx.namespaceOf(resource);
       const target = resolveHost(host, drNamespace, hostOptions);
@@ -109,7 +112,7 @@ export default createRule<MessageIds, Record<string, never>>({
       // The base Service, anywhere in the repository; an `assumeExists` one has no selector or ports to build from.
       const bases = services.filter((s) => !s.assumed && s.name === target.name && namespacesMatch(s.namespace, target.namespace));
       const base = bases.length === 1 ? bases[0] : null;
-      const rollouts = rolloutsManaging(resources, resource.name, drNamespace);
+      const rollouts = rolloutsManaging(rolloutResources, resource.name, drNamespace);
       const drPolicy = hasTopLevelTrafficPolicy(resource.value);
       const serviceAt = (s: ServiceView) => v.where(s, (r) => line(r, ["metadata", "name"]));
 
