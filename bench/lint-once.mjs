@@ -1,6 +1,7 @@
 // One measured ESLint run in a fresh process: `node bench/lint-once.mjs <mode> <dir>`.
 // mode: "parser" (yaml-eslint-parser, no rules: the baseline), "recommended", "strict".
-// Prints one JSON line: {mode, ms, files, messages, indexBuilds, indexEntries}.
+// Prints one JSON line: {mode, ms (wall), cpuMs (user + system of this process), rssMb (peak), heapMb (after a
+// full GC when run with --expose-gc), files, messages, indexBuilds, indexEntries}.
 import { ESLint } from "eslint";
 import * as yamlParser from "yaml-eslint-parser";
 import plugin from "eslint-plugin-istio-ambient";
@@ -13,13 +14,20 @@ const config =
     : [plugin.configs[mode]];
 const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const results = await eslint.lintFiles(["."]);
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
+const cpu = process.cpuUsage(cpuStart);
+// What stays reachable after the run (the index and its caches, ESLint's own state): with --expose-gc only.
+globalThis.gc?.();
 const stats = indexCacheStats();
 console.log(
   JSON.stringify({
     mode,
     ms: Math.round(ms),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    rssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    heapMb: globalThis.gc ? Math.round(process.memoryUsage().heapUsed / 2 ** 20) : null,
     files: results.length,
     messages: results.reduce((n, r) => n + r.messages.length, 0),
     fatal: results.reduce((n, r) => n + r.messages.filter((m) => m.fatal).length, 0),
