@@ -11,6 +11,7 @@ import { yamlLanguage, type YamlLanguage } from "./lib/language.js";
 import type { IstioAmbientRule } from "./lib/create-rule.js";
 import authorizationpolicyTargetrefs from "./rules/authorizationpolicy-targetrefs.js";
 import authorizationpolicyAuditDryRun from "./rules/authorizationpolicy-audit-dry-run.js";
+import l4PolicyBehindWaypoint from "./rules/l4-policy-behind-waypoint.js";
 import waypointPolicyTargetrefs from "./rules/waypoint-policy-targetrefs.js";
 import noEnvoyfilter from "./rules/no-envoyfilter.js";
 import preferHttproute from "./rules/prefer-httproute.js";
@@ -31,6 +32,7 @@ import ambientCapturesOptedOutPods from "./rules/ambient-captures-opted-out-pods
 export const rules: Record<string, IstioAmbientRule> = {
   "authorizationpolicy-targetrefs": authorizationpolicyTargetrefs,
   "authorizationpolicy-audit-dry-run": authorizationpolicyAuditDryRun,
+  "l4-policy-behind-waypoint": l4PolicyBehindWaypoint,
   "waypoint-policy-targetrefs": waypointPolicyTargetrefs,
   "no-envoyfilter": noEnvoyfilter,
   "prefer-httproute": preferHttproute,

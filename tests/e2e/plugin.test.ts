@@ -20,6 +20,7 @@ const EXAMPLE = path.resolve(here, "../../examples/gitops");
 const RECOMMENDED: Record<string, string | false> = {
   "authorizationpolicy-targetrefs": "error",
   "authorizationpolicy-audit-dry-run": "warn",
+  "l4-policy-behind-waypoint": "error",
   "waypoint-policy-targetrefs": "error",
   "no-envoyfilter": "error",
   "prefer-httproute": "warn",
