@@ -5,7 +5,7 @@ import { fileScope } from "../lib/index/file-scope.js";
 import type { RepoIndex, ResourceRecord } from "../lib/index/index.js";
 import { actionOf } from "../lib/istio/authorization.js";
 import { isDryRun } from "../lib/istio/bypass.js";
-import { admitted, callerOf, INGRESS_USE_WAYPOINT, objectFacts, ztunnelPoliciesFor, type PolicyFacts } from "../lib/istio/enforcement.js";
+import { admitted, callerOf, identityConditions, INGRESS_USE_WAYPOINT, namesCaller, objectFacts, ztunnelPoliciesFor, type PolicyFacts } from "../lib/istio/enforcement.js";
 import { ingressRoutesTo, ingressUseWaypoint, type IngressRoute } from "../lib/istio/ingress.js";
 import { MIXED_ROUTE_KINDS, serviceLabel, serviceParents } from "../lib/istio/route-mix.js";
 import { repositoryPolicyFacts, servicePodSets } from "../lib/istio/service-pods.js";
@@ -141,7 +141,8 @@ function check(
     return;
   }
   // Through the waypoint, ingress reaches the pods with the waypoint's identity: a fix only when ztunnel admits it there.
-  const safe = waypointAdmitted(ctx, repo, f.service, policyFacts);
+  // And the waypoint's ALLOW policies for the Service must admit the gateway, which they start to see.
+  const safe = waypointAdmitted(ctx, repo, f.service, policyFacts) && waypointAdmitsIngress(repo, f.service, policyFacts(), routes);
   ctx.report({
     resource: f.resource,
     path: f.path,
@@ -167,6 +168,32 @@ function waypointAdmitted(ctx: CheckContext<MessageIds, Options>, repo: RepoInde
   return servicePodSets(repo, service, service.namespace).every(
     (pods) => admitted(ztunnelPoliciesFor(policyFacts(), pods, ctx.settings.rootNamespace), waypoint).allowed === true,
   );
+}
+
+/**
+ * True when no waypoint ALLOW policy targets the Service (or its waypoint), or one of them names every known
+ * identity of the ingress gateways: otherwise the label would make the waypoint deny ingress (an outage).
+ */
+function waypointAdmitsIngress(repo: RepoIndex, service: ResourceRecord, facts: readonly PolicyFacts[], routes: readonly IngressRoute[]): boolean {
+  const state = waypointState(repo, service);
+  const gatewayName = state.type === "bound" ? state.gateway.name : undefined;
+  const allows = facts.filter(
+    (f) =>
+      f.action === "ALLOW" &&
+      !f.dryRun &&
+      (f.namespace === undefined || f.namespace === service.namespace) &&
+      f.targetRefs.some((t) => (t.kind === "Service" && t.name === service.name) || (t.kind === "Gateway" && t.name === gatewayName)),
+  );
+  if (!allows.length) return true;
+  const callers = routes.flatMap((r) => r.identities).filter((g) => g.principal).map((g) => callerOf(g.principal!));
+  if (!callers.length) return false;
+  // A rule admits the gateway when it puts no condition on the caller, or names it (its HTTP conditions aside).
+  const admits = (rules: readonly unknown[], c: ReturnType<typeof callerOf>) =>
+    rules.some((_, i) => {
+      const conds = identityConditions(rules).filter((x) => x.rule === i);
+      return !conds.length || conds.some((cond) => !cond.field.startsWith("not") && !cond.field.endsWith("(notValues)") && cond.values.some((v) => v === "*" || namesCaller(cond.field, v, c)));
+    });
+  return callers.every((c) => allows.some((f) => admits(f.rules ?? [], c)));
 }
 
 /** Sets `metadata.labels["istio.io/ingress-use-waypoint"]: "true"` (creating `labels` when absent). */

@@ -235,6 +235,22 @@ spec:
       errors: [{ message: skipped("blog/blog-gateway", "blog/feed") }],
     },
     {
+      name: "the Service in the same file, but its waypoint ALLOW admits only an in-mesh client: the label would make the waypoint deny ingress, so a suggestion",
+      ...inRepo("blog/scratch.yaml", feed("", true).replace('    - to:\n        - operation:\n            methods: ["GET"]\n', '    - from:\n        - source:\n            principals: ["cluster.local/ns/blog/sa/reader"]\n')),
+      output: null,
+      errors: [
+        {
+          messageId: "policySkipped",
+          suggestions: [
+            {
+              messageId: "addLabel",
+              output: feed(LABELLED, true).replace('    - to:\n        - operation:\n            methods: ["GET"]\n', '    - from:\n        - source:\n            principals: ["cluster.local/ns/blog/sa/reader"]\n'),
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "the Service in the same file, labels already present: the label is added among them",
       ...inRepo("blog/scratch.yaml", feed("  labels:\n    app: feed\n", true)),
       output: feed('  labels:\n    app: feed\n    istio.io/ingress-use-waypoint: "true"\n', true),
