@@ -75,7 +75,7 @@ export default createRule<MessageIds, Options>({
       const policies = names.length > LISTED ? `${names.slice(0, LISTED).join(", ")} and ${names.length - LISTED} more` : names.join(", ");
       const injectPath: Path =
         String(podLabels[INJECT_KEY] ?? "").trim().toLowerCase() === "false" ? [...metaPath, "labels", INJECT_KEY] : [...metaPath, "annotations", INJECT_KEY];
-      const callers = strict ? ", refusing plaintext callers (e.g. the API server)" : ", and callers outside the mesh (e.g. the API server) match no identity";
+      const callers = strict ? ", refusing plaintext callers" : ", and callers outside the mesh match no identity";
 
       const suggest: Suggestion<MessageIds>[] = [];
       const labelOps: EditOp[] = isObject(metadata.labels)

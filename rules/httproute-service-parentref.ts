@@ -53,7 +53,7 @@ export default createRule<MessageIds, Record<string, never>>({
       waypointParent:
         "{{route}}: the parentRef (line {{line}}) is waypoint Gateway {{waypoint}}, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
       backendPort:
-        "{{route}}: the {{ref}} to Service {{name}} (line {{line}}) has no `port`, which Gateway API requires, so the API server rejects this {{kind}}; add the Service port.",
+        "{{route}}: the {{ref}} to Service {{name}} (line {{line}}) has no `port`, so the API server rejects this {{kind}}.",
       usePort: "Set the parentRef port to {{port}}{{portName}}.",
       useSection: "Set the parentRef sectionName to `{{section}}` (port {{port}}).",
       dropSection: "Remove `sectionName` (attach to every port of Service {{service}}).",

@@ -66,11 +66,11 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       lua: `{{resource}} adds Lua filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{luaAlternative}}.`,
-      extAuthz: `{{resource}} adds ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy on the waypoint.`,
+      extAuthz: `{{resource}} adds ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy.`,
       rateLimit: `{{resource}} configures {{rateLimitKind}} (\`{{subject}}\`, line {{line}}) for {{proxies}}, ${IGNORED}, and ambient has no rate-limit API: a migration blocker.`,
       wasm: `{{resource}} adds Wasm filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{wasmAlternative}}.`,
-      istioTelemetry: `{{resource}} configures Istio's telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API, or delete it.`,
-      other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED}, and no ambient API replaces it: a migration blocker.`,
+      istioTelemetry: `{{resource}} configures Istio's telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API.`,
+      other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED} with no replacement API: a migration blocker.`,
       empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",
       waypoint:
         "{{resource}} patches waypoint {{target}} (`targetRefs`, line {{line}}): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
@@ -145,10 +145,10 @@ function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtensio
         applyTo: `\`${finding.applyTo}\``,
         subjectSuffix: finding.subject ? ` (\`${finding.subject}\`)` : "",
         rateLimitKind: finding.cls === "local-ratelimit" ? "local rate limiting" : "global rate limiting",
-        wasmAlternative: hasTrafficExtension ? "use a WasmPlugin or TrafficExtension on the waypoint" : "use a WasmPlugin on the waypoint",
+        wasmAlternative: hasTrafficExtension ? "use a WasmPlugin or TrafficExtension" : "use a WasmPlugin",
         luaAlternative: hasTrafficExtension
-          ? "move it to a TrafficExtension or WasmPlugin on the waypoint"
-          : `rewrite it as a WasmPlugin on the waypoint (TrafficExtension runs Lua from Istio 1.30; settings say ${version})`,
+          ? "use a TrafficExtension or WasmPlugin"
+          : `use a WasmPlugin (TrafficExtension runs Lua from Istio 1.30; settings say ${version})`,
       };
     case "empty":
       return {};

@@ -36,13 +36,13 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       disable:
-        "{{resource}} sets mTLS mode DISABLE {{scope}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
+        "{{resource}} sets mTLS mode DISABLE {{scope}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
       portDisable:
-        "{{resource}} sets mTLS mode DISABLE for port {{port}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE for the port.",
+        "{{resource}} sets mTLS mode DISABLE for port {{port}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
       portLevelWithoutSelector:
-        "{{resource}} sets `portLevelMtls` without a workload selector {{where}}: ztunnel ignores it (the CRD rejects it); move it to a PeerAuthentication that selects the workloads.",
+        "{{resource}} sets `portLevelMtls` without a workload selector {{where}}, so ztunnel ignores it (and the CRD rejects it).",
       rootSelector:
-        "{{resource}} has a workload selector in the root namespace {{rootNamespace}}, so Istio and ztunnel ignore {{ignored}}; move it to the workloads' namespace or drop the selector.",
+        "{{resource}} has a workload selector in the root namespace {{rootNamespace}}, so Istio and ztunnel ignore {{ignored}}.",
     },
   },
   defaultOptions: { gatewaySelectors: [] },

@@ -76,10 +76,10 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       preferHttpRoute: "{{resource}} routes mesh traffic, which waypoints support only in Alpha: migrate it{{others}}.",
-      notConvertible: "{{resource}} needs a manual move to HTTPRoute (Alpha on waypoints): {{reason}} (line {{line}}).",
+      notConvertible: "{{resource}} needs a manual move to HTTPRoute: {{reason}} (line {{line}}).",
       noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
       progressiveDelivery:
-        "{{resource}} rewrites Istio VirtualService{{vs}} at run time: {{controller}} keeps writing them after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
+        "{{resource}} makes {{controller}} keep rewriting VirtualService{{vs}} after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
       convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
       convertTcp: "Replace with TCPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
     },

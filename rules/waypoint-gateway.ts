@@ -28,9 +28,9 @@ export default createRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       missingHbone:
-        "{{resource}} (class {{className}}) has no listener `port: 15008, protocol: HBONE`: ztunnel sends captured traffic to waypoints over HBONE on 15008, so nothing reaches this waypoint.",
+        "{{resource}} (class {{className}}) has no `port: 15008, protocol: HBONE` listener, so no traffic from ztunnel reaches this waypoint.",
       hboneProtocol:
-        "{{resource}} listens on 15008 with protocol `{{protocol}}`: ztunnel reaches waypoints over HBONE on 15008, so this listener must be `protocol: HBONE`.",
+        "{{resource}} listens on 15008 with protocol `{{protocol}}`, but ztunnel reaches waypoints there over HBONE only.",
       invalidWaypointFor:
         "{{resource}} has `istio.io/waypoint-for: {{value}}`: Istio takes only service, workload, all or none, so this waypoint serves neither Services nor pods.",
       serviceWorkloadWaypoint:

@@ -488,7 +488,7 @@ spec:
       errors: [
         {
           message:
-            "HTTPRoute test/virtualservice-test: the backendRef to Service reviews (line 17) has no `port`, which Gateway API requires, so the API server rejects this HTTPRoute; add the Service port.",
+            "HTTPRoute test/virtualservice-test: the backendRef to Service reviews (line 17) has no `port`, so the API server rejects this HTTPRoute.",
           line: 17,
           column: 7,
           suggestions: [
@@ -544,7 +544,7 @@ spec:
         { messageId: "backendPort", data: { route: "HTTPRoute test/virtualservice-test", ref: "RequestMirror backendRef", name: "shadow", line: 25, kind: "HTTPRoute" }, line: 25, suggestions: [] },
         {
           message:
-            "GRPCRoute test/grpc: the backendRef to Service echo-v1 (line 40) has no `port`, which Gateway API requires, so the API server rejects this GRPCRoute; add the Service port.",
+            "GRPCRoute test/grpc: the backendRef to Service echo-v1 (line 40) has no `port`, so the API server rejects this GRPCRoute.",
           suggestions: [
             {
               messageId: "addPort",

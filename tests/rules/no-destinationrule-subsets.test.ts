@@ -187,7 +187,7 @@ spec: {strategy: {canary: null}}
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 selecting app=reviews, version=v1.",
+          message: "DestinationRule bookinfo/reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (app=reviews, version=v1) would replace it.",
           line: 25,
           column: 5,
           endLine: 25,
@@ -229,7 +229,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 for the reviews pods with version=v1.",
+          message: "DestinationRule reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (reviews pods with version=v1) would replace it.",
           line: 8,
           column: 5,
           suggestions: [],
@@ -363,7 +363,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule istio-subset-split-single-route-destrule subset stable gets its labels from Rollout istio-subset-split-single-route at run time and is no HTTPRoute backend: use the Rollout's canary and stable Services.",
+            "DestinationRule istio-subset-split-single-route-destrule subset stable cannot be an HTTPRoute backend, and Rollout istio-subset-split-single-route rewrites its labels at run time.",
         },
         { messageId: "rolloutManaged", line: 11 },
       ],
@@ -393,10 +393,10 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: route to a Service reviews-v1 for the reviews pods with version=v1, with a DestinationRule of its own for the trafficPolicy.",
+          message: "DestinationRule reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (reviews pods with version=v1) would replace it; this trafficPolicy will not apply to it.",
         },
         {
-          message: "DestinationRule reviews subset v2 is no HTTPRoute backend: route to a Service reviews-v2 for the reviews pods with version=v2, with the subset's trafficPolicy in a DestinationRule for reviews-v2.",
+          message: "DestinationRule reviews subset v2 cannot be an HTTPRoute backend; Service reviews-v2 (reviews pods with version=v2) would replace it, with the subset's trafficPolicy in a DestinationRule for reviews-v2.",
         },
       ],
     },
@@ -703,7 +703,7 @@ cases.invalid.push(
         suggestions: [],
       },
       {
-        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend: route to a Service reviews-v3 selecting app=reviews, version=v3.",
+        message: "DestinationRule bookinfo/reviews subset v3 cannot be an HTTPRoute backend; Service reviews-v3 (app=reviews, version=v3) would replace it.",
         line: 15,
         suggestions: [
           {
@@ -757,7 +757,7 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: "DestinationRule ratings subset v1 is no HTTPRoute backend: route to a Service ratings-v1 selecting app=ratings, version=v1.",
+        message: "DestinationRule ratings subset v1 cannot be an HTTPRoute backend; Service ratings-v1 (app=ratings, version=v1) would replace it.",
         suggestions: [
           {
             messageId: "addService",

@@ -239,7 +239,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: move it to a TrafficExtension or WasmPlugin on the waypoint.",
+            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: use a TrafficExtension or WasmPlugin.",
           line: 32,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "test-lua" }, output: SERVICE }],
@@ -254,7 +254,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: rewrite it as a WasmPlugin on the waypoint (TrafficExtension runs Lua from Istio 1.30; settings say 1.29).",
+            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: use a WasmPlugin (TrafficExtension runs Lua from Istio 1.30; settings say 1.29).",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -280,7 +280,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter myns/myns-ext-authz adds ext_authz filter `envoy.filters.http.ext_authz` (line 20) to its namespace's sidecars, ignored in ambient: use a CUSTOM AuthorizationPolicy on the waypoint.",
+            "EnvoyFilter myns/myns-ext-authz adds ext_authz filter `envoy.filters.http.ext_authz` (line 20) to its namespace's sidecars, ignored in ambient: use a CUSTOM AuthorizationPolicy.",
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "myns-ext-authz" }, output: SERVICE }],
         },
       ],
@@ -352,7 +352,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter test adds Wasm filter `extension-config` (line 19) to its namespace's sidecars, ignored in ambient: use a WasmPlugin or TrafficExtension on the waypoint.",
+            "EnvoyFilter test adds Wasm filter `extension-config` (line 19) to its namespace's sidecars, ignored in ambient: use a WasmPlugin or TrafficExtension.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -400,7 +400,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter stats-filter configures Istio's telemetry extension `envoy.wasm.stats` (line 32) for its namespace's sidecars, ignored in ambient: use the Telemetry API, or delete it.",
+            "EnvoyFilter stats-filter configures Istio's telemetry extension `envoy.wasm.stats` (line 32) for its namespace's sidecars, ignored in ambient: use the Telemetry API.",
           line: 32,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
@@ -436,7 +436,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in every sidecar of the mesh, ignored in ambient, and no ambient API replaces it: a migration blocker.",
+            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in every sidecar of the mesh, ignored in ambient with no replacement API: a migration blocker.",
           line: 20,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],

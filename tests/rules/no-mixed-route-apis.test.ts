@@ -149,7 +149,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/virtual-services.yaml"),
       errors: [
         {
-          message: "VirtualService bookinfo/reviews and HTTPRoute bookinfo/reviews (bookinfo/reviews-route.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined, so keep one.",
+          message: "VirtualService bookinfo/reviews and HTTPRoute bookinfo/reviews (bookinfo/reviews-route.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined.",
           line: 9,
           column: 5,
           endLine: 9,
@@ -162,7 +162,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/reviews-route.yaml"),
       errors: [
         {
-          message: "HTTPRoute bookinfo/reviews and VirtualService bookinfo/reviews (bookinfo/virtual-services.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined, so keep one.",
+          message: "HTTPRoute bookinfo/reviews and VirtualService bookinfo/reviews (bookinfo/virtual-services.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined.",
           line: 9,
           column: 5,
         },

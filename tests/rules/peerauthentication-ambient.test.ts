@@ -90,7 +90,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: RuleTester.InvalidTes
       errors: [
         {
           message:
-            "PeerAuthentication per-port sets mTLS mode DISABLE for its selected workloads, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
+            "PeerAuthentication per-port sets mTLS mode DISABLE for its selected workloads, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
           line: 12,
           column: 5,
           endLine: 12,
@@ -114,7 +114,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication tutorial/default sets mTLS mode DISABLE for its namespace, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE or STRICT (or keep plaintext pods out of ambient).",
+            "PeerAuthentication tutorial/default sets mTLS mode DISABLE for its namespace, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
           line: 8,
         },
       ],
@@ -133,7 +133,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication foo/default sets mTLS mode DISABLE for port 8080, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS; use PERMISSIVE for the port.",
+            "PeerAuthentication foo/default sets mTLS mode DISABLE for port 8080, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
           line: 14,
           column: 7,
         },
@@ -157,7 +157,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication foo/default sets `portLevelMtls` without a workload selector (namespace-wide): ztunnel ignores it (the CRD rejects it); move it to a PeerAuthentication that selects the workloads.",
+            "PeerAuthentication foo/default sets `portLevelMtls` without a workload selector (namespace-wide), so ztunnel ignores it (and the CRD rejects it).",
           line: 9,
           column: 3,
         },
@@ -170,7 +170,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication istio-system/default has a workload selector in the root namespace istio-system, so Istio and ztunnel ignore all its settings, DISABLE included; move it to the workloads' namespace or drop the selector.",
+            "PeerAuthentication istio-system/default has a workload selector in the root namespace istio-system, so Istio and ztunnel ignore all its settings, DISABLE included.",
           line: 7,
           column: 3,
         },

@@ -43,7 +43,7 @@ function inRepo(
 const isolate = (raw: Record<string, unknown> = {}) => ({ "istio-ambient": { ...raw, exclude: [`.isolate-${++isolated}`] } });
 
 const AP_STATUS = " (istiod sets WaypointAccepted=False)";
-const UNBOUND = (ns: string) => `has no \`istio.io/use-waypoint\` label, nor has Namespace ${ns}`;
+const UNBOUND = (ns: string) => `has no waypoint (no \`istio.io/use-waypoint\` on it or on Namespace ${ns})`;
 const TODO_UNBOUND = (kind = "Service") => `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
 
 const NAMESPACE = (name: string, labels = "") => `apiVersion: v1
@@ -316,7 +316,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/policies.yaml"),
       errors: [
         {
-          message: "AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which has no `istio.io/use-waypoint` label, nor has Namespace shop, and only a waypoint enforces `targetRefs` policies: it has no effect (istiod sets WaypointAccepted=False).",
+          message: "AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which has no waypoint (no `istio.io/use-waypoint` on it or on Namespace shop), so no waypoint enforces it (istiod sets WaypointAccepted=False).",
           line: 8,
           column: 5,
           endLine: 10,
@@ -347,7 +347,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/routes.yaml"),
       errors: [
         {
-          message: "HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which has no `istio.io/use-waypoint` label, nor has Namespace shop: only a waypoint applies mesh routes, so ambient clients skip this one.",
+          message: "HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which has no waypoint (no `istio.io/use-waypoint` on it or on Namespace shop), so no waypoint applies it for ambient clients.",
           line: 8,
           column: 5,
         },

@@ -124,7 +124,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Gateway ns/invalid (class istio-waypoint) has no listener `port: 15008, protocol: HBONE`: ztunnel sends captured traffic to waypoints over HBONE on 15008, so nothing reaches this waypoint.",
+            "Gateway ns/invalid (class istio-waypoint) has no `port: 15008, protocol: HBONE` listener, so no traffic from ztunnel reaches this waypoint.",
           line: 9,
           column: 3,
         },

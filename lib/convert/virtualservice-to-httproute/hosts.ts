@@ -60,7 +60,7 @@ export function parseServiceHost(host: string, domainSuffix = "cluster.local"): 
   return {
     ok: false,
     code: "host-not-service",
-    message: `"${host}" is not a Kubernetes Service, and a mesh HTTPRoute attaches only to Services`,
+    message: `"${host}" is not a Kubernetes Service, which a mesh HTTPRoute needs`,
   };
 }
 
