@@ -19,7 +19,7 @@ export function corpusFiles() {
   return out;
 }
 
-/** @returns {{file: string, line: number, column: number, ruleId: string | null, message: string, fatal: boolean, fix: boolean, suggestions: number}[]} */
+/** @returns {{file: string, line: number, column: number, ruleId: string | null, message: string, fatal: boolean, fix: boolean, suggestions: number, suggestionTitles: string[]}[]} */
 export function lintCorpus(plugin, files = corpusFiles() ?? []) {
   const linter = new Linter({ configType: "flat", cwd: CORPUS });
   // The corpus is a set of unrelated files, not one repository: each file is linted on its own (the index root
@@ -44,6 +44,7 @@ export function toFinding(file, m) {
     fatal: !!m.fatal,
     fix: !!m.fix,
     suggestions: m.suggestions?.length ?? 0,
+    suggestionTitles: m.suggestions?.map((s) => s.desc) ?? [],
   };
 }
 
