@@ -135,7 +135,7 @@ export class Analysis implements RuleChecks {
       this.c(["spec", "tcp"], "tcp-routes", "http and tcp routes together need an HTTPRoute and a TCPRoute, which this converter does not split");
     }
     if (Array.isArray(spec.tls) && spec.tls.length > 0) {
-      this.f(["spec", "tls"], "tls-routes", "tls routes need a TLSRoute (standard only from gateway-api v1.5.0); this converter writes HTTPRoutes only");
+      this.f(["spec", "tls"], "tls-routes", "mesh tls routes need a TLSRoute on the Service, which Istio waypoints do not serve (istio/istio#55198 added TCPRoute, not TLSRoute)");
     }
     if (!Array.isArray(spec.http) || spec.http.length === 0) {
       if (!(Array.isArray(spec.tcp) && spec.tcp.length) && !(Array.isArray(spec.tls) && spec.tls.length)) {

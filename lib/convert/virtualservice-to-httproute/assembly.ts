@@ -35,7 +35,8 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
 
   const vsNs = a.o.vsNs;
   const domain = a.o.domainSuffix;
-  const services = ctx.services ?? [];
+  const services = (ctx.services ?? []).filter((s) => !s.differingCopies);
+  const differing = (name: string, ns: string | undefined) => (ctx.services ?? []).find((s) => s.differingCopies && s.name === name && nsMatches(s.namespace, ns));
   const subsets = ctx.subsets ?? [];
 
   const findService = (name: string, ns: string | undefined): ServiceInfo | undefined => {
@@ -155,7 +156,14 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
       const sp: Path = [...path, "subset"];
       if (!svc) {
         ok = false;
-        a.c(sp, "unknown-service", `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is unknown, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`);
+        const copies = differing(ref.name, ns);
+        a.c(
+          sp,
+          "unknown-service",
+          copies
+            ? `the ${copies.differingCopies!.length} copies of Service ${ref.name} outside this unit differ, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`
+            : `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is unknown, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`,
+        );
       } else if (!svc.selector || Object.keys(svc.selector).length === 0) {
         ok = false;
         a.c(sp, "service-without-selector", `Service ${svc.name} has no selector, so a version Service for subset ${subsetName} cannot select its pods`);
