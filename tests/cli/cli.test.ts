@@ -175,7 +175,7 @@ describe("settings as flags", () => {
     expect(unknown.map((f) => [f.rule, f.namespace, f.fixSafety])).toEqual([["istio-ambient/waypoint-policy-targetrefs", null, "suggestion"]]);
     const named = json(audit(dir, "--format", "json", "--default-namespace", "shop", "--waypoint", "shop-waypoint").stdout).findings;
     expect(named.map((f) => [f.rule, f.namespace, f.fixSafety])).toEqual([["istio-ambient/waypoint-policy-targetrefs", "shop", "suggestion"]]);
-    expect(named[0].suggestions.some((s: string) => s.includes("shop-waypoint"))).toBe(true);
+    expect((named[0] as { suggestions: string[] }).suggestions.some((s) => s.includes("shop-waypoint"))).toBe(true);
     audit(dir, "--fix", "--default-namespace", "shop", "--waypoint", "shop-waypoint");
     expect(fs.readFileSync(path.join(dir, "ra.yaml"), "utf8")).toBe(REQUEST_AUTHENTICATION);
   });
