@@ -63,7 +63,7 @@ describe("editor session: cross-file verdicts follow the files on disk and the u
     const main = results[0].messages.find((m) => m.ruleId === "istio-ambient/prefer-httproute" && m.line === 2);
     if (!main) return "no report";
     if (main.suggestions?.length) return "convertible";
-    return /not known/.test(main.message) ? "service unknown" : /selector/.test(main.message) ? "no selector" : main.message;
+    return /not known|is unknown/.test(main.message) ? "service unknown" : /selector/.test(main.message) ? "no selector" : main.message;
   }
 
   beforeAll(() => {

@@ -69,7 +69,7 @@ describe("unknowns", () => {
     const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports: [{port: 80}]\n";
     const noNs = singleFileIndex(file, svc, settings());
     expect(waypointState(noNs, noNs.byKind("Service")[0]).type).toBe("unknown");
-    const inNs = singleFileIndex(file, svc.replace("  name: a\n", "  name: a\n  namespace: n\n"), settings());
+    const inNs = singleFileIndex(file, svc.replace("  name: a\n", "  name: a\n  namespace: shop\n"), settings());
     expect(waypointState(inNs, inNs.byKind("Service")[0]).type).toBe("unknown");
   });
   it("assumed records: labels known only when declared", () => {
