@@ -13,7 +13,7 @@ import {
   waypointClassRef,
 } from "../lib/convert/selector-to-targetrefs.js";
 import { waypointFor } from "../lib/settings.js";
-import { bypassDeny } from "../lib/istio/bypass.js";
+import { bypassDeny, isDryRun } from "../lib/istio/bypass.js";
 import { knownWaypointPrincipals } from "../lib/istio/waypoint.js";
 import {
   objectFacts,
@@ -232,12 +232,6 @@ export default createRule<MessageIds, Options>({
     }
   },
 });
-
-function isDryRun(policy: PlainObject): boolean {
-  const metadata = isObject(policy.metadata) ? policy.metadata : {};
-  const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
-  return String(annotations["istio.io/dry-run"] ?? "").trim().toLowerCase() === "true";
-}
 
 function ownFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
   return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
