@@ -16,9 +16,8 @@ import { waypointFor } from "../lib/settings.js";
 import { bypassDeny, isDryRun } from "../lib/istio/bypass.js";
 import { knownWaypointPrincipals } from "../lib/istio/waypoint.js";
 import {
-  objectFacts,
   trustDomainUses,
-  unitPolicyFacts,
+  filePolicyFacts, resourceFacts,
   ztunnelPoliciesFor,
   type Applied,
   type PolicyFacts,
@@ -128,7 +127,7 @@ export default createRule<MessageIds, Options>({
       // AUDIT and dry-run policies enforce nothing anywhere: authorizationpolicy-audit-dry-run reports what is lost.
       if (action === "AUDIT" || isDryRun(policy)) continue;
       const namespace = ctx.namespaceOf(resource);
-      const own = ownFacts(resource, namespace);
+      const own = resourceFacts(resource, namespace);
       const outcome = ztunnelOutcome(policy);
       const tds = outcome ? [] : trustDomainUses(own.rules ?? []);
       if (!outcome && !tds.length) continue;
@@ -233,15 +232,9 @@ export default createRule<MessageIds, Options>({
   },
 });
 
-function ownFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
-  return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
-}
-
 /** The unit's AuthorizationPolicies: this file's from its text, the others from the index. */
 function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
-  const own = ctx.resources.filter((r) => isIstioKind(r, "AuthorizationPolicy") && !ctx.recordOf(r)?.partial).map((r) => ownFacts(r, ctx.namespaceOf(r)));
-  const file = ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename;
-  return unitPolicyFacts(ctx.repo().byKind("AuthorizationPolicy"), file, own);
+  return filePolicyFacts(ctx, ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename);
 }
 
 function policyNames(facts: readonly PolicyFacts[], namespace: string | undefined): Set<string> {

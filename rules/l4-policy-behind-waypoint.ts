@@ -2,7 +2,7 @@ import { createRule, type CheckContext, type Suggestion } from "../lib/create-ru
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { selectorMatches, workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
 import { attachment, GATEWAY_SELECTORS_SCHEMA, selectsGatewayPods } from "../lib/istio/authorization.js";
-import { admitted, callerOf, notSentToZtunnel, objectFacts, unitPolicyFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts } from "../lib/istio/enforcement.js";
+import { admitted, callerOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts } from "../lib/istio/enforcement.js";
 import { staleConditions, type Effect } from "../lib/istio/behind-waypoint.js";
 import { ingressGateways } from "../lib/istio/ingress.js";
 import { ingressUsesWaypoint } from "../lib/istio/move-to-waypoint.js";
@@ -58,7 +58,7 @@ export default createRule<MessageIds, Options>({
       if (how !== "selector" && how !== "namespace") continue;
       const namespace = ctx.namespaceOf(resource);
       if (namespace === undefined) continue;
-      const own = ownFacts(resource, namespace);
+      const own = resourceFacts(resource, namespace);
       if (notSentToZtunnel(own)) continue;
       const spec = isObject(policy.spec) ? policy.spec : {};
       const matchLabels = workloadSelectorLabels(spec.selector);
@@ -99,7 +99,7 @@ export default createRule<MessageIds, Options>({
             line: ctx.line(resource, s.condition.path),
             effect: EFFECT[s.effect],
           },
-          suggest: suggestions(ctx, resource, own, behind, s.condition.rule),
+          suggest: suggestions(ctx, resource, own, behind, s.condition.rule, facts()),
         });
       }
     }
@@ -133,21 +133,16 @@ function servicesBehindWaypoint(ctx: CheckContext<MessageIds, Options>, namespac
   return out;
 }
 
-function ownFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
-  return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
-}
-
+/** The unit's AuthorizationPolicies: this file's from its text, the others from the index. */
 function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
-  const own = ctx.resources.filter((r) => isIstioKind(r, "AuthorizationPolicy") && !ctx.recordOf(r)?.partial).map((r) => ownFacts(r, ctx.namespaceOf(r)));
-  const file = ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename;
-  return unitPolicyFacts(ctx.repo().byKind("AuthorizationPolicy"), file, own);
+  return filePolicyFacts(ctx, ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename);
 }
 
 /**
  * Move the rule to a `targetRefs` policy on the Service (the waypoint sees the client), when exactly one bound
  * Service stands for the pods: a split for a policy with other rules, the whole policy otherwise.
  */
-function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource, own: PolicyFacts, behind: readonly Behind[], rule: number): Suggestion<MessageIds>[] {
+function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource, own: PolicyFacts, behind: readonly Behind[], rule: number, unit: readonly PolicyFacts[]): Suggestion<MessageIds>[] {
   if (behind.length !== 1) return [];
   const service = behind[0].service.name;
   const rules = own.rules ?? [];
@@ -155,7 +150,7 @@ function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource,
     if (attachment(resource.value, ctx.settings.rootNamespace) !== "selector") return [];
     return [{ messageId: "movePolicy", data: { service }, ops: toTargetRefs(serviceRef(service), true) }];
   }
-  const taken = new Set(unitPolicies(ctx).map((f) => f.name));
+  const taken = new Set(unit.map((f) => f.name));
   const split = splitOffPolicy(resource.value, service, [rule], taken);
   const ops: EditOp[] = [{ op: "remove", path: ["spec", "rules", rule] }, { op: "addResourceAfter", value: split.resource }];
   return [{ messageId: "moveRule", data: { rule: rule + 1, name: split.name, service }, ops }];

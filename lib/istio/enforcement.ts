@@ -22,7 +22,8 @@
  *
  * Pure: plain policy data in, facts out. Three-valued where the repository cannot tell (`"unknown"`).
  */
-import { asArray, isObject, type PlainObject } from "../k8s/resource.js";
+import { asArray, isIstioKind, isObject, type PlainObject } from "../k8s/resource.js";
+import type { Resource } from "../yaml/documents.js";
 import { selectorMatches, type Labels } from "../k8s/selector.js";
 import type { ObjectRef, ResourceRecord } from "../index/types.js";
 import { L4_WHEN_KEYS, L7_OPERATION_FIELDS } from "./authorization.js";
@@ -584,4 +585,25 @@ export function unitPolicyFacts(records: readonly ResourceRecord[], file: string
     out.push(recordFacts(r));
   }
   return out;
+}
+
+/** Facts of a policy of the linted file (read from its text), keyed by its position in the file. */
+export function resourceFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
+  return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
+}
+
+/** What `filePolicyFacts` needs of a rule's view of its file and unit. */
+export interface FilePolicyView {
+  resources: readonly Resource[];
+  recordOf(resource: Resource): ResourceRecord | undefined;
+  namespaceOf(resource: Resource): string | undefined;
+  repo(): { byKind(kind: string): ResourceRecord[] };
+}
+
+/** The unit's AuthorizationPolicies as a rule sees them: the linted file's from its text, the others from the index. */
+export function filePolicyFacts(view: FilePolicyView, file: string): PolicyFacts[] {
+  const own = view.resources
+    .filter((r) => isIstioKind(r, "AuthorizationPolicy") && !view.recordOf(r)?.partial)
+    .map((r) => resourceFacts(r, view.namespaceOf(r)));
+  return unitPolicyFacts(view.repo().byKind("AuthorizationPolicy"), file, own);
 }
