@@ -20,7 +20,6 @@ import * as yamlParser from "yaml-eslint-parser";
 import { describe, expect, it } from "vitest";
 import rule from "../../rules/prefer-httproute.js";
 import { DEFAULT_GATEWAY_API, isMeshVirtualService } from "../../lib/convert/virtualservice-to-httproute.js";
-import { parseManifests } from "./helpers.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SHARED = path.resolve(here, "../../../shared");
@@ -49,21 +48,44 @@ function yamlFiles(dir: string): string[] {
   return out;
 }
 
-/** Mesh VirtualServices of a file: display name (as the rule writes it, without namespace resolution) per document. */
-function meshVirtualServices(text: string): { name: string; namespace?: string }[] {
-  let docs: unknown[];
+/** Mesh VirtualServices of a file, each with the lines its resource spans (`kind: List` items one by one). */
+function meshVirtualServices(text: string): { start: number; end: number }[] {
+  let ast: ReturnType<typeof yamlParser.parseForESLint>["ast"];
   try {
-    docs = parseManifests(text);
+    ast = yamlParser.parseForESLint(text).ast;
   } catch {
     return [];
   }
-  return docs.flatMap((d) => {
-    const v = d as Record<string, any>;
-    if (!v || v.kind !== "VirtualService" || typeof v.apiVersion !== "string" || !v.apiVersion.startsWith("networking.istio.io/")) return [];
-    if (!isMeshVirtualService(v)) return [];
-    return [{ name: String(v.metadata?.name ?? "(unnamed)"), namespace: typeof v.metadata?.namespace === "string" ? v.metadata.namespace : undefined }];
-  });
+  const out: { start: number; end: number }[] = [];
+  const visit = (node: any) => {
+    if (!node) return;
+    const v = yamlParser.getStaticYAMLValue(node) as Record<string, any> | null;
+    if (!v || typeof v !== "object") return;
+    if (v.kind === "List" && Array.isArray(v.items) && node.type === "YAMLMapping") {
+      const items = node.pairs.find((p: any) => p.key && (yamlParser.getStaticYAMLValue(p.key) as unknown) === "items");
+      for (const item of items?.value?.entries ?? []) visit(item);
+      return;
+    }
+    if (v.kind !== "VirtualService" || typeof v.apiVersion !== "string" || !v.apiVersion.startsWith("networking.istio.io/")) return;
+    if (!isMeshVirtualService(v)) return;
+    out.push({ start: node.loc.start.line, end: node.loc.end.line });
+  };
+  for (const doc of ast.body) visit(doc.content);
+  return out;
 }
+
+/** A regular expression from one of the rule's message templates: each `{{field}}` a named group. */
+function templateRegExp(messageId: "preferHttpRoute" | "notConvertible" | "noEquivalent"): RegExp {
+  const template = (rule.meta.messages as Record<string, string>)[messageId];
+  const source = template
+    .split(/(\{\{\w+\}\})/)
+    .map((part) => (/^\{\{\w+\}\}$/.test(part) ? `(?<${part.slice(2, -2)}>.*?)` : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("");
+  return new RegExp(`^${source}$`, "s");
+}
+const CONVERTED = templateRegExp("preferHttpRoute");
+const REFUSED = templateRegExp("notConvertible");
+const NO_EQUIVALENT = templateRegExp("noEquivalent");
 
 // Files outside the Linter's cwd match no config: the shared folder is the cwd.
 const linter = new Linter({ configType: "flat", cwd: SHARED });
@@ -80,24 +102,33 @@ function lintFile(file: string, root: string): Linter.LintMessage[] {
   return linter.verify(readFileSync(file, "utf8"), config, file);
 }
 
-/** One row per mesh VirtualService of `file`, from the rule's reports (matched in document order). */
-function outcomes(set: string, rel: string, messages: Linter.LintMessage[], expected: number): Row[] {
-  const main = messages.filter((m) => m.messageId === "preferHttpRoute" || m.messageId === "notConvertible");
-  expect(main.length, `${set} ${rel}: one report per mesh VirtualService`).toBe(expected);
-  return main.map((m) => {
-    // The message starts with the resource ("VirtualService ns/name routes mesh traffic…"); the refusal's reason
-    // follows the first ": " after it (however the rest of the message is worded).
-    const resource = m.message.slice(0, m.message.indexOf(" routes mesh traffic"));
-    const name = resource.replace(/^VirtualService /, "");
+/**
+ * One row per mesh VirtualService of `file`, from the rule's reports: each report belongs to the VirtualService
+ * whose lines hold it (its messageId says converted, refused or no equivalent); the fields (resource, reason, key)
+ * are read back through the rule's own message templates, so a change of wording changes no outcome.
+ */
+function outcomes(set: string, rel: string, messages: Linter.LintMessage[], vss: { start: number; end: number }[]): Row[] {
+  const fields = (re: RegExp, m: Linter.LintMessage) => {
+    const groups = re.exec(m.message)?.groups;
+    expect(groups, `${rel}: "${m.message}" matches its template`).toBeDefined();
+    return groups!;
+  };
+  return vss.map((vs) => {
+    const own = messages.filter((m) => m.line >= vs.start && m.line <= vs.end);
+    const main = own.filter((m) => m.messageId === "preferHttpRoute" || m.messageId === "notConvertible");
+    expect(main.length, `${set} ${rel} (line ${vs.start}): one report per mesh VirtualService`).toBe(1);
+    const [m] = main;
     if (m.messageId === "preferHttpRoute") {
+      const name = fields(CONVERTED, m).resource.replace(/^VirtualService /, "");
       expect(m.suggestions?.length, `${rel} ${name}: a suggestion`).toBe(1);
       return { set, file: rel, name, outcome: "converted", detail: m.suggestions![0].desc };
     }
-    const keys = messages.filter((x) => x.messageId === "noEquivalent" && x.message.startsWith(`${resource}: `)).map((x) => /`([^`]+)`/.exec(x.message)?.[1] ?? "?");
-    const reason = m.message.slice(m.message.indexOf(": ", resource.length) + 2);
+    const { resource, reason, line } = fields(REFUSED, m);
+    const name = resource.replace(/^VirtualService /, "");
+    const keys = own.filter((x) => x.messageId === "noEquivalent").map((x) => fields(NO_EQUIVALENT, x).key);
     return keys.length
       ? { set, file: rel, name, outcome: "no equivalent", detail: `no HTTPRoute equivalent: ${[...new Set(keys)].join(", ")}` }
-      : { set, file: rel, name, outcome: "refused", detail: reason };
+      : { set, file: rel, name, outcome: "refused", detail: `${reason} (line ${line}).` };
   });
 }
 
@@ -119,7 +150,7 @@ describe("conversion rate over the mesh VirtualServices of ../shared", () => {
         if (!text.includes("VirtualService")) continue;
         const vss = meshVirtualServices(text);
         if (!vss.length) continue;
-        rows.push(...outcomes("repos", `${repo}/${path.relative(root, file).split(path.sep).join("/")}`, lintFile(file, root), vss.length));
+        rows.push(...outcomes("repos", `${repo}/${path.relative(root, file).split(path.sep).join("/")}`, lintFile(file, root), vss));
       }
     }
     for (const file of yamlFiles(CORPUS)) {
@@ -127,7 +158,7 @@ describe("conversion rate over the mesh VirtualServices of ../shared", () => {
       if (!text.includes("VirtualService")) continue;
       const vss = meshVirtualServices(text);
       if (!vss.length) continue;
-      rows.push(...outcomes("corpus", path.relative(CORPUS, file).split(path.sep).join("/"), lintFile(file, EMPTY_ROOT), vss.length));
+      rows.push(...outcomes("corpus", path.relative(CORPUS, file).split(path.sep).join("/"), lintFile(file, EMPTY_ROOT), vss));
     }
 
     const count = (set: string | null, o: Outcome) => rows.filter((r) => (set === null || r.set === set) && r.outcome === o).length;
