@@ -7,6 +7,7 @@ import {
   isMeshVirtualService,
   mergeVirtualServices,
   type MergeResult,
+  serviceEntryInfo,
   unconvertibleFeatures,
   type ConvertProblem,
   type GatewayApiTarget,
@@ -118,6 +119,8 @@ export default createRule<MessageIds, Options>({
     const virtualServices = resources.filter((r) => isIstioKind(r, "VirtualService") && isMeshVirtualService(r.value));
     if (!virtualServices.length) return;
     const currentFile = path.resolve(eslint.cwd, eslint.physicalFilename ?? filename);
+    // This file's ServiceEntries: their hosts are HTTPRoute parents and Hostname backends.
+    const serviceEntries = resources.flatMap((r) => serviceEntryInfo(r.value, namespaceOf(r)) ?? []);
     const localVirtualService = (ref: { name: string; namespace: string | undefined }) =>
       resources.find((r) => isIstioKind(r, "VirtualService") && r.name === ref.name && namespaceOf(r) === ref.namespace);
     for (const resource of virtualServices) {
@@ -151,7 +154,7 @@ export default createRule<MessageIds, Options>({
       // Only the Services and subsets this VirtualService (and its delegates) name (the converter scans what it is given).
       const lineOfName = (r: (typeof resources)[number]) => line(r, ["metadata", "name"]);
       const named = new Set([resource.value, ...(delegates ?? []).map((d) => d.value)].flatMap((v) => [...serviceNamesOf(v)]));
-      const context = routeContext(resources, namespaceOf, repo(), currentFile, named, lineOfName);
+      const context = { ...routeContext(resources, namespaceOf, repo(), currentFile, named, lineOfName), serviceEntries };
       const converted = delegates
         ? convertWithDelegates(resource.value, delegates.map((d) => ({ vs: d.value, namespace: d.namespace })), { ...context, ...convertOptions })
         : convertVirtualService(resource.value, { ...context, ...convertOptions });
@@ -193,7 +196,7 @@ export default createRule<MessageIds, Options>({
           ...foreignGroup.map((f) => ({ vs: f.value, namespace: f.namespace, label: f.label })),
         ];
         const hostNames = new Set(inputs.flatMap((m) => [...serviceNamesOf(m.vs as typeof resource.value)]));
-        const mergeContext = routeContext(resources, namespaceOf, repo(), currentFile, hostNames, lineOfName);
+        const mergeContext = { ...routeContext(resources, namespaceOf, repo(), currentFile, hostNames, lineOfName), serviceEntries };
         merged = mergeVirtualServices(inputs, { ...mergeContext, ...convertOptions });
       }
       const outcome = merged?.result ?? converted.result;

@@ -121,16 +121,37 @@ const arbPathScenario = scenario(arbPathRule);
 
 const codes = new Set<string>(PROBLEM_CODES);
 
-function runProperty(acceptPathSegmentPrefix: boolean, arbitrary = arbScenario) {
+/**
+ * The same VirtualServices on a ServiceEntry host (`api.example.com`, the Service's ports): destinations on that
+ * host (subsets dropped: a Hostname backendRef has none), so the HTTPRoute has a ServiceEntry parentRef and
+ * Hostname backendRefs.
+ */
+function onServiceEntry(vs: Record<string, any>): Record<string, any> {
+  const out = structuredClone(vs);
+  out.spec.hosts = ["api.example.com"];
+  for (const rule of out.spec.http) {
+    for (const r of rule.route ?? []) {
+      r.destination.host = "api.example.com";
+      delete r.destination.subset;
+    }
+  }
+  return out;
+}
+
+function runProperty(acceptPathSegmentPrefix: boolean, arbitrary = arbScenario, target: "Service" | "ServiceEntry" = "Service") {
   const stats = { converted: 0, refused: 0, multiRuleConverted: 0, byCode: new Map<string, number>() };
   fc.assert(
     fc.property(arbitrary, ({ http: generated, portPolicy, policyPort, servicePorts, requests }) => {
       const http = applyPortPolicy(generated as Array<Record<string, any>>, portPolicy, policyPort);
-      const vs = { apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "reviews", namespace: "default" }, spec: { hosts: ["reviews"], http } };
-      const services = [{ name: "reviews", namespace: "default", selector: { app: "reviews" }, ports: servicePorts.map((port) => ({ name: `http-${port}`, port })) }];
+      const base = { apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: { name: "reviews", namespace: "default" }, spec: { hosts: ["reviews"], http } };
+      const entry = target === "ServiceEntry";
+      const vs = entry ? onServiceEntry(base) : base;
+      const services = entry ? [] : [{ name: "reviews", namespace: "default", selector: { app: "reviews" }, ports: servicePorts.map((port) => ({ name: `http-${port}`, port })) }];
+      const hosts = entry ? [{ host: "api.example.com", ports: [...servicePorts] }] : [];
       const ctx: ConvertContext = {
         services,
-        subsets: ["v1", "v2", "v3"].map((v) => ({ host: "reviews", name: v, labels: { version: v } })),
+        subsets: entry ? [] : ["v1", "v2", "v3"].map((v) => ({ host: "reviews", name: v, labels: { version: v } })),
+        serviceEntries: entry ? [{ name: "api", namespace: "default", hosts: ["api.example.com"], ports: [...servicePorts] }] : [],
         acceptPathSegmentPrefix,
       };
       const res = convertVirtualService(vs, ctx);
@@ -150,7 +171,10 @@ function runProperty(acceptPathSegmentPrefix: boolean, arbitrary = arbScenario) 
       expect(res.problems).toEqual([]);
       expect(validateOutput(res)).toEqual([]);
       const route = res.result.httpRoutes[0] as Record<string, unknown>;
-      const env = { namespace: "default", services, segmentPrefix: acceptPathSegmentPrefix };
+      const env = { namespace: "default", services, hosts, segmentPrefix: acceptPathSegmentPrefix };
+      if (entry) {
+        expect((route.spec as any).parentRefs.every((p: any) => p.kind === "ServiceEntry" && p.group === "networking.istio.io" && p.name === "api")).toBe(true);
+      }
       for (const r of requests) {
         const req: EvalRequest = { port: servicePorts[r.portIndex % servicePorts.length], path: r.path, method: r.method, headers: r.headers, query: r.query };
         const want = evaluateVirtualService(vs, req, env);
@@ -187,6 +211,13 @@ describe("converter properties", () => {
     const stats = runProperty(true, arbPathScenario);
     expect(stats.converted).toBeGreaterThan(NUM_RUNS / 10);
     expect(stats.multiRuleConverted).toBeGreaterThan(NUM_RUNS / 20);
+  });
+
+  it("keeps routing exactly on a ServiceEntry host (ServiceEntry parentRef, Hostname backendRefs)", () => {
+    const stats = runProperty(false, arbScenario, "ServiceEntry");
+    expect(stats.converted).toBeGreaterThan(NUM_RUNS / 20);
+    expect(stats.multiRuleConverted).toBeGreaterThan(0);
+    expect(stats.refused).toBeGreaterThan(NUM_RUNS / 20);
   });
 
   it("the evaluators disagree on the naive conversion of the §2 example (the oracle can see inversions)", () => {

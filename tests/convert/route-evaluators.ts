@@ -33,6 +33,8 @@ export interface EvalEnv {
   /** Namespace of the VirtualService / HTTPRoute (short names resolve in it). */
   namespace: string;
   services: EvalService[];
+  /** ServiceEntry hosts with their ports: a destination `{host, port}` to Istio, and a `Hostname` backendRef. */
+  hosts?: Array<{ host: string; ports: number[] }>;
   /** Read VirtualService `uri.prefix` as a path-segment prefix (trailing slash ignored). */
   segmentPrefix?: boolean;
 }
@@ -96,6 +98,9 @@ function vsMatch(m: Obj, req: EvalRequest, env: EvalEnv): boolean {
 
 function vsDestination(d: Obj, req: EvalRequest, env: EvalEnv): string {
   const host = String(d.host);
+  const entry = env.hosts?.find((h) => h.host === host);
+  // A ServiceEntry host: the destination port, else its only port, else the port the request came on.
+  if (entry) return `host:${host}:${d.port?.number ?? (entry.ports.length === 1 ? entry.ports[0] : req.port)}`;
   const [name, ns] = host.includes(".") ? host.split(".") : [host, env.namespace];
   const svc = env.services.find((s) => s.name === name);
   const port = d.port?.number ?? (svc && svc.ports.length === 1 ? svc.ports[0].port : req.port);
@@ -174,5 +179,7 @@ export function evaluateHttpRoute(route: Obj, req: EvalRequest, env: EvalEnv): O
   const redirect = ((rule.filters ?? []) as Obj[]).find((f) => f.type === "RequestRedirect");
   if (redirect) return `redirect:${JSON.stringify(redirect.requestRedirect)}`;
   const refs = (rule.backendRefs ?? []) as Obj[];
-  return split(refs.map((b) => ({ dest: `${b.namespace ?? env.namespace}/${b.name}:${b.port}`, weight: b.weight ?? 1 })));
+  // A Hostname backendRef (group networking.istio.io) is the destination {host: name, port} (Istio's conversion.go).
+  const dest = (b: Obj) => (b.kind === "Hostname" && b.group === "networking.istio.io" ? `host:${b.name}:${b.port}` : `${b.namespace ?? env.namespace}/${b.name}:${b.port}`);
+  return split(refs.map((b) => ({ dest: dest(b), weight: b.weight ?? 1 })));
 }

@@ -9,7 +9,18 @@ import { DEFAULT_GATEWAY_API, featureRequirement, gatewayApiSupports, targetLabe
 import { parseServiceHost, pathStr, ruleRef, type ServiceHostRef } from "./hosts.js";
 import { checkMatch } from "./match.js";
 import type { MatchIR, RuleChecks, RuleIR } from "./ir.js";
-import { isObj, str, type ConvertOptions, type ConvertProblem, type GatewayApiTarget, type Obj, type Path, type ProblemCode, type ServiceInfo } from "./types.js";
+import {
+  isObj,
+  str,
+  type ConvertOptions,
+  type ConvertProblem,
+  type GatewayApiTarget,
+  type Obj,
+  type Path,
+  type ProblemCode,
+  type ServiceEntryInfo,
+  type ServiceInfo,
+} from "./types.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-rule internal representation
@@ -62,7 +73,9 @@ export class Analysis implements RuleChecks {
   readonly context: ConvertProblem[] = [];
   readonly notes: string[] = [];
   readonly rules: RuleIR[] = [];
-  readonly parents: Array<{ ref: ServiceHostRef; path: Path }> = [];
+  /** The hosts: a Service (`ref`), or a ServiceEntry host (`entry`, with `ref.name` the host itself). */
+  readonly parents: Array<{ ref: ServiceHostRef; path: Path; entry?: ServiceEntryInfo }> = [];
+  readonly serviceEntries: ServiceEntryInfo[];
   readonly spec: Obj;
   readonly o: Resolved;
   meshOnly = true;
@@ -72,6 +85,7 @@ export class Analysis implements RuleChecks {
     opts: ConvertOptions,
   ) {
     this.spec = isObj(vs.spec) ? vs.spec : {};
+    this.serviceEntries = (opts as { serviceEntries?: ServiceEntryInfo[] }).serviceEntries ?? [];
     const md = isObj(vs.metadata) ? vs.metadata : {};
     const vsNs = str(md.namespace) ?? opts.defaultNamespace;
     const vsName = str(md.name);
@@ -124,9 +138,21 @@ export class Analysis implements RuleChecks {
       hosts.forEach((h, k) => {
         if (typeof h !== "string") return this.f(["spec", "hosts", k], "invalid-value", "host must be a string");
         const parsed = parseServiceHost(h, this.o.domainSuffix);
-        if (!parsed.ok) return this.f(["spec", "hosts", k], parsed.code, parsed.message);
+        if (!parsed.ok) {
+          const entry = this.serviceEntryOf(h, parsed.code);
+          if (entry) return this.parents.push({ ref: { name: h.toLowerCase() }, path: ["spec", "hosts", k], entry });
+          return this.f(["spec", "hosts", k], parsed.code, parsed.message);
+        }
         this.parents.push({ ref: parsed.ref, path: ["spec", "hosts", k] });
       });
+      // A ServiceEntry parentRef routes every host of the ServiceEntry (Istio writes one VirtualService per host
+      // of it): each must be a host of this VirtualService.
+      for (const entry of new Set(this.parents.flatMap((p) => (p.entry ? [p.entry] : [])))) {
+        const own = new Set(hosts.filter((h): h is string => typeof h === "string").map((h) => h.toLowerCase()));
+        const extra = entry.hosts.filter((h) => !own.has(h.toLowerCase()));
+        const at = this.parents.find((p) => p.entry === entry)!.path;
+        if (extra.length) this.c(at, "host-not-service", `ServiceEntry ${entry.name} also has host ${extra[0]}, which an HTTPRoute on it would route too`);
+      }
     }
     this.checkExportTo();
 
@@ -144,6 +170,18 @@ export class Analysis implements RuleChecks {
       return false;
     }
     return true;
+  }
+
+  /**
+   * The one ServiceEntry (of the VirtualService's namespace) with host `host`, when `host` is no Kubernetes
+   * Service host to Istio (it takes a name with a dot as written, and a ServiceEntry host is one).
+   */
+  serviceEntryOf(host: string, code: string): ServiceEntryInfo | undefined {
+    if (code !== "host-not-service" || !host.includes(".")) return undefined;
+    const h = host.toLowerCase();
+    const vsNs = this.o.vsNs;
+    const found = this.serviceEntries.filter((e) => e.hosts.some((x) => x.toLowerCase() === h) && (e.namespace === undefined || vsNs === undefined || e.namespace === vsNs));
+    return found.length === 1 && found[0].ports.length > 0 ? found[0] : undefined;
   }
 
   checkExportTo(): void {
@@ -316,7 +354,7 @@ export class Analysis implements RuleChecks {
       return false;
     }
     const parsed = parseServiceHost(d.host, this.o.domainSuffix);
-    if (!parsed.ok) {
+    if (!parsed.ok && !this.serviceEntryOf(d.host, parsed.code)) {
       this.f([...path, "host"], parsed.code, `destination ${parsed.message}`);
       ok = false;
     }

@@ -11,7 +11,7 @@ import { parseServiceHost, pathStr, ruleRef, sanitizeSectionName, type ServiceHo
 import { checkHttpRouteLimits } from "./limits.js";
 import { compareKeys, describeMatch, emitMatch, matchCovers, matchesMayOverlap, precedenceKey, whyOutranks, type MatchIR } from "./match.js";
 import { isMeshVirtualService, versionServiceFor } from "./public.js";
-import { clone, isObj, str, type ConvertContext, type ConvertOutput, type ConvertProblem, type ConvertResult, type Obj, type Path, type ServiceInfo } from "./types.js";
+import { clone, isObj, str, type ConvertContext, type ConvertOutput, type ConvertProblem, type ConvertResult, type Obj, type Path, type ServiceEntryInfo, type ServiceInfo } from "./types.js";
 
 const nsMatches = (a: string | undefined, b: string | undefined) => a === undefined || b === undefined || a === b;
 
@@ -78,7 +78,10 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
   }
 
   // --- parents and ports ----------------------------------------------------------------------------------------
-  const parentServices = a.parents.map((p) => findService(p.ref.name, resolveNs(p.ref)));
+  // A ServiceEntry parent reads like a Service with the ServiceEntry's ports (for parentRef.port and backend ports).
+  const parentServices = a.parents.map((p) =>
+    p.entry ? ({ name: p.entry.name, selector: null, ports: p.entry.ports.map((port) => ({ port })) } as ServiceInfo) : findService(p.ref.name, resolveNs(p.ref)),
+  );
   a.parents.forEach((p, k) => {
     const svc = parentServices[k];
     if (svc && (svc.type === "ExternalName" || svc.clusterIP === "None")) {
@@ -136,9 +139,36 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
   const versionNames = new Map<string, string>(); // name/ns → key
   const hostPolicyNoted = new Set<string>();
 
+  // A ServiceEntry host: a `Hostname` backendRef (group networking.istio.io), which Istio turns into the
+  // destination `{host, port}` (pilot/pkg/config/kube/gateway/conversion.go); it needs a port and no namespace.
+  const hostnameBackendRef = (dest: Obj, path: Path, entry: ServiceEntryInfo): Obj | null => {
+    const host = String(dest.host).toLowerCase();
+    if (dest.subset !== undefined) {
+      a.c([...path, "subset"], "unknown-subset", `subset ${String(dest.subset)} of ServiceEntry host ${host}: a backendRef names a host, not a subset`);
+      return null;
+    }
+    let port = isObj(dest.port) && typeof dest.port.number === "number" ? dest.port.number : undefined;
+    if (port === undefined) {
+      if (entry.ports.length === 1) port = entry.ports[0];
+      else if (listenerPort !== undefined && entry.ports.includes(listenerPort) && a.parents.some((p) => p.entry === entry)) port = listenerPort;
+    }
+    if (port === undefined) {
+      a.c(path, "backend-port", `destination ${host} has no port and ServiceEntry ${entry.name} has ${entry.ports.length}: set destination.port`);
+      return null;
+    }
+    if (!entry.ports.includes(port)) {
+      a.c(isObj(dest.port) ? [...path, "port"] : path, "port-not-on-service", `port ${port} is not a port of ServiceEntry ${entry.name}`);
+      return null;
+    }
+    return { group: "networking.istio.io", kind: "Hostname", name: host, port };
+  };
+
   const backendRef = (dest: Obj, path: Path): Obj | null => {
     const parsed = parseServiceHost(String(dest.host), domain);
-    if (!parsed.ok) return null; // reported by the feature checks
+    if (!parsed.ok) {
+      const entry = a.serviceEntryOf(String(dest.host), parsed.code);
+      return entry ? hostnameBackendRef(dest, path, entry) : null; // else reported by the feature checks
+    }
     const ref = parsed.ref;
     const ns = resolveNs(ref);
     const svc = findService(ref.name, ns);
@@ -445,11 +475,12 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
   const parentRefs: Obj[] = [];
   const parentKeys = new Set<string>();
   a.parents.forEach((p, k) => {
-    const key = `${p.ref.name}/${resolveNs(p.ref) ?? ""}/${parentPorts[k] ?? ""}`;
+    const key = p.entry ? `ServiceEntry/${p.entry.name}/${parentPorts[k] ?? ""}` : `${p.ref.name}/${resolveNs(p.ref) ?? ""}/${parentPorts[k] ?? ""}`;
     if (parentKeys.has(key)) return;
     parentKeys.add(key);
-    const ref: Obj = { group: "", kind: "Service", name: p.ref.name };
-    if (p.ref.namespace !== undefined && p.ref.namespace !== vsNs) ref.namespace = p.ref.namespace;
+    // A ServiceEntry of the VirtualService's namespace: the parentRef needs none.
+    const ref: Obj = p.entry ? { group: "networking.istio.io", kind: "ServiceEntry", name: p.entry.name } : { group: "", kind: "Service", name: p.ref.name };
+    if (!p.entry && p.ref.namespace !== undefined && p.ref.namespace !== vsNs) ref.namespace = p.ref.namespace;
     if (parentPorts[k] !== undefined) ref.port = parentPorts[k];
     parentRefs.push(ref);
   });

@@ -29,11 +29,11 @@
 
 export { versionServiceName } from "../subset-to-service.js";
 export { PROBLEM_CODES } from "./types.js";
-export type { ConvertContext, ConvertOptions, ConvertOutput, ConvertProblem, ConvertResult, GatewayApiTarget, ProblemCode, ServiceInfo, ServicePortInfo, SubsetInfo } from "./types.js";
+export type { ConvertContext, ConvertOptions, ConvertOutput, ConvertProblem, ConvertResult, GatewayApiTarget, ProblemCode, ServiceEntryInfo, ServiceInfo, ServicePortInfo, SubsetInfo } from "./types.js";
 export { DEFAULT_GATEWAY_API, GATEWAY_API_GATES, gatewayApiSupports, readGatewayApiTarget, type GatewayApiFeature, type GatewayApiGate } from "./gateway-api.js";
 export { HTTP_METHODS, parseServiceHost, pathValueProblem, quoteMeta, type HostParse, type ServiceHostRef } from "./hosts.js";
 export { formatGatewayDuration, parseDuration, toGatewayDuration } from "./durations.js";
-export { contextFromManifests, isMeshVirtualService, unconvertibleFeatures, versionServiceFor } from "./public.js";
+export { contextFromManifests, isMeshVirtualService, serviceEntryInfo, unconvertibleFeatures, versionServiceFor } from "./public.js";
 export { convertVirtualService, convertTcpVirtualService, isTcpOnly } from "./tcp.js";
 export { mergeVirtualServices, type MergeInput, type MergeResult } from "./merge.js";
 export { convertWithDelegates, expandDelegates, type DelegateInput, type DelegationResult } from "./delegation.js";

@@ -4,7 +4,7 @@ import { servicePorts } from "../../k8s/service.js";
 import { versionService } from "../subset-to-service.js";
 import { Analysis } from "./analysis.js";
 import { isTcpOnly, tcpFeatures } from "./tcp-features.js";
-import { isObj, type ConvertOptions, type ConvertProblem, type Obj, type ServiceInfo, type SubsetInfo } from "./types.js";
+import { isObj, type ConvertOptions, type ConvertProblem, type Obj, type ServiceEntryInfo, type ServiceInfo, type SubsetInfo } from "./types.js";
 
 /** `spec.gateways` empty/absent or containing "mesh". */
 export function isMeshVirtualService(vs: object): boolean {
@@ -36,13 +36,31 @@ export function versionServiceFor(base: ServiceInfo, subset: SubsetInfo, namespa
   ).result;
 }
 
-/** Services and DestinationRule subsets found in a list of manifests (plain values; `kind: List` is unwrapped). */
-export function contextFromManifests(docs: unknown[]): { services: ServiceInfo[]; subsets: SubsetInfo[] } {
+/** A ServiceEntry's hosts and ports as the converter reads them; null when `value` is no ServiceEntry with hosts. */
+export function serviceEntryInfo(value: unknown, namespace?: string): ServiceEntryInfo | null {
+  if (!isObj(value) || value.kind !== "ServiceEntry" || typeof value.apiVersion !== "string" || !value.apiVersion.startsWith("networking.istio.io/")) return null;
+  const md = isObj(value.metadata) ? value.metadata : {};
+  const spec = isObj(value.spec) ? value.spec : {};
+  const hosts = Array.isArray(spec.hosts) ? spec.hosts.filter((h): h is string => typeof h === "string") : [];
+  if (typeof md.name !== "string" || !hosts.length) return null;
+  const ports = (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p) => (isObj(p) && typeof p.number === "number" ? [p.number] : []));
+  const info: ServiceEntryInfo = { name: md.name, hosts, ports };
+  const ns = typeof md.namespace === "string" ? md.namespace : namespace;
+  if (ns !== undefined) info.namespace = ns;
+  if (spec.exportTo !== undefined) info.exportTo = spec.exportTo;
+  return info;
+}
+
+/** Services, DestinationRule subsets and ServiceEntries found in a list of manifests (plain values; `kind: List` is unwrapped). */
+export function contextFromManifests(docs: unknown[]): { services: ServiceInfo[]; subsets: SubsetInfo[]; serviceEntries: ServiceEntryInfo[] } {
   const services: ServiceInfo[] = [];
   const subsets: SubsetInfo[] = [];
+  const serviceEntries: ServiceEntryInfo[] = [];
   const visit = (d: unknown) => {
     if (!isObj(d)) return;
     if (d.kind === "List" && Array.isArray(d.items)) return d.items.forEach(visit);
+    const entry = serviceEntryInfo(d);
+    if (entry) serviceEntries.push(entry);
     const md = isObj(d.metadata) ? d.metadata : {};
     const spec = isObj(d.spec) ? d.spec : {};
     if (d.apiVersion === "v1" && d.kind === "Service" && typeof md.name === "string") {
@@ -68,5 +86,5 @@ export function contextFromManifests(docs: unknown[]): { services: ServiceInfo[]
     }
   };
   docs.forEach(visit);
-  return { services, subsets };
+  return { services, subsets, serviceEntries };
 }

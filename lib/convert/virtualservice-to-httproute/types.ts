@@ -25,6 +25,21 @@ export interface ServiceInfo {
   differingCopies?: string[];
 }
 
+/**
+ * A ServiceEntry (its hosts and ports): an HTTPRoute attaches to it with a `ServiceEntry` parentRef and routes to
+ * its hosts with `Hostname` backendRefs (group networking.istio.io), which Istio reads as the VirtualService hosts
+ * and destinations they replace (pilot/pkg/config/kube/gateway/conversion.go).
+ */
+export interface ServiceEntryInfo {
+  name: string;
+  /** Namespace of the ServiceEntry; undefined = unknown (taken as the VirtualService's, like a short host). */
+  namespace?: string;
+  hosts: string[];
+  ports: number[];
+  /** `spec.exportTo` when set (the converter only uses ServiceEntries visible everywhere). */
+  exportTo?: unknown;
+}
+
 /** A DestinationRule subset. */
 export interface SubsetInfo {
   /** The DestinationRule's `spec.host` (short name, or FQDN). */
@@ -65,6 +80,8 @@ export interface ConvertContext extends ConvertOptions {
   services: ServiceInfo[];
   /** DestinationRule subsets known. */
   subsets: SubsetInfo[];
+  /** ServiceEntries known (hosts that are not Kubernetes Services); optional. */
+  serviceEntries?: ServiceEntryInfo[];
 }
 
 export interface ConvertProblem {
