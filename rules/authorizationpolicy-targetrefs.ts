@@ -22,6 +22,7 @@ import {
   type Applied,
   type PolicyFacts,
   type TrustDomainUse,
+  type UnitPolicies,
 } from "../lib/istio/enforcement.js";
 import { moveSafety, splitPlan, type MoveSafety } from "../lib/istio/move-to-waypoint.js";
 import { splitOffPolicy, waypointAllowPolicy } from "../lib/convert/waypoint-migration.js";
@@ -111,7 +112,7 @@ export default createRule<MessageIds, Options>({
     const { resources, settings, options, report, line } = ctx;
     let view: RepoView | undefined;
     const repo = () => (view ??= repoView(ctx));
-    let unitFacts: PolicyFacts[] | undefined;
+    let unitFacts: UnitPolicies | undefined;
     const facts = () => (unitFacts ??= unitPolicies(ctx));
     for (const resource of resources) {
       if (!isIstioKind(resource, "AuthorizationPolicy")) continue;
@@ -136,11 +137,7 @@ export default createRule<MessageIds, Options>({
 
       const pods = { namespace: how === "mesh" ? undefined : namespace, labels: matchLabels, workloads: repo().workloads(namespace).map((w) => w.podLabels) };
       // The other policies ztunnel enforces on these pods (the ALLOW union, DENY precedence, root-namespace defaults).
-      const others = ztunnelPoliciesFor(
-        facts().filter((f) => f.key !== own.key),
-        pods,
-        settings.rootNamespace,
-      );
+      const others = ztunnelPoliciesFor(facts(), pods, settings.rootNamespace, own.key);
 
       if (!outcome) {
         const use = tds[0];
@@ -178,7 +175,8 @@ export default createRule<MessageIds, Options>({
         const services = v.services(namespace);
         const where = (s: ServiceView) => v.where(s, (r) => line(r, ["metadata", "name"]));
         const ops = (name: string) => toTargetRefs(serviceRef(name), true);
-        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, v.workloads());
+        // The workloads classifyServices keeps (those `inNamespaceOf` the policy's): the namespace's, or all.
+        const found = classifyServices(matchLabels, namespace, services, inNamespaceOf, namespace === undefined ? v.workloads() : v.workloads(namespace));
         const single = found.exact.length === 1 && surelyInNamespaceOf(found.exact[0], namespace) ? found.exact[0] : undefined;
         const safety = single ? moveSafety({ repo: ctx.repo(), settings, policy: own, service: serviceRecord(ctx, single), others, otherServices: otherSelecting(services, single, matchLabels, v) }) : undefined;
         // The fix: exactly one Service with this selector, bound to a waypoint of the unit, every rule for traffic
@@ -197,7 +195,7 @@ export default createRule<MessageIds, Options>({
         if (single && safety) {
           const moved = splitPlan(safety, own.rules?.length ?? 0);
           if (moved) {
-            const split = splitOffPolicy(policy, single.name, moved, policyNames(facts(), namespace));
+            const split = splitOffPolicy(policy, single.name, moved, policyNames(facts().all(), namespace));
             suggest.push({
               messageId: "splitPolicy",
               data: { count: moved.length, name: split.name, service: single.name },
@@ -205,7 +203,7 @@ export default createRule<MessageIds, Options>({
             });
           }
           if (safety.waypoint?.principal && safety.waypointAdmitted === false) {
-            const allow = waypointAllowPolicy(policy, safety.waypoint.principal, matchLabels, policyNames(facts(), namespace));
+            const allow = waypointAllowPolicy(policy, safety.waypoint.principal, matchLabels, policyNames(facts().all(), namespace));
             suggest.push({ messageId: "addWaypointAllow", data: { name: allow.name, principal: safety.waypoint.principal }, ops: [{ op: "addResourceAfter", value: allow.resource }] });
           }
         }
@@ -233,7 +231,7 @@ export default createRule<MessageIds, Options>({
 });
 
 /** The unit's AuthorizationPolicies: this file's from its text, the others from the index. */
-function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
+function unitPolicies(ctx: CheckContext<MessageIds, Options>): UnitPolicies {
   return filePolicyFacts(ctx, ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename);
 }
 

@@ -2,7 +2,7 @@ import { createRule, type CheckContext, type Suggestion } from "../lib/create-ru
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { selectorMatches, workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
 import { attachment, GATEWAY_SELECTORS_SCHEMA, selectsGatewayPods } from "../lib/istio/authorization.js";
-import { admitted, callerOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts } from "../lib/istio/enforcement.js";
+import { admitted, callerOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts, type UnitPolicies } from "../lib/istio/enforcement.js";
 import { staleConditions, type Effect } from "../lib/istio/behind-waypoint.js";
 import { ingressGateways } from "../lib/istio/ingress.js";
 import { ingressUsesWaypoint } from "../lib/istio/move-to-waypoint.js";
@@ -47,7 +47,7 @@ export default createRule<MessageIds, Options>({
   },
   defaultOptions: { gatewaySelectors: [] },
   check(ctx) {
-    let unitFacts: PolicyFacts[] | undefined;
+    let unitFacts: UnitPolicies | undefined;
     const facts = () => (unitFacts ??= unitPolicies(ctx));
     for (const resource of ctx.resources) {
       if (!isIstioKind(resource, "AuthorizationPolicy")) continue;
@@ -99,7 +99,7 @@ export default createRule<MessageIds, Options>({
             line: ctx.line(resource, s.condition.path),
             effect: EFFECT[s.effect],
           },
-          suggest: suggestions(ctx, resource, own, behind, s.condition.rule, facts()),
+          suggest: suggestions(ctx, resource, own, behind, s.condition.rule, facts),
         });
       }
     }
@@ -117,12 +117,14 @@ interface Behind {
 function servicesBehindWaypoint(ctx: CheckContext<MessageIds, Options>, namespace: string, matchLabels: Labels | null): Behind[] {
   const repo = ctx.repo();
   const workloads = repo.workloads(namespace).filter((w) => w.namespace === namespace);
+  // The workloads the policy selects (a Service selecting one of them holds some of its pods).
+  const selected = matchLabels && Object.keys(matchLabels).length ? workloads.filter((w) => selectorMatches(matchLabels, w.podLabels)) : [];
   const out: Behind[] = [];
   for (const service of repo.services(namespace)) {
     if (service.assumed || service.namespace !== namespace || !service.selector || !Object.keys(service.selector).length) continue;
     if (matchLabels && Object.keys(matchLabels).length) {
       const sel = service.selector;
-      const selects = selectorMatches(sel, matchLabels) || workloads.some((w) => selectorMatches(matchLabels, w.podLabels) && selectorMatches(sel, w.podLabels));
+      const selects = selectorMatches(sel, matchLabels) || selected.some((w) => selectorMatches(sel, w.podLabels));
       if (!selects) continue;
     }
     const state = waypointState(repo, service as ResourceRecord);
@@ -134,7 +136,7 @@ function servicesBehindWaypoint(ctx: CheckContext<MessageIds, Options>, namespac
 }
 
 /** The unit's AuthorizationPolicies: this file's from its text, the others from the index. */
-function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
+function unitPolicies(ctx: CheckContext<MessageIds, Options>): UnitPolicies {
   return filePolicyFacts(ctx, ctx.recordOf(ctx.resources[0])?.file ?? ctx.eslint.physicalFilename);
 }
 
@@ -142,7 +144,7 @@ function unitPolicies(ctx: CheckContext<MessageIds, Options>): PolicyFacts[] {
  * Move the rule to a `targetRefs` policy on the Service (the waypoint sees the client), when exactly one bound
  * Service stands for the pods: a split for a policy with other rules, the whole policy otherwise.
  */
-function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource, own: PolicyFacts, behind: readonly Behind[], rule: number, unit: readonly PolicyFacts[]): Suggestion<MessageIds>[] {
+function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource, own: PolicyFacts, behind: readonly Behind[], rule: number, unit: () => UnitPolicies): Suggestion<MessageIds>[] {
   if (behind.length !== 1) return [];
   const service = behind[0].service.name;
   const rules = own.rules ?? [];
@@ -150,7 +152,7 @@ function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource,
     if (attachment(resource.value, ctx.settings.rootNamespace) !== "selector") return [];
     return [{ messageId: "movePolicy", data: { service }, ops: toTargetRefs(serviceRef(service), true) }];
   }
-  const taken = new Set(unit.map((f) => f.name));
+  const taken = new Set(unit().all().map((f) => f.name));
   const split = splitOffPolicy(resource.value, service, [rule], taken);
   const ops: EditOp[] = [{ op: "remove", path: ["spec", "rules", rule] }, { op: "addResourceAfter", value: split.resource }];
   return [{ messageId: "moveRule", data: { rule: rule + 1, name: split.name, service }, ops }];

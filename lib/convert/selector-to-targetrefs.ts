@@ -80,6 +80,8 @@ export function classifyServices<S extends ServiceCandidate>(
   out.selected = [...new Set(wanted.map((w) => w.name))];
   if (wanted.length) {
     for (const s of candidates) {
+      // Selecting the same workloads means selecting the first of them: most Services are passed over at once.
+      if (!selectorMatches(s.selector!, wanted[0].podLabels)) continue;
       const got = pods.filter((w) => selectorMatches(s.selector!, w.podLabels));
       if (got.length === wanted.length && got.every((w) => wanted.includes(w))) take(out.sameWorkloads, s);
     }

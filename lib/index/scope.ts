@@ -47,6 +47,14 @@ export function visibleIn<T extends ResourceRecord>(index: RepoIndex, list: read
   return index instanceof ScopedIndex ? index.visible(list, namespace) : list.slice();
 }
 
+/**
+ * Does `index` see a record of a base list (as `visibleIn(index, list)` without a namespace decides)? Always for a
+ * whole-repository index. Lets per-snapshot tables built on the base index serve every unit's view.
+ */
+export function sees(index: RepoIndex, r: ResourceRecord): boolean {
+  return index instanceof ScopedIndex ? index.sees(r) : true;
+}
+
 const identities = new WeakMap<ResourceRecord, string>();
 function identity(r: ResourceRecord): string {
   let key = identities.get(r);
@@ -113,6 +121,12 @@ class ScopedIndex implements RepoIndex {
       if (namespace !== undefined && r.namespace !== namespace) return false;
       return instanceCount(this.base, identity(r)) === 1;
     });
+  }
+
+  /** `visible` of one record, without a namespace. */
+  sees(r: ResourceRecord): boolean {
+    if (r.assumed || r.unit === this.unit) return true;
+    return !r.partial && instanceCount(this.base, identity(r)) === 1;
   }
 
   /** A base query as this unit sees it, from a list prepared once per snapshot. */

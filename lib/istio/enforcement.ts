@@ -26,6 +26,8 @@ import { asArray, isIstioKind, isObject, type PlainObject } from "../k8s/resourc
 import type { Resource } from "../yaml/documents.js";
 import { selectorMatches, type Labels } from "../k8s/selector.js";
 import type { ObjectRef, ResourceRecord } from "../index/types.js";
+import type { RepoIndex } from "../index/repo-index.js";
+import { baseOf, sees } from "../index/scope.js";
 import { L4_WHEN_KEYS, L7_OPERATION_FIELDS } from "./authorization.js";
 import { principalMatches } from "./waypoint.js";
 
@@ -450,10 +452,14 @@ function ztunnelPolicy(f: PolicyFacts, rootNamespace: string): ZtunnelPolicy | n
   return z;
 }
 
-/** The policies the destination ztunnel enforces for the pods (those that surely or maybe apply). */
-export function ztunnelPoliciesFor(facts: readonly PolicyFacts[], pods: Pods, rootNamespace: string): Applied[] {
+/**
+ * The policies the destination ztunnel enforces for the pods (those that surely or maybe apply), in the order of
+ * `facts`; `exclude` leaves out the policy of that key (the one being judged).
+ */
+export function ztunnelPoliciesFor(facts: readonly PolicyFacts[] | UnitPolicies, pods: Pods, rootNamespace: string, exclude?: string): Applied[] {
   const out: Applied[] = [];
-  for (const f of facts) {
+  for (const f of facts instanceof UnitPolicies ? facts.candidates(pods, rootNamespace) : facts) {
+    if (exclude !== undefined && f.key === exclude) continue;
     // Whether it applies first (cheap: most policies of a repository are of other namespaces), then what the
     // ztunnel receives of it (made once per policy and root namespace).
     const applies = appliesTo(f, pods, rootNamespace);
@@ -597,13 +603,137 @@ export interface FilePolicyView {
   resources: readonly Resource[];
   recordOf(resource: Resource): ResourceRecord | undefined;
   namespaceOf(resource: Resource): string | undefined;
-  repo(): { byKind(kind: string): ResourceRecord[] };
+  repo(): RepoIndex;
 }
 
 /** The unit's AuthorizationPolicies as a rule sees them: the linted file's from its text, the others from the index. */
-export function filePolicyFacts(view: FilePolicyView, file: string): PolicyFacts[] {
+export function filePolicyFacts(view: FilePolicyView, file: string): UnitPolicies {
   const own = view.resources
     .filter((r) => isIstioKind(r, "AuthorizationPolicy") && !view.recordOf(r)?.partial)
     .map((r) => resourceFacts(r, view.namespaceOf(r)));
-  return unitPolicyFacts(view.repo().byKind("AuthorizationPolicy"), file, own);
+  return new UnitPolicies(own, view.repo(), file);
+}
+
+/**
+ * The repository's AuthorizationPolicy records as facts, made once per index snapshot (on the whole-repository
+ * index, so every unit's view shares it) and indexed by namespace and by one selector label, so that the policies
+ * that may apply to a set of pods are found without a pass over every policy of the repository.
+ */
+interface PolicyTable {
+  records: ResourceRecord[];
+  facts: PolicyFacts[];
+  byNamespace: Map<string, number[]>;
+  unknownNamespace: number[];
+  /** Per namespace (and root namespace): positions without a selector, and by a selector label. */
+  near: Map<string, NearTable>;
+}
+
+interface NearTable {
+  /** Positions of policies without a (non-empty) selector. */
+  unselected: number[];
+  /** Positions of policies with a selector, by the first key of their selector and its value. */
+  byLabel: Map<string, Map<unknown, number[]>>;
+}
+
+const policyTables = new WeakMap<RepoIndex, PolicyTable>();
+
+function policyTable(repo: RepoIndex): PolicyTable {
+  const base = baseOf(repo);
+  let table = policyTables.get(base);
+  if (table) return table;
+  table = { records: [], facts: [], byNamespace: new Map(), unknownNamespace: [], near: new Map() };
+  for (const r of base.byKind("AuthorizationPolicy")) {
+    if (r.kind !== "AuthorizationPolicy" || !r.group.endsWith("istio.io") || r.partial) continue;
+    const at = table.records.length;
+    table.records.push(r);
+    table.facts.push(recordFacts(r));
+    if (r.namespace === undefined) table.unknownNamespace.push(at);
+    else {
+      const list = table.byNamespace.get(r.namespace);
+      if (list) list.push(at);
+      else table.byNamespace.set(r.namespace, [at]);
+    }
+  }
+  policyTables.set(base, table);
+  return table;
+}
+
+/** The positions of the policies of `namespace`, of the root namespace and of unknown namespace, by selector label. */
+function nearTable(table: PolicyTable, namespace: string, rootNamespace: string): NearTable {
+  const key = `${namespace}\0${rootNamespace}`;
+  let near = table.near.get(key);
+  if (near) return near;
+  near = { unselected: [], byLabel: new Map() };
+  const positions = [...(table.byNamespace.get(namespace) ?? []), ...(namespace === rootNamespace ? [] : (table.byNamespace.get(rootNamespace) ?? [])), ...table.unknownNamespace].sort((a, b) => a - b);
+  for (const at of positions) {
+    const selector = table.facts[at].selector;
+    const first = selector ? Object.keys(selector)[0] : undefined;
+    if (first === undefined) {
+      near.unselected.push(at);
+      continue;
+    }
+    let byValue = near.byLabel.get(first);
+    if (!byValue) near.byLabel.set(first, (byValue = new Map()));
+    const value = selector![first];
+    const list = byValue.get(value);
+    if (list) list.push(at);
+    else byValue.set(value, [at]);
+  }
+  table.near.set(key, near);
+  return near;
+}
+
+/**
+ * The AuthorizationPolicies a unit shows to one linted file: the file's own (read from its text) first, then the
+ * other files' index records the unit sees, in index order (as `unitPolicyFacts` lists them).
+ */
+export class UnitPolicies {
+  private list: PolicyFacts[] | undefined;
+  private readonly table: PolicyTable;
+
+  constructor(
+    readonly own: readonly PolicyFacts[],
+    private readonly repo: RepoIndex,
+    private readonly file: string,
+  ) {
+    this.table = policyTable(repo);
+  }
+
+  private takes(at: number): boolean {
+    const r = this.table.records[at];
+    return r.file !== this.file && sees(this.repo, r);
+  }
+
+  /** Every policy, in order. */
+  all(): PolicyFacts[] {
+    if (!this.list) {
+      const list = this.own.slice();
+      for (let at = 0; at < this.table.facts.length; at++) if (this.takes(at)) list.push(this.table.facts[at]);
+      this.list = list;
+    }
+    return this.list;
+  }
+
+  /**
+   * The policies that may apply to the pods (every one for which `appliesTo` is not false, and maybe others), in
+   * the order of `all()`.
+   */
+  candidates(pods: Pods, rootNamespace: string): readonly PolicyFacts[] {
+    if (pods.namespace === undefined) return this.all();
+    const near = nearTable(this.table, pods.namespace, rootNamespace);
+    let positions = near.unselected;
+    if (near.byLabel.size) {
+      positions = positions.slice();
+      for (const [key, byValue] of near.byLabel) {
+        const value = pods.labels[key];
+        // A selector whose label the pods carry with another value selects none of them.
+        if (value !== undefined) positions.push(...(byValue.get(value) ?? []));
+        else for (const list of byValue.values()) positions.push(...list);
+      }
+      positions.sort((a, b) => a - b);
+    }
+    const out = this.own.slice();
+    for (const at of positions) if (this.takes(at)) out.push(this.table.facts[at]);
+    return out;
+  }
 }

@@ -17,6 +17,7 @@ import { GATEWAY_API_GROUP, isIstioGroup } from "../k8s/resource.js";
 import { selectorMatches } from "../k8s/selector.js";
 import { hostNamesService, namespacesMatch } from "../k8s/hosts.js";
 import type { RepoIndex } from "../index/repo-index.js";
+import { baseOf, sees } from "../index/scope.js";
 import type { ResourceRecord } from "../index/types.js";
 import { isWaypointClass } from "../versions.js";
 import { selectsGatewayPods } from "./authorization.js";
@@ -37,19 +38,47 @@ export interface IngressGateway {
 
 const SERVICE_ACCOUNT_ANNOTATION = "gateway.istio.io/service-account";
 
-/** The ingress (and egress) gateways the repository shows: Gateway API Gateways of non-waypoint classes and gateway workloads. */
+/** The records `ingressGateways` reads, once per index snapshot (unit views filter them): few in any repository. */
+const gatewayCandidates = new WeakMap<RepoIndex, { gateways: ResourceRecord[]; workloads: ResourceRecord[] }>();
+function gatewayRecords(repo: RepoIndex): { gateways: ResourceRecord[]; workloads: ResourceRecord[] } {
+  const base = baseOf(repo);
+  let c = gatewayCandidates.get(base);
+  if (!c) {
+    const version = base.settings.istioVersion;
+    c = {
+      gateways: base.byKind("Gateway", GATEWAY_API_GROUP).filter((g) => !g.partial && g.name && g.gatewayClassName && !isWaypointClass(g.gatewayClassName, version)),
+      workloads: base.workloads().filter((w) => !w.partial && w.podLabels && selectsGatewayPods(w.podLabels)),
+    };
+    gatewayCandidates.set(base, c);
+  }
+  return c;
+}
+
+const ingressGatewayMemo = new WeakMap<RepoIndex, Map<string, IngressGateway[]>>();
+
+/**
+ * The ingress (and egress) gateways the repository shows: Gateway API Gateways of non-waypoint classes and gateway
+ * workloads. Made once per index (or unit view) and trust domain: callers do not change the list.
+ */
 export function ingressGateways(repo: RepoIndex, trustDomain: string): IngressGateway[] {
-  const version = repo.settings.istioVersion;
+  let byDomain = ingressGatewayMemo.get(repo);
+  if (!byDomain) ingressGatewayMemo.set(repo, (byDomain = new Map()));
+  let out = byDomain.get(trustDomain);
+  if (!out) byDomain.set(trustDomain, (out = makeIngressGateways(repo, trustDomain)));
+  return out;
+}
+
+function makeIngressGateways(repo: RepoIndex, trustDomain: string): IngressGateway[] {
   const out: IngressGateway[] = [];
-  for (const g of repo.byKind("Gateway", GATEWAY_API_GROUP)) {
-    if (g.partial || !g.name) continue;
-    const cls = g.gatewayClassName;
-    if (!cls || isWaypointClass(cls, version)) continue;
+  const candidates = gatewayRecords(repo);
+  for (const g of candidates.gateways) {
+    if (!sees(repo, g)) continue;
+    const cls = g.gatewayClassName!;
     const sa = g.annotations[SERVICE_ACCOUNT_ANNOTATION] || `${g.name}-${cls}`;
     out.push({ name: g.name, namespace: g.namespace, serviceAccount: sa, principal: g.namespace ? principalOf(trustDomain, g.namespace, sa) : undefined, source: "gateway-api", record: g });
   }
-  for (const w of repo.workloads()) {
-    if (w.partial || !w.podLabels || !selectsGatewayPods(w.podLabels)) continue;
+  for (const w of candidates.workloads) {
+    if (!sees(repo, w) || !w.podLabels) continue;
     // Waypoint deployments carry `gateway.networking.k8s.io/gateway-name` too: they are not ingress.
     const gwName = w.podLabels["gateway.networking.k8s.io/gateway-name"];
     if (gwName && repo.waypoint(gwName, w.namespace)) continue;

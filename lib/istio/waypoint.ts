@@ -13,9 +13,10 @@
  *
  * Pure: no ESLint, no file system.
  */
-import type { GatewayRecord, WaypointBinding } from "../index/types.js";
+import type { GatewayRecord, ResourceRecord, WaypointBinding } from "../index/types.js";
 import type { RepoIndex } from "../index/repo-index.js";
 import { USE_WAYPOINT, USE_WAYPOINT_NAMESPACE } from "../index/repo-index.js";
+import { baseOf, sees } from "../index/scope.js";
 import { waypointFor, type PluginSettings } from "../settings.js";
 import { istioHas, USE_WAYPOINT_CANARY, USE_WAYPOINT_CANARY_NAMESPACE } from "../versions.js";
 
@@ -147,6 +148,22 @@ export function knownWaypointPrincipals(repo: RepoIndex, settings: PluginSetting
 
 const principalCache = new WeakMap<RepoIndex, WeakMap<PluginSettings, Map<string, string[]>>>();
 
+const BINDING_LABELS = [USE_WAYPOINT, USE_WAYPOINT_CANARY];
+const holdersCache = new WeakMap<RepoIndex, ResourceRecord[]>();
+/**
+ * The Namespaces, then the Services, of the whole repository that carry a waypoint binding label, once per index
+ * snapshot (a unit's view keeps those it sees): few, where every Service and Namespace would be read per unit.
+ */
+function bindingHolders(repo: RepoIndex): ResourceRecord[] {
+  const base = baseOf(repo);
+  let list = holdersCache.get(base);
+  if (!list) {
+    list = [...base.byKind("Namespace", ""), ...base.byKind("Service", "")].filter((r) => BINDING_LABELS.some((l) => r.labels[l] !== undefined));
+    holdersCache.set(base, list);
+  }
+  return list;
+}
+
 function computeWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, namespace: string | undefined): string[] {
   const td = settings.trustDomain;
   const out = new Set<string>();
@@ -162,7 +179,8 @@ function computeWaypointPrincipals(repo: RepoIndex, settings: PluginSettings, na
         [USE_WAYPOINT_CANARY, USE_WAYPOINT_CANARY_NAMESPACE],
       ]
     : [[USE_WAYPOINT, USE_WAYPOINT_NAMESPACE]];
-  for (const holder of [...repo.byKind("Namespace", ""), ...repo.byKind("Service", "")]) {
+  for (const holder of bindingHolders(repo)) {
+    if (!sees(repo, holder)) continue;
     for (const [nameLabel, namespaceLabel] of labels) {
       const value = holder.labels[nameLabel]?.trim();
       if (!value || value === "none") continue;
