@@ -4,6 +4,7 @@
  * file's own style (jsonc-parser for JSON), and the promise that a rule never crashes a lint run.
  */
 import type { Rule } from "eslint";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { AST } from "yaml-eslint-parser";
 import { resourcesOf, nodeFor, type Resource } from "./yaml/documents.js";
@@ -123,11 +124,149 @@ function mergeOptions<O extends object>(defaults: O, given: unknown): O {
   return out as O;
 }
 
+/** The key under which `TIMING=1`/`TIMING=all` shows the repository index's time (built once, shared by every rule). */
+export const INDEX_TIMING_KEY = "istio-ambient (repository index)";
+
+/** Time spent making the repository index and the one-file indexes, across the process: what the bench reports. */
+const indexTime = { ms: 0, calls: 0 };
+
+/** The index's own time since the module loaded (builds, revalidations, overlays of the linted text, one-file indexes). */
+export function indexTiming(): { ms: number; calls: number } {
+  return { ...indexTime };
+}
+
+/** The rule whose listener is running: the index's time is moved off it under `TIMING`. */
+let runningRule: string | undefined;
+
+type EslintTiming = { mergeData(data: Record<string, number>): void };
+let eslintTiming: EslintTiming | null | undefined;
+/**
+ * ESLint's `TIMING` table (lib/linter/timing.js of the running ESLint) when `TIMING` is set, else null. Only a module
+ * ESLint has already loaded is used: never a second copy (it would print a table of its own).
+ */
+function timingTable(): EslintTiming | null {
+  if (eslintTiming !== undefined) return eslintTiming;
+  eslintTiming = null;
+  if (!process.env.TIMING) return null;
+  try {
+    const require = createRequire(import.meta.url);
+    const file = path.join(path.dirname(require.resolve("eslint/package.json")), "lib", "linter", "timing.js");
+    const loaded = require.cache[file]?.exports as Partial<EslintTiming> | undefined;
+    if (loaded && typeof loaded.mergeData === "function") eslintTiming = loaded as EslintTiming;
+  } catch {
+    // Another ESLint layout: the index's time stays with the rule that asked first.
+  }
+  return eslintTiming;
+}
+
+/**
+ * Makes an index, counting its time; under `TIMING` the time is charged to the index instead of to the rule whose
+ * listener happened to ask first (ESLint times each rule's listeners, and adds the time after they return).
+ */
+function timedIndex(make: () => RepoIndex): RepoIndex {
+  const start = performance.now();
+  const index = make();
+  const ms = performance.now() - start;
+  indexTime.ms += ms;
+  indexTime.calls++;
+  const table = runningRule ? timingTable() : null;
+  if (table) table.mergeData({ [runningRule!]: -ms, [INDEX_TIMING_KEY]: ms });
+  return index;
+}
+
+/** What a rule reads of the repository for one unit: the index as the unit sees it, and this file's records in it. */
+interface UnitView {
+  repo: RepoIndex;
+  recordOf(resource: Resource): ResourceRecord | undefined;
+}
+
+/**
+ * What every rule of one lint of one file shares (made by the first rule to ask, once per parsed file): the
+ * resolved path, the repository index, the file's instances and units, and each unit's view with its record map.
+ */
+interface FileShared {
+  filePath: string;
+  base(): RepoIndex;
+  units(): (string | undefined)[];
+  /** The view of `unit` (a unit of `units()`), or of the file alone when the index does not hold it. */
+  view(hasResources: boolean, unit: string | undefined): UnitView;
+}
+
+const sharedByProgram = new WeakMap<AST.YAMLProgram, { settings: PluginSettings; raw: unknown; cwd: string; physical: string; text: string; shared: FileShared }>();
+
+function fileShared(program: AST.YAMLProgram, context: Rule.RuleContext, settings: PluginSettings): FileShared {
+  const text = context.sourceCode.text;
+  const known = sharedByProgram.get(program);
+  if (known && known.settings === settings && known.raw === context.settings && known.cwd === context.cwd && known.physical === context.physicalFilename && known.text === text) {
+    return known.shared;
+  }
+  const shared = makeFileShared(context.cwd, context.physicalFilename, text, settings);
+  sharedByProgram.set(program, { settings, raw: context.settings, cwd: context.cwd, physical: context.physicalFilename, text, shared });
+  return shared;
+}
+
+function makeFileShared(cwd: string, physicalFilename: string, text: string, settings: PluginSettings): FileShared {
+  const filePath = path.resolve(cwd, physicalFilename);
+  let base: RepoIndex | undefined;
+  const baseIndex = (): RepoIndex => (base ??= timedIndex(() => getIndex({ filename: physicalFilename, cwd, settings, currentText: text })));
+  let instances: ResourceRecord[] | undefined;
+  const fileInstances = (): ResourceRecord[] => (instances ??= baseIndex().inFile(filePath).filter((r) => !r.synthetic));
+  let fileUnits: (string | undefined)[] | undefined;
+  const units = (): (string | undefined)[] => {
+    if (!fileUnits) {
+      const ids = [...new Set(fileInstances().filter((r) => r.unit).map((r) => r.unit))];
+      fileUnits = ids.length ? ids : [undefined];
+    }
+    return fileUnits;
+  };
+  const views = new Map<RepoIndex, UnitView>();
+  const viewOf = (repo: RepoIndex): UnitView => {
+    let v = views.get(repo);
+    if (!v) {
+      let ownRecords: Map<string, ResourceRecord> | undefined;
+      v = {
+        repo,
+        recordOf: (resource) => {
+          if (!ownRecords) {
+            ownRecords = new Map();
+            for (const r of repo.inFile(filePath)) {
+              if (r.synthetic) continue;
+              const key = `${r.documentIndex}:${r.listIndex ?? ""}`;
+              if (!ownRecords.has(key)) ownRecords.set(key, r);
+            }
+          }
+          return ownRecords.get(`${resource.documentIndex}:${resource.listIndex ?? ""}`);
+        },
+      };
+      views.set(repo, v);
+    }
+    return v;
+  };
+  let single: RepoIndex | undefined;
+  return {
+    filePath,
+    base: baseIndex,
+    units,
+    view(hasResources, unit) {
+      const held = !hasResources || fileInstances().length > 0;
+      return viewOf(held ? scopedIndex(baseIndex(), unit) : (single ??= timedIndex(() => singleFileIndex(filePath, text, settings))));
+    },
+  };
+}
+
 /** Names of the rules made by this factory (what an `istio-ambient.io/ignore` annotation may name). */
 const RULE_NAMES = new Set<string>();
 
 export function createRule<M extends string, O extends object>(def: RuleDefinition<M, O>): IstioAmbientRule {
   RULE_NAMES.add(def.name);
+  // Options objects are the same for every file a config applies to: merged with the defaults once.
+  const merged = new WeakMap<object, O>();
+  const optionsOf = (given: unknown): O => {
+    if (!isObject(given)) return mergeOptions(def.defaultOptions, given);
+    let o = merged.get(given);
+    if (!o) merged.set(given, (o = mergeOptions(def.defaultOptions, given)));
+    return o;
+  };
   const meta = {
     ...def.meta,
     docs: { ...def.meta.docs, url: `${DOCS_BASE}${def.name}.md` },
@@ -147,6 +286,8 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
       }
       return {
         Program(node) {
+          // Every listener of this factory says that it runs (the index's time is moved off it under `TIMING`).
+          runningRule = context.id;
           const program = node as unknown as AST.YAMLProgram;
           const problems = fileProblems(program, sourceCode.text);
           for (const p of problems.reports) context.report({ loc: p.loc, messageId: UNREADABLE, data: { message: p.message } });
@@ -159,51 +300,28 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
               comments: sourceCode.ast.comments as unknown as AST.Comment[],
               isJson: /\.json$/i.test(context.filename),
             });
-          const options = mergeOptions(def.defaultOptions, context.options[0]);
+          const options = optionsOf(context.options[0]);
           const settings = readSettings(context.settings);
-          const filePath = path.resolve(context.cwd, context.physicalFilename);
+          const shared = fileShared(program, context, settings);
+          const { filePath } = shared;
           const resources = resourcesOf(program);
-          let base: RepoIndex | undefined;
-          const baseIndex = (): RepoIndex =>
-            (base ??= getIndex({ filename: context.physicalFilename, cwd: context.cwd, settings, currentText: sourceCode.text }));
-          // The deployment units that apply this file: the check runs once per unit (lazily: only when it asks
-          // the repository), and findings that hold in some units only name them.
-          let instances: ResourceRecord[] | undefined;
-          const fileInstances = (): ResourceRecord[] => (instances ??= baseIndex().inFile(filePath).filter((r) => !r.synthetic));
-          let fileUnits: (string | undefined)[] | undefined;
-          const unitsOfFile = (): (string | undefined)[] => {
-            if (!fileUnits) {
-              const ids = [...new Set(fileInstances().filter((r) => r.unit).map((r) => r.unit))];
-              fileUnits = ids.length ? ids : [undefined];
-            }
-            return fileUnits;
-          };
+          const baseIndex = (): RepoIndex => shared.base();
+          const unitsOfFile = (): (string | undefined)[] => shared.units();
           let asked = false;
           const runs: { unit: string | undefined; reports: Report<M>[] }[] = [];
           const contextFor = (pick: () => string | undefined, sink: Report<M>[]): CheckContext<M, O> => {
-            let scoped: RepoIndex | undefined;
+            let view: UnitView | undefined;
             // The one repository a rule reads: its unit's view of the index, or — when the index does not hold this
             // file (outside the root, excluded, applied by no unit) — an index of the file alone.
+            const unitView = (): UnitView => (view ??= shared.view(resources.length > 0, pick()));
             const repo = (): RepoIndex => {
               asked = true;
-              if (!scoped) {
-                const held = !resources.length || fileInstances().length > 0;
-                scoped = held ? scopedIndex(baseIndex(), pick()) : singleFileIndex(filePath, sourceCode.text, settings);
-              }
-              return scoped;
+              return unitView().repo;
             };
             // This file's records by document (and List item): the first one of each, as a search in file order finds it.
-            let ownRecords: Map<string, ResourceRecord> | undefined;
             const recordOf = (resource: Resource): ResourceRecord | undefined => {
-              if (!ownRecords) {
-                ownRecords = new Map();
-                for (const r of repo().inFile(filePath)) {
-                  if (r.synthetic) continue;
-                  const key = `${r.documentIndex}:${r.listIndex ?? ""}`;
-                  if (!ownRecords.has(key)) ownRecords.set(key, r);
-                }
-              }
-              return ownRecords.get(`${resource.documentIndex}:${resource.listIndex ?? ""}`);
+              asked = true;
+              return unitView().recordOf(resource);
             };
             return {
               options,
@@ -303,4 +421,3 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
     },
   };
 }
-
