@@ -1,11 +1,13 @@
 // One measured ESLint run in a fresh process: `node bench/lint-once.mjs <mode> <dir>`.
 // mode: "parser" (yaml-eslint-parser, no rules: the baseline), "recommended", "strict".
 // Prints one JSON line: {mode, ms (wall), cpuMs (user + system of this process), rssMb (peak), heapMb (after a
-// full GC when run with --expose-gc), files, messages, indexBuilds, indexEntries}.
+// full GC when run with --expose-gc), files, messages, indexBuilds, indexEntries, indexMs (wall time inside the
+// repository index: its build, and per linted file the lookup and the overlay of the file's text)}.
 import { ESLint } from "eslint";
 import * as yamlParser from "yaml-eslint-parser";
 import plugin from "eslint-plugin-istio-ambient";
 import { indexCacheStats } from "../dist/lib/index/index.js";
+import { indexTiming } from "../dist/lib/create-rule.js";
 
 const [mode, dir] = process.argv.slice(2);
 const config =
@@ -33,5 +35,6 @@ console.log(
     fatal: results.reduce((n, r) => n + r.messages.filter((m) => m.fatal).length, 0),
     indexBuilds: stats.builds,
     indexEntries: stats.entries,
+    indexMs: Math.round(indexTiming().ms),
   }),
 );

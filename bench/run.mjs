@@ -11,9 +11,15 @@ import { generate } from "./generate.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000").split(",").map(Number);
-// `apps` (default), `namespace` (one namespace), `file` (one multi-document file), `list` (one kind: List).
+// `apps` (default), `namespace` (one namespace), `file` (one multi-document file), `list` (one kind: List),
+// `vsperhost` (many VirtualServices per host), `policies` (many AuthorizationPolicies per workload).
 const shape = process.env.BENCH_SHAPE ?? "apps";
-const modes = (process.env.BENCH_MODES ?? "parser,recommended,strict").split(",");
+const baseline = process.env.BENCH_BASELINE;
+// `BENCH_BASELINE=<another checkout, built>` adds its `recommended` and `strict` as `recommended@base`, `strict@base`
+// (a before/after comparison in one run, the modes alternating).
+const modes = (process.env.BENCH_MODES ?? (baseline ? "parser,recommended@base,recommended,strict@base,strict" : "parser,recommended,strict")).split(",");
+const lintOnce = (mode) =>
+  mode.endsWith("@base") ? [path.join(path.resolve(baseline ?? "."), "bench", "lint-once.mjs"), mode.slice(0, -"@base".length)] : [path.join(here, "lint-once.mjs"), mode];
 // Each figure is the median of REPEAT fresh processes (less noise from whatever else the machine does).
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 
@@ -29,7 +35,7 @@ for (const size of sizes) {
   const runs = Object.fromEntries(modes.map((m) => [m, []]));
   for (let i = 0; i < repeat; i++) {
     for (const mode of modes) {
-      const out = execFileSync(process.execPath, ["--expose-gc", path.join(here, "lint-once.mjs"), mode, dir], {
+      const out = execFileSync(process.execPath, ["--expose-gc", ...lintOnce(mode), dir], {
         encoding: "utf8",
         maxBuffer: 1 << 26,
       });
@@ -39,17 +45,17 @@ for (const size of sizes) {
   const figures = Object.fromEntries(
     modes.map((m) => {
       const list = runs[m];
-      return [m, { cpuMs: median(list.map((r) => r.cpuMs)), ms: median(list.map((r) => r.ms)), rssMb: median(list.map((r) => r.rssMb)), heapMb: median(list.map((r) => r.heapMb ?? 0)), messages: list[0].messages, indexBuilds: list[0].indexBuilds }];
+      return [m, { cpuMs: median(list.map((r) => r.cpuMs)), ms: median(list.map((r) => r.ms)), rssMb: median(list.map((r) => r.rssMb)), heapMb: median(list.map((r) => r.heapMb ?? 0)), messages: list[0].messages, indexBuilds: list[0].indexBuilds, indexMs: median(list.map((r) => r.indexMs ?? 0)) }];
     }),
   );
   rows.push({ size, made, figures });
   const base = figures.parser ?? figures[modes[0]];
   console.log(`\n${made.resources} resources in ${made.files} files, shape ${shape} (median of ${repeat} runs each)`);
-  console.log("mode          cpu ms   ratio   wall ms   ratio   rss MB  ratio  heap MB  findings  index builds");
+  console.log("mode              cpu ms   ratio   wall ms   ratio   rss MB  ratio  heap MB  findings  index builds  index ms");
   for (const mode of modes) {
     const r = figures[mode];
     console.log(
-      `${mode.padEnd(12)} ${String(r.cpuMs).padStart(7)} ${(r.cpuMs / base.cpuMs).toFixed(2).padStart(6)}x ${String(r.ms).padStart(8)} ${(r.ms / base.ms).toFixed(2).padStart(6)}x ${String(r.rssMb).padStart(7)} ${(r.rssMb / base.rssMb).toFixed(2).padStart(5)}x ${String(r.heapMb).padStart(7)} ${String(r.messages).padStart(9)} ${String(r.indexBuilds).padStart(8)}`,
+      `${mode.padEnd(16)} ${String(r.cpuMs).padStart(7)} ${(r.cpuMs / base.cpuMs).toFixed(2).padStart(6)}x ${String(r.ms).padStart(8)} ${(r.ms / base.ms).toFixed(2).padStart(6)}x ${String(r.rssMb).padStart(7)} ${(r.rssMb / base.rssMb).toFixed(2).padStart(5)}x ${String(r.heapMb).padStart(7)} ${String(r.messages).padStart(9)} ${String(r.indexBuilds).padStart(8)} ${String(r.indexMs).padStart(13)}`,
     );
   }
 }
