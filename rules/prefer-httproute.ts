@@ -78,9 +78,9 @@ export default createRule<MessageIds, Options>({
     messages: {
       preferHttpRoute: "{{resource}} routes mesh traffic, which waypoints support only in Alpha: migrate it{{others}}.",
       notConvertible: "{{resource}} needs a manual move to HTTPRoute: {{reason}} (line {{line}}).",
-      noEquivalent: "{{resource}}: `{{key}}` (line {{line}}) has no HTTPRoute equivalent: {{reason}}.",
+      noEquivalent: "{{resource}}: `{{key}}` (line {{line}}): {{reason}}.",
       progressiveDelivery:
-        "{{resource}} makes {{controller}} keep rewriting VirtualService{{vs}} after the move to HTTPRoute{{mixing}}; use {{alternative}}.",
+        "{{resource}}: {{controller}} rewrites VirtualService{{vs}}, also after a move to HTTPRoute{{mixing}}; use {{alternative}}.",
       convert: "Replace with HTTPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
       convertTcp: "Replace with TCPRoute {{route}}{{services}}{{reused}}{{keep}}{{together}}.",
     },
@@ -169,7 +169,7 @@ export default createRule<MessageIds, Options>({
           ? from
             ? `${from.label}${from.where ? ` (${from.where})` : ""}: ${first.message}`
             : first.message
-          : `${features.length} feature(s) have no HTTPRoute equivalent (reported at their keys)`;
+          : features.length === 1 ? "1 key has no HTTPRoute equivalent (reported there)" : `${features.length} keys have no HTTPRoute equivalent (reported there)`;
         // A key of a delegate in another file: the line of the root's rule that delegates to it.
         const at = !from ? line(resource, first.path) : from.resource ? line(from.resource, first.path) : line(resource, delegatingRulePath(resource.value, from.name));
         if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: at } });
@@ -233,7 +233,7 @@ export default createRule<MessageIds, Options>({
           ? ` to ${aRoute}`
         : merged?.problems[0]?.code === "merge-order"
           ? ` and ${list} to ${kind}s, choosing the order: rules of both match one request, and Istio's creation-time order decides`
-          : ` to ${aRoute} together with ${list}, which also route${others.length === 1 ? "s" : ""} Service ${servicesOfOthers}`;
+          : ` to ${aRoute} together with ${list} (also on Service ${servicesOfOthers})`;
       let ops: EditOp[];
       if (remainingVirtualService) {
         // Also bound to an ingress gateway: keep the VirtualService for it, without `mesh`.
@@ -243,17 +243,25 @@ export default createRule<MessageIds, Options>({
       } else {
         ops = [{ op: "replaceResource", value: [...routes, ...added] }];
       }
+      // The title stays within 100 characters: lists that do not fit become counts (the message and the
+      // suggested manifests name everything).
+      const title = {
+        route: names(routes),
+        services: servicesText,
+        reused: reusedText,
+        keep: remainingVirtualService ? ", keeping the VirtualService for ingress" : "",
+        together: delegatesText + togetherText,
+      };
+      const titleLength = () => `Replace with ${kind} .`.length + Object.values(title).join("").length;
+      if (titleLength() > 100 && added.length > 1) title.services = ` and ${added.length} version Services`;
+      if (titleLength() > 100 && reused.length) title.reused = `, reusing ${reused.length} Service${reused.length > 1 ? "s" : ""}`;
+      if (titleLength() > 100 && delegates?.length) title.together = `, expanding ${delegates.length} delegate${delegates.length > 1 ? "s" : ""}${togetherText}`;
+      if (titleLength() > 100 && togetherText) title.together = title.together.replace(togetherText, `, merging ${others.length} VirtualService${others.length > 1 ? "s" : ""}`);
       const suggest: Suggestion<MessageIds>[] = ops.length
         ? [
             {
               messageId: kind === "TCPRoute" ? "convertTcp" : "convert",
-              data: {
-                route: names(routes),
-                services: servicesText,
-                reused: reusedText,
-                keep: remainingVirtualService ? ", keeping the VirtualService for ingress" : "",
-                together: delegatesText + togetherText,
-              },
+              data: title,
               ops,
               ...(merged?.result && inFileGroup.length ? { also: inFileGroup.map((r) => ({ resource: r, ops: [{ op: "removeResource" as const }] })) } : {}),
             },

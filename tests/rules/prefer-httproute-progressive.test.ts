@@ -100,7 +100,7 @@ ${service}  analysis:
 `;
 
 const ROLLOUT_MSG =
-  "Rollout shop/istio-host-split makes Argo Rollouts keep rewriting VirtualService istio-host-split-vsvc after the move to HTTPRoute; use its Gateway API plugin.";
+  "Rollout shop/istio-host-split: Argo Rollouts rewrites VirtualService istio-host-split-vsvc, also after a move to HTTPRoute; use its Gateway API plugin.";
 
 const withFilename = <T extends object>(c: T): T & { filename: string } => ({ filename: "manifest.yaml", ...c });
 
@@ -135,7 +135,7 @@ ruleTester().run("prefer-httproute (progressive delivery)", rule as never, {
       errors: [
         {
           message:
-            "Rollout shop/istio-host-split makes Argo Rollouts keep rewriting VirtualService istio-host-split-vsvc after the move to HTTPRoute (beside HTTPRoute istio-host-split: undefined mixing); use its Gateway API plugin.",
+            "Rollout shop/istio-host-split: Argo Rollouts rewrites VirtualService istio-host-split-vsvc, also after a move to HTTPRoute (beside HTTPRoute istio-host-split: undefined mixing); use its Gateway API plugin.",
         },
         { messageId: "notConvertible" },
       ],
@@ -151,7 +151,7 @@ ruleTester().run("prefer-httproute (progressive delivery)", rule as never, {
       errors: [
         {
           message:
-            "Canary prod/backend makes Flagger keep rewriting VirtualService backend after the move to HTTPRoute; use `provider: gatewayapi:v1`.",
+            "Canary prod/backend: Flagger rewrites VirtualService backend, also after a move to HTTPRoute; use `provider: gatewayapi:v1`.",
           line: 7,
           column: 3,
         },

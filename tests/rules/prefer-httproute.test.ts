@@ -130,7 +130,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
         { messageId: "notConvertible", line: 5 },
         {
           message:
-            "VirtualService ratings: `fault` (line 16) has no HTTPRoute equivalent: fault injection (delay) has no Gateway API equivalent; dropping it would silently stop injecting faults.",
+            "VirtualService ratings: `fault` (line 16): fault injection (delay) has no Gateway API filter; dropping it would silently stop it.",
           line: 16,
           column: 5,
         },

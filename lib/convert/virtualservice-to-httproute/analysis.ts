@@ -112,7 +112,7 @@ export class Analysis implements RuleChecks {
   }
 
   channelProblem(path: Path, feature: GatewayApiFeature, what: string): void {
-    this.f(path, "unsupported-in-channel", `${what} cannot be converted for Gateway API ${targetLabel(this.o.target)}: ${featureRequirement(feature)}`);
+    this.f(path, "unsupported-in-channel", `${what}: not in Gateway API ${targetLabel(this.o.target)} (${featureRequirement(feature)})`);
   }
 
   // --- resource level -----------------------------------------------------------------------------------------
@@ -161,7 +161,7 @@ export class Analysis implements RuleChecks {
       this.c(["spec", "tcp"], "tcp-routes", "http and tcp routes together need an HTTPRoute and a TCPRoute, which this converter does not split");
     }
     if (Array.isArray(spec.tls) && spec.tls.length > 0) {
-      this.f(["spec", "tls"], "tls-routes", "mesh tls routes need a TLSRoute on the Service, which Istio waypoints do not serve (istio/istio#55198 added TCPRoute, not TLSRoute)");
+      this.f(["spec", "tls"], "tls-routes", "mesh tls routes need a TLSRoute, which Istio waypoints do not serve (istio/istio#55198: TCPRoute only)");
     }
     if (!Array.isArray(spec.http) || spec.http.length === 0) {
       if (!(Array.isArray(spec.tcp) && spec.tcp.length) && !(Array.isArray(spec.tls) && spec.tls.length)) {
@@ -212,7 +212,7 @@ export class Analysis implements RuleChecks {
         this.f(
           p.path,
           "namespace-unknown",
-          `the namespace of the ${this.o.label} is unknown: set metadata.namespace or defaultNamespace (it decides whether the route covers every client of ${p.ref.name}.${ns})`,
+          `namespace unknown (set metadata.namespace): it decides whether the route covers every client of ${p.ref.name}.${ns}`,
         );
         continue;
       }
@@ -222,7 +222,7 @@ export class Analysis implements RuleChecks {
         this.f(
           p.path,
           "cross-namespace",
-          `the ${this.o.label} is in namespace ${vsNs} but routes Service ${p.ref.name}.${ns}; waypoints apply only routes of the Service's or their own namespace, so (unless ${vsNs} is the waypoint's) it reaches sidecar clients only: all of them, while an HTTPRoute in ${vsNs} would reach only those in ${vsNs}. Move the VirtualService to ${ns}, or set exportTo: ["."] if only ${vsNs} clients should be affected`,
+          `in namespace ${vsNs}, it routes Service ${p.ref.name}.${ns} for every sidecar client (waypoints skip it unless ${vsNs} is theirs); an HTTPRoute in ${vsNs} reaches only ${vsNs} clients: move it to ${ns} or set exportTo: ["."]`,
         );
       }
     }
@@ -279,7 +279,7 @@ export class Analysis implements RuleChecks {
       this.f(
         [...path, "fault"],
         "fault",
-        `fault injection (${kinds.join(" and ") || "fault"}) has no Gateway API equivalent; dropping it would silently stop injecting faults`,
+        `fault injection (${kinds.join(" and ") || "fault"}) has no Gateway API filter; dropping it would silently stop it`,
       );
     }
     if (r.delegate !== undefined) {

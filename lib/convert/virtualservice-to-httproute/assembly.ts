@@ -127,7 +127,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
   if (!a.supports("parentRefPort")) {
     if (portFromMatch && parentPorts.some((p) => p !== undefined)) {
       const m = allMatches.find((x) => x.port !== undefined) as MatchIR;
-      a.c([...m.path, "port"], "unsupported-in-channel", `a port match cannot be converted for Gateway API ${targetLabel(a.o.target)}: ${featureRequirement("parentRefPort")}`);
+      a.c([...m.path, "port"], "unsupported-in-channel", `a port match: not in Gateway API ${targetLabel(a.o.target)} (${featureRequirement("parentRefPort")})`);
     }
     parentPorts.fill(undefined);
   }
@@ -153,7 +153,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
       else if (listenerPort !== undefined && entry.ports.includes(listenerPort) && a.parents.some((p) => p.entry === entry)) port = listenerPort;
     }
     if (port === undefined) {
-      a.c(path, "backend-port", `destination ${host} has no port and ServiceEntry ${entry.name} has ${entry.ports.length}: set destination.port`);
+      a.c(path, "backend-port", `destination ${host} has no port and ServiceEntry ${entry.name} has ${entry.ports.length} (a backendRef needs one)`);
       return null;
     }
     if (!entry.ports.includes(port)) {
@@ -192,7 +192,7 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
           "unknown-service",
           copies
             ? `the ${copies.differingCopies!.length} copies of Service ${ref.name} outside this unit differ, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`
-            : `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is unknown, so version Service ${versionServiceName(ref.name, subsetName).name} cannot be built`,
+            : `Service ${ref.name}${ns ? ` in namespace ${ns}` : ""} is unknown (needed for version Service ${versionServiceName(ref.name, subsetName).name})`,
         );
       } else if (!svc.selector || Object.keys(svc.selector).length === 0) {
         ok = false;
@@ -216,14 +216,14 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
       const reusable = svc && subset && svc.selector ? reusableVersionService(services, svc, { ...svc.selector, ...subset.labels }, subset.labels, vname.name, vns) : undefined;
       if (!vname.valid && !reusable) {
         ok = false;
-        a.c(sp, "version-service-name", `"${vname.name}" is not a valid Service name (DNS-1035 label, at most 63 characters)`);
+        a.c(sp, "version-service-name", `version Service name "${vname.name}" is ${vname.name.length > 63 ? "over 63 characters" : "no DNS-1035 label"}`);
       }
       if (ok && svc && subset && svc.selector && Object.entries(subset.labels).every(([k, v]) => svc.selector?.[k] === v)) {
         ok = false;
         a.c(
           sp,
           "subset-adds-no-labels",
-          `subset ${subsetName} adds no label to the selector of Service ${svc.name} (labels set at run time, e.g. by Argo Rollouts)`,
+          `subset ${subsetName} adds no label to Service ${svc.name}'s selector (labels set at run time, e.g. by Argo Rollouts)`,
         );
       }
       if (ok && svc && subset) {
@@ -299,8 +299,8 @@ export function convertVirtualService(vs: object, ctx: ConvertContext): ConvertR
         path,
         "backend-port",
         svc
-          ? `destination ${dest.host} has no port and Service ${svc.name} has ${svc.ports.length}: set destination.port (a backendRef needs one)`
-          : `destination ${dest.host} has no port and Service ${ref.name} is unknown: set destination.port (a backendRef needs one)`,
+          ? `destination ${dest.host} has no port and Service ${svc.name} has ${svc.ports.length} (a backendRef needs one)`
+          : `destination ${dest.host} needs a port (Service ${ref.name} is unknown)`,
       );
     } else if (svc && svc.ports.length > 0 && !svc.ports.some((p) => p.port === port)) {
       ok = false;

@@ -148,7 +148,7 @@ export function checkMatch(an: RuleChecks, m: unknown, i: number, k: number, pat
     if (!MATCH_KEYS.has(key)) bad([...path, key], "unknown-field", `match field ${key} is not known to this converter`);
   }
   if (m.sourceLabels !== undefined) bad([...path, "sourceLabels"], "source-labels", "sourceLabels selects client workloads; an HTTPRoute has no per-client match (it applies to every client of the Service)");
-  if (m.sourceNamespace !== undefined) bad([...path, "sourceNamespace"], "source-namespace", "sourceNamespace restricts a single match to clients of one namespace (a waypoint never evaluates it, so there the match takes every client); an HTTPRoute can only scope a whole route, as a consumer route that only sidecar clients apply");
+  if (m.sourceNamespace !== undefined) bad([...path, "sourceNamespace"], "source-namespace", "sourceNamespace scopes one match to a namespace's clients (waypoints ignore it); an HTTPRoute scopes only a whole route (a consumer route, applied by sidecars only)");
   if (m.withoutHeaders !== undefined) bad([...path, "withoutHeaders"], "without-headers", "withoutHeaders is a negative match; HTTPRoute has no negative header match");
   if (m.ignoreUriCase === true) bad([...path, "ignoreUriCase"], "ignore-uri-case", "ignoreUriCase has no HTTPRoute equivalent (a (?i) regex would change precedence: Istio ranks regex paths below every prefix)");
   if (m.scheme !== undefined) bad([...path, "scheme"], "match-scheme", "a scheme match has no HTTPRoute equivalent");

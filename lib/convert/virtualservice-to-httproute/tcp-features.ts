@@ -22,7 +22,7 @@ export function tcpFeatures(vs: object, options: ConvertOptions = {}): ConvertPr
   const spec = isObj(vs) && isObj((vs as Obj).spec) ? ((vs as Obj).spec as Obj) : {};
   const target = options.gatewayApi ?? DEFAULT_GATEWAY_API;
   if (!gatewayApiSupports(target, "tcpRoute")) {
-    out.push({ path: ["spec", "tcp"], code: "unsupported-in-channel", message: `tcp routes cannot be converted for Gateway API ${targetLabel(target)}: ${featureRequirement("tcpRoute")}` });
+    out.push({ path: ["spec", "tcp"], code: "unsupported-in-channel", message: `tcp routes: not in Gateway API ${targetLabel(target)} (${featureRequirement("tcpRoute")})` });
   }
   (spec.tcp as unknown[]).forEach((rule, i) => {
     if (!isObj(rule)) return;
