@@ -253,10 +253,19 @@ export default createRule<MessageIds, Options>({
         together: delegatesText + togetherText,
       };
       const titleLength = () => `Replace with ${kind} .`.length + Object.values(title).join("").length;
+      // 1. several added Services by number; 2. reused Services and merged VirtualServices in a compact form;
+      // 3. then by number (the merged VirtualServices, which the suggestion removes, move to the message).
       if (titleLength() > 100 && added.length > 1) title.services = ` and ${added.length} version Services`;
+      if (titleLength() > 100 && reused.length) title.reused = `, reusing ${reused.map((u) => `${u.name} (${u.subset})`).join(", ")}`;
+      const mergedLabels = merged?.result ? others.map((o) => o.label) : [];
+      if (titleLength() > 100 && togetherText) title.together = title.together.replace(togetherText, `, merging ${mergedLabels.map((l) => l.replace(/^VirtualService /, "")).join(", ")}`);
       if (titleLength() > 100 && reused.length) title.reused = `, reusing ${reused.length} Service${reused.length > 1 ? "s" : ""}`;
-      if (titleLength() > 100 && delegates?.length) title.together = `, expanding ${delegates.length} delegate${delegates.length > 1 ? "s" : ""}${togetherText}`;
-      if (titleLength() > 100 && togetherText) title.together = title.together.replace(togetherText, `, merging ${others.length} VirtualService${others.length > 1 ? "s" : ""}`);
+      if (titleLength() > 100 && delegates?.length) title.together = title.together.replace(delegatesText, `, expanding ${delegates.length} delegate${delegates.length > 1 ? "s" : ""}`);
+      let message = othersText;
+      if (titleLength() > 100 && togetherText) {
+        title.together = title.together.replace(/, merging .*$/, `, merging ${mergedLabels.length} VirtualService${mergedLabels.length > 1 ? "s" : ""}`);
+        if (!foreignGroup.length) message = ` to ${aRoute} merged with ${mergedLabels.join(", ")}`;
+      }
       const suggest: Suggestion<MessageIds>[] = ops.length
         ? [
             {
@@ -267,7 +276,7 @@ export default createRule<MessageIds, Options>({
             },
           ]
         : [];
-      report({ resource, path: ["kind"], messageId: "preferHttpRoute", data: { ...data, others: othersText }, suggest });
+      report({ resource, path: ["kind"], messageId: "preferHttpRoute", data: { ...data, others: message }, suggest });
     }
   },
 });

@@ -357,7 +357,7 @@ spec:
       "VirtualService bookinfo/reviews routes mesh traffic, which waypoints support only in Alpha: migrate it and VirtualService bookinfo/reviews-canary (routing/reviews-canary.yaml:1) to HTTPRoutes, choosing the order: rules of both match one request, and Istio's creation-time order decides.",
     );
     const s = messages[0].suggestions![0];
-    expect(s.desc).toBe("Replace with HTTPRoute reviews and version Service reviews-v2, reusing Service reviews-stable for subset v1.");
+    expect(s.desc).toBe("Replace with HTTPRoute reviews and version Service reviews-v2, reusing reviews-stable (v1).");
     expect(applySuggestion(VS, messages[0])).toBe(`apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
@@ -446,7 +446,7 @@ spec:
     const messages = lint(code, "prefer-httproute", rule);
     expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute", "preferHttpRoute"]);
     expect(messages[0].suggestions![0].desc).toBe(
-      "Replace with HTTPRoute reviews-api and version Services reviews-v2, reviews-v1, merging VirtualService bookinfo/reviews-web.",
+      "Replace with HTTPRoute reviews-api and 2 version Services, merging bookinfo/reviews-web.",
     );
     expect(messages[0].message).toBe("VirtualService bookinfo/reviews-api routes mesh traffic, which waypoints support only in Alpha: migrate it to an HTTPRoute.");
     const output = applySuggestion(code, messages[0]);
