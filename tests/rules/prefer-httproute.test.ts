@@ -544,3 +544,70 @@ spec:
     expect(lint(SVC + DELEGATE, "prefer-httproute", rule).map((m) => m.messageId)).toEqual(["notConvertible"]);
   });
 });
+
+describe("a VirtualService on the host of a ServiceEntry of the file", () => {
+  // Istio's egress sample (samples/bookinfo/networking/egress-rule-google-apis.yaml), port 80 sent to 443.
+  const SE = (hosts: string) => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata:
+  name: googleapis
+spec:
+  hosts: [${hosts}]
+  ports:
+  - number: 80
+    name: http
+    protocol: HTTP
+  - number: 443
+    name: https
+    protocol: HTTPS
+  resolution: DNS
+---
+`;
+  const VS = `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: rewrite-port-for-googleapis
+spec:
+  hosts:
+  - www.googleapis.com
+  http:
+  - match:
+    - port: 80
+    route:
+    - destination:
+        host: www.googleapis.com
+        port:
+          number: 443
+`;
+
+  it("converts to an HTTPRoute on the ServiceEntry with a Hostname backendRef", () => {
+    const code = SE("www.googleapis.com") + VS;
+    const messages = lint(code, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["preferHttpRoute"]);
+    expect(messages[0].suggestions![0].desc).toBe("Replace with HTTPRoute rewrite-port-for-googleapis.");
+    const output = applySuggestion(code, messages[0]);
+    expect(output).toContain(`kind: HTTPRoute
+metadata:
+  name: rewrite-port-for-googleapis
+spec:
+  parentRefs:
+  - group: networking.istio.io
+    kind: ServiceEntry
+    name: googleapis
+    port: 80
+  rules:
+  - backendRefs:
+    - group: networking.istio.io
+      kind: Hostname
+      name: www.googleapis.com
+      port: 443
+`);
+    expect(lint(output, "prefer-httproute", rule)).toEqual([]);
+  });
+
+  it("refused when the ServiceEntry has a host the VirtualService does not route", () => {
+    const messages = lint(SE("www.googleapis.com, storage.googleapis.com") + VS, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["notConvertible"]);
+    expect(messages[0].message).toContain("ServiceEntry googleapis also has host storage.googleapis.com");
+  });
+});
