@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createRule, type Suggestion } from "../lib/create-rule.js";
-import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
+import { asArray, displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import {
   convertVirtualService,
   convertWithDelegates,
@@ -12,7 +12,7 @@ import {
   type ConvertProblem,
   type GatewayApiTarget,
 } from "../lib/convert/virtualservice-to-httproute.js";
-import { delegationIn, routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
+import { delegationIn, otherRoutesOfHosts, routeContext, sameServiceRoutes, serviceNamesOf } from "../lib/convert/route-context.js";
 import { delegatesOf, delegatingRulePath, delegationAcross, delegateRefs, sameServiceAcross, type Delegate } from "../lib/convert/unit-routes.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 import { istioTrafficRouting } from "../lib/istio/progressive-delivery.js";
@@ -173,6 +173,17 @@ export default createRule<MessageIds, Options>({
         // A key of a delegate in another file: the line of the root's rule that delegates to it.
         const at = !from ? line(resource, first.path) : from.resource ? line(from.resource, first.path) : line(resource, delegatingRulePath(resource.value, from.name));
         if (first) report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: at } });
+        continue;
+      }
+      // ServiceEntry hosts routed by another mesh VirtualService too: not merged here (one would stay beside the
+      // HTTPRoute, mixed route APIs for one host).
+      const hostsOfEntries = asArray(isObject(resource.value.spec) ? resource.value.spec.hosts : undefined).filter(
+        (h): h is string => typeof h === "string" && serviceEntries.some((e) => e.hosts.some((x) => x.toLowerCase() === h.toLowerCase())),
+      );
+      const sharing = otherRoutesOfHosts(resource, hostsOfEntries, resources, namespaceOf, repo(), currentFile, lineOfName);
+      if (sharing) {
+        const reason = `${sharing.label} (${sharing.where}) also routes ${sharing.host}; convert them together by hand`;
+        report({ resource, path: ["kind"], messageId: "notConvertible", data: { ...data, reason, line: line(resource, ["spec", "hosts"]) } });
         continue;
       }
       // Other mesh VirtualServices of the same Service would stay beside the HTTPRoute. They are merged into one

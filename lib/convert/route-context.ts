@@ -448,3 +448,38 @@ export function delegationIn<R extends Res>(vs: R, resources: readonly R[], name
   }
   return { delegates };
 }
+
+/**
+ * Other mesh VirtualServices (this file's, and the unit's records of other files) with one of `hosts` — hosts of
+ * ServiceEntries, which Istio reads as written: the first found, with the host. A copy of the VirtualService
+ * itself (same name and namespace) is not another one.
+ */
+export function otherRoutesOfHosts<R extends Res>(
+  vs: R,
+  hosts: string[],
+  resources: readonly R[],
+  namespaceOf: (r: R) => string | undefined,
+  repo: RepoIndex | null,
+  currentFile: string,
+  lineOf: (r: R) => number,
+): { label: string; where: string; host: string } | undefined {
+  if (!hosts.length) return undefined;
+  const wanted = new Set(hosts.map((h) => h.toLowerCase()));
+  const ns = namespaceOf(vs);
+  const sameNs = (other: string | undefined) => other === undefined || ns === undefined || other === ns;
+  const hit = (list: unknown) => asArray(list).find((h): h is string => typeof h === "string" && wanted.has(h.toLowerCase()));
+  for (const r of resources) {
+    if (r === vs || r.kind !== "VirtualService" || !isObject(r.value.spec) || !isMeshVirtualService(r.value) || !sameNs(namespaceOf(r))) continue;
+    const host = hit(r.value.spec.hosts);
+    if (host) return { label: displayName(r, namespaceOf(r)), where: `line ${lineOf(r)}`, host };
+  }
+  if (!repo) return undefined;
+  const records = repo.byKind("VirtualService").filter((rec) => rec.file !== currentFile && !rec.partial && rec.group.endsWith("istio.io") && rec.mesh !== false);
+  for (const rec of visibleIn(repo, records)) {
+    if (rec.name === vs.name && rec.namespace === ns) continue;
+    if (!sameNs(rec.namespace)) continue;
+    const host = hit(rec.hosts);
+    if (host) return { label: `VirtualService ${rec.namespace ? `${rec.namespace}/` : ""}${rec.name}`, where: `${relativeTo(repo.root, rec.file)}:${rec.line}`, host };
+  }
+  return undefined;
+}

@@ -605,6 +605,30 @@ spec:
     expect(lint(output, "prefer-httproute", rule)).toEqual([]);
   });
 
+  it("refused when another VirtualService routes the same ServiceEntry host (not merged: one would stay beside the HTTPRoute)", () => {
+    const other = `---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: googleapis-timeout
+spec:
+  hosts:
+  - www.googleapis.com
+  http:
+  - route:
+    - destination:
+        host: www.googleapis.com
+        port:
+          number: 443
+    timeout: 5s
+`;
+    const messages = lint(SE("www.googleapis.com") + VS + other, "prefer-httproute", rule);
+    expect(messages.map((m) => m.messageId)).toEqual(["notConvertible", "notConvertible"]);
+    expect(messages[0].message).toBe(
+      "VirtualService rewrite-port-for-googleapis needs a manual move to HTTPRoute: VirtualService googleapis-timeout (line 35) also routes www.googleapis.com; convert them together by hand (line 21).",
+    );
+  });
+
   it("refused when the ServiceEntry has a host the VirtualService does not route", () => {
     const messages = lint(SE("www.googleapis.com, storage.googleapis.com") + VS, "prefer-httproute", rule);
     expect(messages.map((m) => m.messageId)).toEqual(["notConvertible"]);
