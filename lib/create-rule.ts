@@ -223,7 +223,8 @@ function makeFileShared(cwd: string, physicalFilename: string, text: string, set
   const viewOf = (repo: RepoIndex): UnitView => {
     let v = views.get(repo);
     if (!v) {
-      let ownRecords: Map<string, ResourceRecord> | undefined;
+      // By document, then by List item (-1: the document itself).
+      let ownRecords: Map<unknown, Map<number, ResourceRecord>> | undefined;
       v = {
         repo,
         recordOf: (resource) => {
@@ -231,11 +232,13 @@ function makeFileShared(cwd: string, physicalFilename: string, text: string, set
             ownRecords = new Map();
             for (const r of repo.inFile(filePath)) {
               if (r.synthetic) continue;
-              const key = `${r.documentIndex}:${r.listIndex ?? ""}`;
-              if (!ownRecords.has(key)) ownRecords.set(key, r);
+              let items = ownRecords.get(r.documentIndex);
+              if (!items) ownRecords.set(r.documentIndex, (items = new Map()));
+              const item = r.listIndex ?? -1;
+              if (!items.has(item)) items.set(item, r);
             }
           }
-          return ownRecords.get(`${resource.documentIndex}:${resource.listIndex ?? ""}`);
+          return ownRecords.get(resource.documentIndex)?.get(resource.listIndex ?? -1);
         },
       };
       views.set(repo, v);
@@ -256,6 +259,16 @@ function makeFileShared(cwd: string, physicalFilename: string, text: string, set
 
 /** Names of the rules made by this factory (what an `istio-ambient.io/ignore` annotation may name). */
 const RULE_NAMES = new Set<string>();
+
+/** The file's `istio-ambient.io/ignore` annotations, read once per file (while no rule is added). */
+const ignoresMemo = new WeakMap<readonly Resource[], { names: number; ignores: ReturnType<typeof ignoresOf> }>();
+function fileIgnores(resources: readonly Resource[]): ReturnType<typeof ignoresOf> {
+  const known = ignoresMemo.get(resources);
+  if (known && known.names === RULE_NAMES.size) return known.ignores;
+  const ignores = ignoresOf(resources, RULE_NAMES);
+  ignoresMemo.set(resources, { names: RULE_NAMES.size, ignores });
+  return ignores;
+}
 
 export function createRule<M extends string, O extends object>(def: RuleDefinition<M, O>): IstioAmbientRule {
   RULE_NAMES.add(def.name);
@@ -354,7 +367,7 @@ export function createRule<M extends string, O extends object>(def: RuleDefiniti
           if (asked) for (const unit of unitsOfFile().slice(1)) run(() => unit);
 
           // `istio-ambient.io/ignore: "<rule>[, <rule>]: <reason>"` on a resource suppresses these rules there.
-          const ignores = ignoresOf(resources, RULE_NAMES);
+          const ignores = fileIgnores(resources);
           if (firstToTell(program)) {
             for (const p of ignores.problems) {
               context.report({ loc: nodeFor(p.resource, IGNORE_PATH).loc, messageId: UNREADABLE, data: { message: p.message } });

@@ -10,7 +10,8 @@
  * ecmaVersion, globals, parserOptions of a JS setup) are accepted and not used.
  */
 import { SourceCode, type ESLint, type Linter } from "eslint";
-import * as eslintScope from "eslint-scope";
+import { createRequire } from "node:module";
+import type * as EslintScope from "eslint-scope";
 import { VisitorKeys } from "yaml-eslint-parser";
 import * as parser from "./parser.js";
 
@@ -21,6 +22,12 @@ interface File {
 }
 
 type ParseResult = ReturnType<typeof parser.parseForESLint>;
+
+/**
+ * eslint-scope as ESLint itself loads it (its CommonJS build): one copy in the process instead of a second, ES
+ * module one (loaded, compiled and optimised again).
+ */
+const eslintScope = createRequire(import.meta.url)("eslint-scope") as typeof EslintScope;
 
 /** ESLint's SourceCode for a YAML AST: its (empty) scope as the JavaScript language analyses it; no globals to apply. */
 class YamlSourceCode extends SourceCode {

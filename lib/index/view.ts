@@ -152,6 +152,33 @@ export function repoView(ctx: ViewContext): RepoView {
   const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
   const istioVersion = ctx.settings?.istioVersion ?? index?.settings.istioVersion ?? LATEST_ISTIO_VERSION;
 
+  // This file's Services and waypoints with their namespaces, read once per view (a file may hold thousands of
+  // resources, asked about namespace by namespace).
+  let ownServices: { resource: Resource; info: ServiceInfo; ns: string | undefined }[] | undefined;
+  const fileServices = () => {
+    if (!ownServices) {
+      ownServices = [];
+      for (const resource of ctx.resources) {
+        if (partial(resource)) continue;
+        const info = serviceInfo(resource);
+        if (info) ownServices.push({ resource, info, ns: ctx.namespaceOf(resource) });
+      }
+    }
+    return ownServices;
+  };
+  let ownWaypoints: { resource: Resource; info: NonNullable<ReturnType<typeof waypointInfo>>; ns: string | undefined }[] | undefined;
+  const fileWaypoints = () => {
+    if (!ownWaypoints) {
+      ownWaypoints = [];
+      for (const resource of ctx.resources) {
+        if (partial(resource)) continue;
+        const info = waypointInfo(resource, istioVersion);
+        if (info) ownWaypoints.push({ resource, info, ns: ctx.namespaceOf(resource) });
+      }
+    }
+    return ownWaypoints;
+  };
+
   return {
     inRepo,
     root: index?.root ?? "",
@@ -160,11 +187,7 @@ export function repoView(ctx: ViewContext): RepoView {
       let out = services.get(key);
       if (out) return out;
       out = [];
-      for (const resource of ctx.resources) {
-        if (partial(resource)) continue;
-        const info = serviceInfo(resource);
-        if (!info) continue;
-        const ns = ctx.namespaceOf(resource);
+      for (const { resource, info, ns } of fileServices()) {
         if (!mayBeIn(ns, namespace)) continue;
         const spec = isObject(resource.value.spec) ? resource.value.spec : {};
         const view: ServiceView = { ...info, namespace: ns, resource, assumed: false };
@@ -185,11 +208,8 @@ export function repoView(ctx: ViewContext): RepoView {
       let out = waypoints.get(key);
       if (out) return out;
       out = [];
-      for (const resource of ctx.resources) {
-        if (partial(resource)) continue;
-        const info = waypointInfo(resource, istioVersion);
-        const ns = ctx.namespaceOf(resource);
-        if (info && mayBeIn(ns, namespace)) out.push({ ...info, namespace: ns, resource, assumed: false });
+      for (const { resource, info, ns } of fileWaypoints()) {
+        if (mayBeIn(ns, namespace)) out.push({ ...info, namespace: ns, resource, assumed: false });
       }
       if (index) {
         for (const rec of index.waypoints(namespace)) {
