@@ -65,8 +65,8 @@ describe("VirtualService on a ServiceEntry host → HTTPRoute", () => {
     expect(badPort.problems.map((p) => p.code)).toEqual(["port-not-on-service"]);
   });
 
-  it("refused as before without a ServiceEntry of the VirtualService's namespace for the host", () => {
-    for (const c of [ctx([]), ctx([entry({ namespace: "other" })]), ctx([entry(), entry({ name: "copy" })])]) {
+  it("refused as before without a ServiceEntry of the VirtualService's namespace for the host (visible there)", () => {
+    for (const c of [ctx([]), ctx([entry({ namespace: "other" })]), ctx([entry(), entry({ name: "copy" })]), ctx([entry({ exportTo: ["istio-system"] })])]) {
       const res = convertVirtualService(vs(rewritePort), c);
       expect(res.problems[0]).toMatchObject({ code: "host-not-service", path: ["spec", "hosts", 0] });
     }

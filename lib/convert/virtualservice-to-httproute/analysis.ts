@@ -180,8 +180,11 @@ export class Analysis implements RuleChecks {
     if (code !== "host-not-service" || !host.includes(".")) return undefined;
     const h = host.toLowerCase();
     const vsNs = this.o.vsNs;
+    // Visible in its own namespace (exportTo unset, "*", "." or that namespace), where the route is.
+    const visible = (e: ServiceEntryInfo) =>
+      e.exportTo === undefined || (Array.isArray(e.exportTo) && e.exportTo.some((x) => x === "*" || x === "." || (e.namespace !== undefined && x === e.namespace)));
     const found = this.serviceEntries.filter((e) => e.hosts.some((x) => x.toLowerCase() === h) && (e.namespace === undefined || vsNs === undefined || e.namespace === vsNs));
-    return found.length === 1 && found[0].ports.length > 0 ? found[0] : undefined;
+    return found.length === 1 && found[0].ports.length > 0 && visible(found[0]) ? found[0] : undefined;
   }
 
   checkExportTo(): void {
