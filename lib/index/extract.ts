@@ -59,12 +59,12 @@ function parseManifests(file: string, text: string): ParsedFile {
         if (!itemHeader || !isObject(item) || templated(item)) return;
         const rec = makeRecord(file, doc.itemLines?.[listIndex] ?? doc.line, documentIndex, itemHeader, item);
         rec.listIndex = listIndex;
-        records.push(rec);
+        records.push(intern(rec));
       });
       return;
     }
     if (header.group === "kustomize.config.k8s.io") return; // Kustomization / Component: not cluster objects
-    records.push(makeRecord(file, doc.line, documentIndex, header, value));
+    records.push(intern(makeRecord(file, doc.line, documentIndex, header, value)));
   });
   return records.length ? { type: "resources", records } : NONE;
 }
@@ -89,6 +89,39 @@ export function plainDocuments(text: string): unknown[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Records live as long as the index: their strings are interned, one copy per distinct value. A string cut out of
+// a file's text (a V8 sliced string, e.g. `networking.istio.io/v1`) would otherwise keep the whole text alive.
+
+const interned = new Map<string, string>();
+
+function internString(s: string): string {
+  let copy = interned.get(s);
+  if (copy === undefined) {
+    if (interned.size >= 250_000) interned.clear();
+    // A flat copy (never a slice of the text it was read from).
+    copy = s.length >= 13 ? JSON.parse(JSON.stringify(s)) as string : s;
+    interned.set(copy, copy);
+  }
+  return copy;
+}
+
+/** The record with every string (keys aside: V8 interns those) replaced by its interned copy, in place. */
+function intern<T>(value: T, depth = 0): T {
+  if (typeof value === "string") return internString(value) as T;
+  if (depth > 64 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = intern(value[i], depth + 1);
+    return value;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    // A record's `file` is the index's own path string, one per file already.
+    if (depth === 0 && k === "file") continue;
+    const v = obj[k];
+    if (typeof v === "string" || (typeof v === "object" && v !== null)) obj[k] = intern(v, depth + 1);
+  }
+  return value;
+}
 
 const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController", "Rollout"]);
 const POLICY_KINDS = new Set([
