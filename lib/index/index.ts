@@ -4,15 +4,24 @@
  *
  * Lifecycle:
  * 1. The first `getIndex()` for a (root, settings) lists the files and parses each once.
- * 2. Later calls reuse it. At most every `settings.revalidateMs` ms (0 = on every call; `Infinity` or a
- *    negative value = never) the file list is walked again and each file stat'ed: files whose mtime or size
- *    changed are re-read (and re-parsed unless their content hash is unchanged), deleted files are dropped,
- *    new files are added (a rename is a delete plus an add). A new snapshot is made only when something
- *    changed, so an unchanged repository keeps handing out the same `RepoIndex` object.
+ * 2. Later calls reuse it. A single run (`singleRun()`: CI, the eslint binary, the override) never re-checks.
+ *    A long-lived process (an editor, see `revalidating`) re-checks in the background: a timer (which does
+ *    not keep the process alive) walks the file list again and stats each file at most every
+ *    `settings.revalidateMs` ms while lints keep coming; the lint path never walks the tree. `revalidateMs: 0`
+ *    re-checks on every call, on the lint path (tools that want the disk as it is now); `Infinity` or a negative
+ *    value never. Files whose mtime or size changed are re-read (and re-parsed unless their content hash is
+ *    unchanged), deleted files are dropped, new files are added (a rename is a delete plus an add). A new
+ *    snapshot is made only when something changed, so an unchanged repository keeps handing out the same
+ *    `RepoIndex` object.
  * 3. `currentText` (the linted file's in-memory text) overlays its disk copy. It is compared with the last
  *    overlay text first (string equality), then by content hash with the disk copy, so re-linting an unchanged
  *    or saved file costs no parse. An overlay is dropped when its file changes on disk, and when another file
  *    is linted (only the linted file's buffer counts).
+ * 4. A changed buffer or file is a thin layer over the unchanged snapshot: the deployment model re-renders only
+ *    the units that read the changed file (./units.ts `buildModel` with `previous`), every other instance keeps
+ *    its object, and the per-snapshot caches move to the next snapshot with the change applied
+ *    (`onSnapshotChange`). The counters (`RepoIndex.stats`: `incrementalSnapshots`, `lastRenderedUnits`,
+ *    `caches`) say what was rebuilt.
  *
  * Pure of ESLint: callers pass `filename`, `cwd`, normalised settings and the text. Never throws: on an
  * unexpected error an empty index is returned.
@@ -26,7 +35,7 @@ import type { PluginSettings } from "../settings.js";
 import { parseFile, plainDocuments, type ParsedFile } from "./extract.js";
 import { decodeManifest } from "../yaml/encoding.js";
 import { listFiles, makeFilter, wouldList, type FileFilter } from "./files.js";
-import { assemble, RepoIndexSnapshot, type MutableCounters, type RepoIndex } from "./repo-index.js";
+import { assemble, carryOver, RepoIndexSnapshot, type Assembled, type MutableCounters, type RepoIndex } from "./repo-index.js";
 
 export type { RepoIndex } from "./repo-index.js";
 export type { Unit, UnitOrigin } from "./units.js";
@@ -70,9 +79,16 @@ interface CacheEntry {
   lastOverlay: { file: string; text: string } | undefined;
   lastValidated: number;
   /** How this process lints (see `revalidating`). */
-  session: { interactive: boolean; seen: Set<string>; lastFile: string | undefined; lastText: string | undefined };
+  session: { interactive: boolean; seen: Set<string>; lastFile: string | undefined; lastText: string | undefined; passes: number };
   counters: MutableCounters;
   snapshot: RepoIndexSnapshot;
+  /** The assembly behind `snapshot`: the next one takes over its unchanged units. */
+  assembled: Assembled | undefined;
+  /** The pending background revalidation (a long-lived process with `revalidateMs` > 0). */
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** When a lint last asked for this index (background checks continue while lints keep coming). */
+  lastAsked: number;
+  revalidateMs: number;
 }
 
 const cache = new Map<string, CacheEntry>();
@@ -104,12 +120,18 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
       // The first JSON file linted: from now on the index reads JSON manifests too.
       entry = undefined;
     }
+    const revalidateMs = opts.settings.revalidateMs;
     if (!entry) {
       entry = build(root, opts.settings, json);
       cache.set(key, entry);
-      revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs);
-    } else if (revalidating(entry, filename, opts.currentText, opts.settings.revalidateMs) && due(entry, opts.settings.revalidateMs)) {
-      revalidate(entry);
+      revalidating(entry, filename, opts.currentText, revalidateMs);
+    } else if (revalidating(entry, filename, opts.currentText, revalidateMs)) {
+      entry.lastAsked = Date.now();
+      entry.revalidateMs = revalidateMs;
+      // `revalidateMs: 0` asks for a check on every lint (tools that want the disk as it is now); otherwise the
+      // files are re-checked in the background, never on the lint path.
+      if (revalidateMs === 0) revalidate(entry);
+      else if (due(entry, revalidateMs)) schedule(key, entry);
     }
     if (typeof opts.currentText === "string") overlay(entry, filename, opts.currentText);
     return entry.snapshot;
@@ -120,17 +142,19 @@ export function getIndex(opts: GetIndexOptions): RepoIndex {
 
 /**
  * Does this process re-check the files? A CLI run lints each file once (plus `--fix` passes, which lint the
- * same file again at once with new text): after the first build the repository does not change under it, so
- * it never re-walks the tree. A long-lived process (an editor) lints a file again after others, or again with
- * the same text (on save, on focus): from then on it re-checks every `revalidateMs`. `revalidateMs: 0` always
- * re-checks (tools that know they are long-lived).
+ * same file again at once with new text, at most ESLint's 10 passes): after the first build the repository does
+ * not change under it, so it never re-walks the tree. A long-lived process (an editor) lints a file again after
+ * others, again with the same text (on save, on focus), or with new text more often than fix passes would: from
+ * then on it re-checks every `revalidateMs`, in the background. A single run (`singleRun()`) never does;
+ * `revalidateMs: 0` always re-checks (tools that know they are long-lived).
  */
 function revalidating(entry: CacheEntry, file: string, text: string | undefined, revalidateMs: number): boolean {
   const session = entry.session;
   if (revalidateMs === 0) session.interactive = true;
   // Every rule of one lint asks for the index with the same file and text: that is one visit, not a re-lint.
   if (session.lastFile === file && session.lastText === text) return session.interactive;
-  if (!session.interactive && !singleRun() && session.seen.has(file) && session.lastFile !== file) {
+  session.passes = session.lastFile === file ? session.passes + 1 : 0;
+  if (!session.interactive && !singleRun() && ((session.seen.has(file) && session.lastFile !== file) || session.passes > MAX_FIX_PASSES)) {
     session.interactive = true;
   }
   session.seen.add(file);
@@ -139,23 +163,28 @@ function revalidating(entry: CacheEntry, file: string, text: string | undefined,
   return session.interactive;
 }
 
+/** ESLint's `--fix` re-lints a file at most this many times in a row (`MAX_AUTOFIX_PASSES`). */
+const MAX_FIX_PASSES = 10;
+
 let totalBuilds = 0;
 
-let singleRunMemo: boolean | undefined;
 /**
- * True when this process is one ESLint run (as typescript-eslint's `inferSingleRun`): the `eslint` binary in
- * `process.argv`, or `ISTIO_AMBIENT_SINGLE_RUN=true`; `ISTIO_AMBIENT_SINGLE_RUN=false` says it is not.
+ * True when this process is one ESLint run, as typescript-eslint's `inferSingleRun` decides: the override
+ * `ISTIO_AMBIENT_SINGLE_RUN=true|false` first, then `CI=true` (a CI job lints once), then the `eslint` binary
+ * as `process.argv[1]` (`node_modules/.bin/eslint`, `eslint/bin/eslint.js`). A single run never re-checks the
+ * files after the index is built.
  */
 export function singleRun(): boolean {
-  if (singleRunMemo !== undefined) return singleRunMemo;
   const env = process.env.ISTIO_AMBIENT_SINGLE_RUN;
-  if (env === "true" || env === "false") return (singleRunMemo = env === "true");
+  if (env === "true" || env === "false") return env === "true";
+  if (process.env.CI === "true") return true;
   const bin = process.argv[1] ?? "";
-  return (singleRunMemo = /(^|[\\/])eslint(\.js|\.cjs|\.mjs)?$/.test(bin) || /[\\/]eslint[\\/]bin[\\/]eslint\.js$/.test(bin));
+  return /(^|[\\/])eslint(\.js|\.cjs|\.mjs)?$/.test(bin) || /[\\/]eslint[\\/]bin[\\/]eslint\.js$/.test(bin);
 }
 
 /** Forgets every index and every root lookup (tests, tools, "restart" commands). */
 export function clearIndexCache(): void {
+  for (const entry of cache.values()) if (entry.timer) clearTimeout(entry.timer);
   cache.clear();
   rootCache.clear();
 }
@@ -163,6 +192,22 @@ export function clearIndexCache(): void {
 /** Process-wide cache figures: live (root, settings) entries and full builds since the module loaded. */
 export function indexCacheStats(): { entries: number; builds: number } {
   return { entries: cache.size, builds: totalBuilds };
+}
+
+/** The counters of every live index (`RepoIndex.stats`), summed: what a benchmark or a tool reports. */
+export function indexCounters(): Record<string, unknown> {
+  const out: Record<string, number> = { entries: cache.size, builds: totalBuilds };
+  const caches: Record<string, { built: number; carried: number }> = {};
+  for (const entry of cache.values()) {
+    const stats = entry.snapshot.stats;
+    for (const [k, v] of Object.entries(stats)) if (typeof v === "number" && k !== "builds") out[k] = (out[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(stats.caches)) {
+      const c = (caches[k] ??= { built: 0, carried: 0 });
+      c.built += v.built;
+      c.carried += v.carried;
+    }
+  }
+  return { ...out, caches };
 }
 
 /**
@@ -305,12 +350,43 @@ function build(root: string, settings: PluginSettings, json = false): CacheEntry
     overlays: new Map(),
     lastOverlay: undefined,
     lastValidated: Date.now(),
-    session: { interactive: false, seen: new Set(), lastFile: undefined, lastText: undefined },
+    session: { interactive: false, seen: new Set(), lastFile: undefined, lastText: undefined, passes: 0 },
     counters,
     snapshot: undefined as unknown as RepoIndexSnapshot,
+    assembled: undefined,
+    timer: undefined,
+    lastAsked: Date.now(),
+    revalidateMs: settings.revalidateMs,
   };
   entry.snapshot = snapshot(entry);
   return entry;
+}
+
+/** While lints keep coming (within this many ms of the last one), the background check repeats every `revalidateMs`. */
+const ACTIVE_MS = 30_000;
+
+/**
+ * A revalidation on a timer, off the lint path: the lint that asked uses the current snapshot, the check runs
+ * when the process is idle (the timer does not keep it alive), and the next lint sees what it found. It repeats
+ * every `revalidateMs` while lints keep coming, so a file changed on disk is seen without a lint to trigger it.
+ */
+function schedule(key: string, entry: CacheEntry): void {
+  if (entry.timer) return;
+  const wait = Math.max(0, entry.lastValidated + entry.revalidateMs - Date.now());
+  entry.timer = setTimeout(() => {
+    entry.timer = undefined;
+    if (cache.get(key) !== entry) return; // cleared or replaced meanwhile
+    const start = performance.now();
+    try {
+      revalidate(entry);
+    } catch {
+      // never throws into the event loop; the next check tries again
+    }
+    entry.counters.backgroundChecks = (entry.counters.backgroundChecks ?? 0) + 1;
+    entry.counters.backgroundMs = Math.round((performance.now() - start) * 10) / 10;
+    if (Date.now() - entry.lastAsked < ACTIVE_MS && Number.isFinite(entry.revalidateMs) && entry.revalidateMs > 0) schedule(key, entry);
+  }, wait);
+  entry.timer.unref?.();
 }
 
 function revalidate(entry: CacheEntry): void {
@@ -403,6 +479,17 @@ function snapshot(entry: CacheEntry): RepoIndexSnapshot {
     const read = readFile(file, state.size, entry.settings.maxFileBytes);
     return read ? plainDocuments(read.text) : undefined;
   };
-  const { records, units } = assemble(entry.root, entry.settings, effective, { readPlain, ownUnitFiles });
-  return new RepoIndexSnapshot(entry.root, entry.settings, records, entry.counters, effective.size, units);
+  const assembled = assemble(entry.root, entry.settings, effective, { readPlain, ownUnitFiles, previous: entry.assembled });
+  const next = new RepoIndexSnapshot(entry.root, entry.settings, assembled.records, entry.counters, effective.size, assembled.units);
+  const counters = entry.counters;
+  counters.snapshots = (counters.snapshots ?? 0) + 1;
+  const changes = assembled.model?.changes;
+  counters.lastRenderedUnits = changes ? changes.renderedUnits : assembled.units.length;
+  counters.lastReusedUnits = changes ? changes.reusedUnits : 0;
+  if (changes && entry.snapshot) {
+    counters.incrementalSnapshots = (counters.incrementalSnapshots ?? 0) + 1;
+    carryOver(entry.snapshot, next, changes);
+  }
+  entry.assembled = assembled;
+  return next;
 }

@@ -23,7 +23,7 @@ import type { AssumedResource, PluginSettings } from "../settings.js";
 import { isWaypointClass, WAYPOINT_CLASS } from "../versions.js";
 import { globMatch } from "./glob.js";
 import type { KustomizationInfo, ParsedFile } from "./extract.js";
-import { buildModel, type ModelInput, type Unit } from "./units.js";
+import { buildModel, type Model, type ModelInput, type Unit } from "./units.js";
 import type {
   DestinationRuleRecord,
   GatewayRecord,
@@ -115,6 +115,57 @@ export interface MutableCounters {
   overlays: number;
   /** Limits hit while walking (caps on files and bytes, files too large): one line each. */
   notes?: string[];
+  /** Snapshots made, and how many of them reused the previous one's units (an edit re-renders what it touches). */
+  snapshots?: number;
+  incrementalSnapshots?: number;
+  /** Units rendered and units taken over unchanged by the most recent snapshot. */
+  lastRenderedUnits?: number;
+  lastReusedUnits?: number;
+  /** Revalidations done in the background (a timer, off the lint path), and how long the last one took (ms). */
+  backgroundChecks?: number;
+  backgroundMs?: number;
+  /** Per-snapshot caches: built from scratch, or carried over from the previous snapshot with the edit applied. */
+  caches?: Record<string, { built: number; carried: number }>;
+}
+
+/** What changed between a snapshot and the next one (records compared by identity). */
+export interface SnapshotChanges {
+  removed: readonly ResourceRecord[];
+  added: readonly ResourceRecord[];
+}
+
+type CarryOver = (previous: RepoIndexSnapshot, next: RepoIndexSnapshot, changes: SnapshotChanges) => void;
+const carryOvers: CarryOver[] = [];
+
+/**
+ * Registers a hook run when a snapshot replaces another after an edit (a changed buffer, a file changed on
+ * disk): a per-snapshot cache moves to the next snapshot with only the changed records applied, instead of being
+ * built again from the whole repository.
+ */
+export function onSnapshotChange(fn: CarryOver): void {
+  carryOvers.push(fn);
+}
+
+/** Runs the hooks of `onSnapshotChange` and the snapshot's own carry-over. Never throws. */
+export function carryOver(previous: RepoIndexSnapshot, next: RepoIndexSnapshot, changes: SnapshotChanges): void {
+  try {
+    next.carryFrom(previous, changes);
+  } catch {
+    // the caches are built again on first use
+  }
+  for (const fn of carryOvers) {
+    try {
+      fn(previous, next, changes);
+    } catch {
+      // idem
+    }
+  }
+}
+
+/** Counts a per-snapshot cache built from scratch (`built`) or carried over (`carried`) in the snapshot's counters. */
+export function noteCache(index: RepoIndex, name: string, how: "built" | "carried"): void {
+  if (!(index instanceof RepoIndexSnapshot)) return;
+  index.noteCache(name, how);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -127,11 +178,16 @@ export interface AssembleOptions {
   readPlain?(file: string): unknown[] | undefined;
   /** Files that are a unit of their own (unsaved buffers / stdin text not on disk). */
   ownUnitFiles?: ReadonlySet<string>;
+  /** The previous assembly of the same repository: what did not change is taken over (see `buildModel`). */
+  previous?: Assembled;
 }
 
 export interface Assembled {
   records: ResourceRecord[];
   units: Unit[];
+  /** The model and its input, for the next incremental assembly. */
+  model?: Model;
+  input?: ModelInput;
 }
 
 /** Parsed files → the input of the deployment model (kustomizations by directory, records by file). */
@@ -158,6 +214,8 @@ export function modelInput(root: string, settings: PluginSettings, files: Iterab
     readPlain: options.readPlain ?? (() => undefined),
     unitGlobs: settings.units ?? [],
     ownUnitFiles: options.ownUnitFiles,
+    defaultNamespace: settings.defaultNamespace,
+    previous: options.previous?.model && options.previous.input ? { input: options.previous.input, model: options.previous.model } : undefined,
   };
 }
 
@@ -167,15 +225,11 @@ export function modelInput(root: string, settings: PluginSettings, files: Iterab
  * `metadata.namespace`, else `settings.defaultNamespace`, else unknown.
  */
 export function assemble(root: string, settings: PluginSettings, files: Iterable<[string, ParsedFile]>, options: AssembleOptions = {}): Assembled {
-  const model = buildModel(modelInput(root, settings, files, options));
-  if (settings.defaultNamespace) {
-    for (const rec of model.records) {
-      if (rec.namespaceSource !== "unknown") continue;
-      rec.namespace = settings.defaultNamespace;
-      rec.namespaceSource = "default";
-    }
-  }
-  return { records: model.records, units: model.units };
+  const input = modelInput(root, settings, files, options);
+  const model = buildModel(input);
+  // The previous input is not kept alive by the next one.
+  input.previous = undefined;
+  return { records: model.records, units: model.units, model, input };
 }
 
 
@@ -210,6 +264,13 @@ const DEFAULT_GROUPS: Record<string, string> = {
   PeerAuthentication: "security.istio.io",
 };
 
+/** The names a record is found by in `byServiceName` (a host's first DNS label, a parentRef name). */
+const nameKeys = {
+  routes: (r: ResourceRecord): string[] =>
+    r.kind === "VirtualService" ? (r.hosts ?? []).map(hostShortName) : ROUTE_KINDS.has(r.kind) ? (r.parentRefs ?? []).map((p) => p.name) : [],
+  destinationRules: (r: ResourceRecord): string[] => (r.kind === "DestinationRule" && typeof r.host === "string" ? [hostShortName(r.host)] : []),
+};
+
 interface Partition {
   all: ResourceRecord[];
   unknown: ResourceRecord[];
@@ -234,6 +295,91 @@ export class RepoIndexSnapshot implements RepoIndex {
     readonly units: readonly Unit[] = [],
   ) {}
 
+  /** See `noteCache`. */
+  noteCache(name: string, how: "built" | "carried"): void {
+    const caches = (this.counters.caches ??= {});
+    (caches[name] ??= { built: 0, carried: 0 })[how]++;
+  }
+
+  /**
+   * Takes over the caches of the snapshot this one replaces, with `changes` applied: lists of untouched kinds
+   * and files are the same arrays, touched ones are patched (kept records, then the added ones in index order).
+   */
+  carryFrom(previous: RepoIndexSnapshot, changes: SnapshotChanges): void {
+    const removed = new Set(changes.removed);
+    const touchedKinds = new Set<string>();
+    const touchedFiles = new Set<string>();
+    let workloadsTouched = false;
+    for (const list of [changes.removed, changes.added]) {
+      for (const r of list) {
+        touchedKinds.add(r.kind);
+        touchedFiles.add(r.file);
+        if (r.podLabels) workloadsTouched = true;
+      }
+    }
+    const order = () => this.positions();
+    const patch = (list: readonly ResourceRecord[], added: ResourceRecord[]): ResourceRecord[] => {
+      const kept = list.filter((r) => !removed.has(r));
+      if (!added.length) return kept;
+      const pos = order();
+      return [...kept, ...added].sort((a, b) => pos.get(a)! - pos.get(b)!);
+    };
+    if (previous.kindMap) {
+      const map = new Map(previous.kindMap);
+      for (const kind of touchedKinds) {
+        const next = patch(map.get(kind) ?? [], changes.added.filter((r) => r.kind === kind));
+        if (next.length) map.set(kind, next);
+        else map.delete(kind);
+      }
+      this.kindMap = map;
+      this.noteCache("byKind", "carried");
+    }
+    if (previous.fileMap) {
+      const map = new Map(previous.fileMap);
+      for (const file of touchedFiles) {
+        const next = patch(map.get(file) ?? [], changes.added.filter((r) => r.file === file));
+        if (next.length) map.set(file, next);
+        else map.delete(file);
+      }
+      this.fileMap = map;
+      this.noteCache("inFile", "carried");
+    }
+    for (const [category, part] of previous.partitions) {
+      const untouched = category === "workloads" ? !workloadsTouched : !touchedKinds.has(category.slice("kind:".length));
+      if (!untouched) continue;
+      this.partitions.set(category, part);
+      this.noteCache("partitions", "carried");
+    }
+    for (const [category, map] of previous.nameMaps) {
+      const keysOf = nameKeys[category as keyof typeof nameKeys];
+      const changedRecords = [...changes.removed, ...changes.added].filter((r) => !r.partial && keysOf(r).length);
+      let next = map;
+      if (changedRecords.length) {
+        // Only the keys the changed records name are patched (kept records, then the added ones in index order).
+        next = new Map(map);
+        const keys = new Set(changedRecords.flatMap(keysOf));
+        for (const key of keys) {
+          const added = changes.added.filter((r) => !r.partial && keysOf(r).includes(key));
+          const list = patch(map.get(key) ?? [], added);
+          if (list.length) next.set(key, list);
+          else next.delete(key);
+        }
+      }
+      this.nameMaps.set(category, next);
+      this.noteCache(`names:${category}`, "carried");
+    }
+  }
+
+  /** Index of each record in `resources` (built once per snapshot). */
+  private positions(): Map<ResourceRecord, number> {
+    if (!this.position) {
+      const pos = new Map<ResourceRecord, number>();
+      this.resources.forEach((r, i) => pos.set(r, i));
+      this.position = pos;
+    }
+    return this.position;
+  }
+
   get stats(): IndexStats {
     const c = this.counters;
     return {
@@ -249,11 +395,19 @@ export class RepoIndexSnapshot implements RepoIndex {
       overlays: c.overlays,
       notes: [...(c.notes ?? [])],
       units: this.units.length,
+      snapshots: c.snapshots ?? 0,
+      incrementalSnapshots: c.incrementalSnapshots ?? 0,
+      lastRenderedUnits: c.lastRenderedUnits ?? 0,
+      lastReusedUnits: c.lastReusedUnits ?? 0,
+      backgroundChecks: c.backgroundChecks ?? 0,
+      ...(c.backgroundMs !== undefined ? { backgroundMs: c.backgroundMs } : {}),
+      caches: Object.fromEntries(Object.entries(c.caches ?? {}).map(([k, v]) => [k, { ...v }])),
     };
   }
 
   byKind(kind: string, group?: string): ResourceRecord[] {
     if (!this.kindMap) {
+      this.noteCache("byKind", "built");
       this.kindMap = new Map();
       for (const r of this.resources) {
         const list = this.kindMap.get(r.kind);
@@ -267,6 +421,7 @@ export class RepoIndexSnapshot implements RepoIndex {
 
   inFile(file: string): ResourceRecord[] {
     if (!this.fileMap) {
+      this.noteCache("inFile", "built");
       this.fileMap = new Map();
       for (const r of this.resources) {
         const list = this.fileMap.get(r.file);
@@ -281,6 +436,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   private select<T extends ResourceRecord>(category: string, pick: () => ResourceRecord[], namespace: string | undefined): T[] {
     let part = this.partitions.get(category);
     if (!part) {
+      this.noteCache("partitions", "built");
       part = { all: [], unknown: [], byNamespace: new Map() };
       for (const r of pick()) {
         if (r.partial) continue;
@@ -302,12 +458,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   }
 
   private inFileOrder(records: ResourceRecord[]): ResourceRecord[] {
-    if (!this.position) {
-      const pos = new Map<ResourceRecord, number>();
-      this.resources.forEach((r, i) => pos.set(r, i));
-      this.position = pos;
-    }
-    const pos = this.position;
+    const pos = this.positions();
     return records.sort((a, b) => pos.get(a)! - pos.get(b)!);
   }
 
@@ -401,20 +552,17 @@ export class RepoIndexSnapshot implements RepoIndex {
   private byServiceName(category: "routes" | "destinationRules", serviceName: string): ResourceRecord[] {
     let map = this.nameMaps.get(category);
     if (!map) {
+      this.noteCache(`names:${category}`, "built");
       map = new Map();
       const add = (key: string, r: ResourceRecord) => {
         const list = map!.get(key);
         if (!list) map!.set(key, [r]);
         else if (list[list.length - 1] !== r) list.push(r);
       };
+      const keysOf = nameKeys[category];
       for (const r of this.resources) {
         if (r.partial) continue;
-        if (category === "routes") {
-          if (r.kind === "VirtualService") for (const h of r.hosts ?? []) add(hostShortName(h), r);
-          else if (ROUTE_KINDS.has(r.kind)) for (const p of r.parentRefs ?? []) add(p.name, r);
-        } else if (r.kind === "DestinationRule" && typeof r.host === "string") {
-          add(hostShortName(r.host), r);
-        }
+        for (const key of keysOf(r)) add(key, r);
       }
       this.nameMaps.set(category, map);
     }

@@ -8,7 +8,7 @@
  * outside it, only records of the asked namespace count.
  */
 import type { Labels } from "../k8s/selector.js";
-import { bindingOf, sameSelection, type RepoIndex } from "./repo-index.js";
+import { bindingOf, noteCache, onSnapshotChange, sameSelection, type RepoIndex } from "./repo-index.js";
 import type {
   DestinationRuleRecord,
   GatewayRecord,
@@ -194,18 +194,43 @@ class ScopedIndex implements RepoIndex {
   }
 }
 
-/** Instances of one identity across the repository (counted once per snapshot). */
-const identityCounts = new WeakMap<RepoIndex, Map<string, number>>();
-function instanceCount(index: RepoIndex, key: string): number {
+/**
+ * Instances of one identity across the repository, counted once per snapshot. After an edit the next snapshot's
+ * counts are the previous ones with the changed records applied (a small delta over the same base map).
+ */
+interface Counts {
+  base: Map<string, number>;
+  delta: Map<string, number> | undefined;
+}
+const identityCounts = new WeakMap<RepoIndex, Counts>();
+function countsOf(index: RepoIndex): Counts {
   let counts = identityCounts.get(index);
   if (!counts) {
-    counts = new Map();
+    noteCache(index, "identities", "built");
+    const base = new Map<string, number>();
     for (const x of index.resources) {
       if (x.partial) continue;
       const k = identity(x);
-      counts.set(k, (counts.get(k) ?? 0) + 1);
+      base.set(k, (base.get(k) ?? 0) + 1);
     }
-    identityCounts.set(index, counts);
+    identityCounts.set(index, (counts = { base, delta: undefined }));
   }
-  return counts.get(key) ?? 0;
+  return counts;
 }
+function instanceCount(index: RepoIndex, key: string): number {
+  const counts = countsOf(index);
+  return counts.delta?.get(key) ?? counts.base.get(key) ?? 0;
+}
+
+onSnapshotChange((previous, next, changes) => {
+  const counts = identityCounts.get(previous);
+  if (!counts) return;
+  const delta = new Map(counts.delta ?? []);
+  // Folding the delta into a new base once it grows keeps lookups to two maps.
+  if (delta.size > 4096) return;
+  const get = (k: string) => delta.get(k) ?? counts.base.get(k) ?? 0;
+  for (const r of changes.removed) if (!r.partial) delta.set(identity(r), get(identity(r)) - 1);
+  for (const r of changes.added) if (!r.partial) delta.set(identity(r), get(identity(r)) + 1);
+  identityCounts.set(next, { base: counts.base, delta });
+  noteCache(next, "identities", "carried");
+});

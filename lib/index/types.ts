@@ -251,4 +251,20 @@ export interface IndexStats {
   notes: string[];
   /** Deployment units in this snapshot. */
   units: number;
+  /** Snapshots made for this cache entry (the build, every change on disk or in the linted buffer). */
+  snapshots: number;
+  /** Of those, the ones that took over the previous snapshot's unchanged units (only the edited file's re-rendered). */
+  incrementalSnapshots: number;
+  /** Units rendered, and units taken over unchanged, by the most recent snapshot. */
+  lastRenderedUnits: number;
+  lastReusedUnits: number;
+  /** Revalidations done in the background (a timer off the lint path, in a long-lived process). */
+  backgroundChecks: number;
+  /** Duration of the last background revalidation (ms). */
+  backgroundMs?: number;
+  /**
+   * Per-snapshot caches by name: how many times each was built from the whole repository, and how many times it
+   * was carried over to the next snapshot with only the changed records applied.
+   */
+  caches: Record<string, { built: number; carried: number }>;
 }

@@ -14,7 +14,7 @@
 import path from "node:path";
 import type { Resource } from "../yaml/documents.js";
 import type { GatewayRecord, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "./types.js";
-import type { RepoIndex } from "./repo-index.js";
+import { noteCache, onSnapshotChange, type RepoIndex } from "./repo-index.js";
 import { baseOf, visibleIn } from "./scope.js";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "../k8s/resource.js";
 import { hostShortName } from "../k8s/hosts.js";
@@ -103,18 +103,24 @@ export interface RepoView {
 
 const EMPTY: never[] = [];
 
-/** Lookups made once per index snapshot (not once per linted file). */
+/** Lookups made once per index snapshot (not once per linted file), each built on first use. */
 interface PerIndex {
   /** VirtualServices that route to subsets, by the first DNS label of the subset's host. */
-  virtualServices: Map<string, VirtualServiceRecord[]>;
-  serviceEntries: ResourceRecord[];
+  virtualServices?: Map<string, VirtualServiceRecord[]>;
+  serviceEntries?: ResourceRecord[];
 }
 const perIndexCache = new WeakMap<RepoIndex, PerIndex>();
 
-
 function perIndex(index: RepoIndex): PerIndex {
   let cached = perIndexCache.get(index);
-  if (!cached) {
+  if (!cached) perIndexCache.set(index, (cached = {}));
+  return cached;
+}
+
+function subsetRoutes(index: RepoIndex): Map<string, VirtualServiceRecord[]> {
+  const cached = perIndex(index);
+  if (!cached.virtualServices) {
+    noteCache(index, "view:subsetRoutes", "built");
     const virtualServices = new Map<string, VirtualServiceRecord[]>();
     for (const r of index.byKind("VirtualService")) {
       if (r.partial || !isIstioGroup(r.group) || !Array.isArray(r.subsetsUsed)) continue;
@@ -125,12 +131,36 @@ function perIndex(index: RepoIndex): PerIndex {
         else if (list[list.length - 1] !== r) list.push(r as VirtualServiceRecord);
       }
     }
-    const serviceEntries = index.byKind("ServiceEntry").filter((r) => !r.partial && isIstioGroup(r.group));
-    cached = { virtualServices, serviceEntries };
-    perIndexCache.set(index, cached);
+    cached.virtualServices = virtualServices;
   }
-  return cached;
+  return cached.virtualServices;
 }
+
+function serviceEntryRecords(index: RepoIndex): ResourceRecord[] {
+  const cached = perIndex(index);
+  if (!cached.serviceEntries) {
+    noteCache(index, "view:serviceEntries", "built");
+    cached.serviceEntries = index.byKind("ServiceEntry").filter((r) => !r.partial && isIstioGroup(r.group));
+  }
+  return cached.serviceEntries;
+}
+
+// After an edit, the next snapshot keeps the lookups of kinds the edit did not touch.
+onSnapshotChange((previous, next, changes) => {
+  const old = perIndexCache.get(previous);
+  if (!old) return;
+  const kinds = new Set([...changes.removed, ...changes.added].map((r) => r.kind));
+  const carried: PerIndex = {};
+  if (old.virtualServices && !kinds.has("VirtualService")) {
+    carried.virtualServices = old.virtualServices;
+    noteCache(next, "view:subsetRoutes", "carried");
+  }
+  if (old.serviceEntries && !kinds.has("ServiceEntry")) {
+    carried.serviceEntries = old.serviceEntries;
+    noteCache(next, "view:serviceEntries", "carried");
+  }
+  perIndexCache.set(next, carried);
+});
 const workloadViews = new WeakMap<WorkloadRecord, WorkloadView>();
 
 export function repoView(ctx: ViewContext): RepoView {
@@ -291,17 +321,17 @@ export function repoView(ctx: ViewContext): RepoView {
     },
     virtualServicesElsewhere(serviceName) {
       if (!index) return EMPTY;
-      const all = perIndex(baseOf(index)).virtualServices;
+      const all = subsetRoutes(baseOf(index));
       const list = serviceName === undefined ? [...all.values()].flat() : (all.get(hostShortName(serviceName)) ?? EMPTY);
       return visibleIn(index, [...new Set(list)]).filter(elsewhere);
     },
     serviceEntryHostsElsewhere() {
       if (!index) return EMPTY;
-      return visibleIn(index, perIndex(baseOf(index)).serviceEntries).filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
+      return visibleIn(index, serviceEntryRecords(baseOf(index))).filter((r) => elsewhere(r)).flatMap((r) => r.hosts ?? []);
     },
     serviceEntriesElsewhere() {
       if (!index) return EMPTY;
-      return visibleIn(index, perIndex(baseOf(index)).serviceEntries).filter(elsewhere);
+      return visibleIn(index, serviceEntryRecords(baseOf(index))).filter(elsewhere);
     },
     where(origin, lineOf) {
       if (origin.resource) return `line ${lineOf(origin.resource)}`;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { clearIndexCache, getIndex, indexCacheStats } from "../../lib/index/index.js";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearIndexCache, getIndex, indexCacheStats, singleRun } from "../../lib/index/index.js";
 import type { PluginSettings } from "../../lib/settings.js";
 import { names, service, settings, tmpDir, write } from "./helpers.js";
 
@@ -195,6 +195,24 @@ describe("clearIndexCache", () => {
 });
 
 describe("CLI runs versus long-lived processes (default revalidateMs)", () => {
+  // These tests are about what the index infers: no override, not in CI (restored after each test).
+  const saved = { single: process.env.ISTIO_AMBIENT_SINGLE_RUN, ci: process.env.CI };
+  beforeEach(() => {
+    process.env.ISTIO_AMBIENT_SINGLE_RUN = "false";
+    delete process.env.CI;
+  });
+  afterEach(() => {
+    for (const [k, v] of [["ISTIO_AMBIENT_SINGLE_RUN", saved.single], ["CI", saved.ci]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  /** Waits (event loop free: timers run) until `done()` holds, at most 2 s. */
+  const until = async (done: () => boolean) => {
+    const end = Date.now() + 2000;
+    while (!done() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+    expect(done()).toBe(true);
+  };
   const sleep = (ms: number) => {
     const end = Date.now() + ms;
     while (Date.now() < end) {
@@ -213,15 +231,51 @@ describe("CLI runs versus long-lived processes (default revalidateMs)", () => {
     expect(names(later.resources)).not.toContain("new");
   });
 
-  it("an editor-like process (a file linted again after another) re-checks the files", () => {
+  it("an editor-like process (a file linted again after another) re-checks the files in the background, not on the lint path", async () => {
     const { at, get } = setup({ "apps/a.yaml": service("a", "ns"), "apps/b.yaml": service("b", "ns") }, { revalidateMs: 1 });
     get("apps/a.yaml", service("a", "ns"));
     get("apps/b.yaml", service("b", "ns"));
     fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
     sleep(5);
+    // The lint that finds the check due does not walk the tree: it schedules the check.
+    const statCalls = get("apps/b.yaml", service("b", "ns")).stats.statCalls;
+    const stale = get("apps/a.yaml", service("a", "ns"));
+    expect(stale.stats).toMatchObject({ revalidations: 0, statCalls });
+    expect(names(stale.resources)).not.toContain("new");
+    await until(() => get("apps/a.yaml", service("a", "ns")).stats.backgroundChecks > 0);
     const again = get("apps/a.yaml", service("a", "ns"));
-    expect(again.stats.revalidations).toBe(1);
+    expect(again.stats.revalidations).toBeGreaterThanOrEqual(1);
     expect(names(again.resources)).toContain("new");
+  });
+
+  it("one file linted with new text more often than --fix passes would (an editor's keystrokes) is a long-lived process", async () => {
+    const { at, get } = setup({ "apps/a.yaml": service("a", "ns"), "apps/b.yaml": service("b", "ns") }, { revalidateMs: 1 });
+    // The first lint and ESLint's at most 10 --fix passes: a CLI run.
+    let last = get("apps/a.yaml", service("a", "ns"));
+    for (let pass = 1; pass <= 10; pass++) last = get("apps/a.yaml", service(`a${pass}`, "ns"));
+    fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
+    sleep(5);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(last.stats.backgroundChecks).toBe(0);
+    // One more: no fix loop goes that far.
+    get("apps/a.yaml", service("a-12", "ns"));
+    await until(() => get("apps/a.yaml", service("a-12", "ns")).stats.backgroundChecks > 0);
+    expect(names(get("apps/a.yaml", service("a-12", "ns")).resources)).toContain("new");
+  });
+
+  it("a single run (CI=true) never re-checks, even when it looks like an editor", async () => {
+    process.env.ISTIO_AMBIENT_SINGLE_RUN = "";
+    process.env.CI = "true";
+    const { at, get } = setup({ "apps/a.yaml": service("a", "ns"), "apps/b.yaml": service("b", "ns") }, { revalidateMs: 1 });
+    get("apps/a.yaml", service("a", "ns"));
+    get("apps/b.yaml", service("b", "ns"));
+    fs.writeFileSync(at("apps/new.yaml"), service("new", "ns"));
+    sleep(5);
+    get("apps/a.yaml", service("a", "ns"));
+    await new Promise((r) => setTimeout(r, 20));
+    const later = get("apps/b.yaml", service("b", "ns"));
+    expect(later.stats).toMatchObject({ revalidations: 0, backgroundChecks: 0 });
+    expect(names(later.resources)).not.toContain("new");
   });
 
   it("every rule of one lint asks with the same file and text: that is one visit, not a re-lint", () => {
@@ -232,5 +286,37 @@ describe("CLI runs versus long-lived processes (default revalidateMs)", () => {
     const next = get("apps/b.yaml", service("b", "ns"));
     expect(next.stats.revalidations).toBe(0);
     expect(names(next.resources)).not.toContain("new");
+  });
+});
+
+describe("singleRun (as typescript-eslint's inferSingleRun)", () => {
+  const saved = { single: process.env.ISTIO_AMBIENT_SINGLE_RUN, ci: process.env.CI, argv: process.argv };
+  afterEach(() => {
+    process.argv = saved.argv;
+    for (const [k, v] of [["ISTIO_AMBIENT_SINGLE_RUN", saved.single], ["CI", saved.ci]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  it("CI=true, the eslint binary, or the override", () => {
+    delete process.env.ISTIO_AMBIENT_SINGLE_RUN;
+    delete process.env.CI;
+    process.argv = ["node", "/x/vitest.mjs"];
+    expect(singleRun()).toBe(false);
+    process.env.CI = "true";
+    expect(singleRun()).toBe(true);
+    process.env.CI = "false";
+    expect(singleRun()).toBe(false);
+    for (const bin of ["/p/node_modules/.bin/eslint", "/p/node_modules/eslint/bin/eslint.js", "C:\\p\\node_modules\\eslint\\bin\\eslint.js"]) {
+      process.argv = ["node", bin];
+      expect(singleRun()).toBe(true);
+    }
+    process.env.ISTIO_AMBIENT_SINGLE_RUN = "false";
+    process.env.CI = "true";
+    expect(singleRun()).toBe(false);
+    process.env.ISTIO_AMBIENT_SINGLE_RUN = "true";
+    process.argv = ["node", "/x/server.js"];
+    delete process.env.CI;
+    expect(singleRun()).toBe(true);
   });
 });
