@@ -94,6 +94,11 @@ export function plainDocuments(text: string): unknown[] {
 
 const interned = new Map<string, string>();
 
+/** Forgets the interned strings (with `clearIndexCache`: the records that share them are gone too). */
+export function clearInterned(): void {
+  interned.clear();
+}
+
 function internString(s: string): string {
   let copy = interned.get(s);
   if (copy === undefined) {

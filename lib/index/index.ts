@@ -32,7 +32,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { PluginSettings } from "../settings.js";
-import { parseFile, plainDocuments, type ParsedFile } from "./extract.js";
+import { clearInterned, parseFile, plainDocuments, type ParsedFile } from "./extract.js";
+import { clearUnitMemo } from "./units.js";
 import { decodeManifest } from "../yaml/encoding.js";
 import { listFiles, makeFilter, wouldList, type FileFilter } from "./files.js";
 import { assemble, carryOver, RepoIndexSnapshot, type Assembled, type MutableCounters, type RepoIndex } from "./repo-index.js";
@@ -187,6 +188,8 @@ export function clearIndexCache(): void {
   for (const entry of cache.values()) if (entry.timer) clearTimeout(entry.timer);
   cache.clear();
   rootCache.clear();
+  clearInterned();
+  clearUnitMemo();
 }
 
 /** Process-wide cache figures: live (root, settings) entries and full builds since the module loaded. */

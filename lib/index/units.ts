@@ -302,6 +302,7 @@ function buildModelWith(input: ModelInput, changed: Set<string> | undefined): Mo
 
   // ---- 3. loose manifests: settings.units folders, else their own folder
   const looseUnits = new Map<string, { unit: Unit; files: string[] }>();
+  const looseUnitOfFile = looseUnitResolver(input);
   // The same files as before when the previous model is reused: the same sorted list.
   const files = changed ? input.previous!.model.sortedFiles : [...records.keys()].sort();
   for (const file of files) {
@@ -310,7 +311,7 @@ function buildModelWith(input: ModelInput, changed: Set<string> | undefined): Mo
     if (input.ownUnitFiles?.has(file)) {
       unit = { id: `buffer:${rel(root, file)}`, origin: "buffer", dir: file, label: `text of ${path.basename(file)}`, namespace: undefined, outside: [] };
     } else {
-      const { id, dir, declared, label } = looseUnitOf(input, file);
+      const { id, dir, declared, label } = looseUnitOfFile(file);
       unit = looseUnits.get(id)?.unit ?? { id, origin: declared ? "settings" : "folder", dir, label, namespace: undefined, outside: [] };
     }
     const entry = looseUnits.get(unit.id) ?? { unit, files: [] };
@@ -530,23 +531,38 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** The loose unit of a manifest no unit renders: the `settings.units` folder nearest above it, else its folder. Memoised per root and globs. */
+/** Forgets the memoised loose units (with `clearIndexCache`). */
+export function clearUnitMemo(): void {
+  looseUnitMemo.clear();
+}
+
 interface LooseUnit {
   id: string;
   dir: string;
   declared: boolean;
   label: string;
 }
-const looseUnitMemo = new Map<string, { match: (p: string) => boolean; files: Map<string, LooseUnit> }>();
-function looseUnitOf(input: ModelInput, file: string): LooseUnit {
+const looseUnitMemo = new Map<string, { match: (p: string) => boolean; files: Map<string, LooseUnit>; dirs: Map<string, LooseUnit> }>();
+function looseUnitResolver(input: ModelInput): (file: string) => LooseUnit {
   const key = `${input.root}\0${input.unitGlobs.join("\0")}`;
   let memo = looseUnitMemo.get(key);
   if (!memo) {
     if (looseUnitMemo.size > 16) looseUnitMemo.clear();
-    looseUnitMemo.set(key, (memo = { match: globMatcher(input.unitGlobs), files: new Map() }));
+    looseUnitMemo.set(key, (memo = { match: globMatcher(input.unitGlobs), files: new Map(), dirs: new Map() }));
   }
-  const fileDir = path.dirname(file);
-  let found = memo.files.get(fileDir);
+  const m = memo;
+  return (file) => looseUnitOf(input, m, file);
+}
+function looseUnitOf(input: ModelInput, memo: { match: (p: string) => boolean; files: Map<string, LooseUnit>; dirs: Map<string, LooseUnit> }, file: string): LooseUnit {
+  let found = memo.files.get(file);
   if (found) return found;
+  if (memo.files.size > 200_000) memo.files.clear();
+  const fileDir = path.dirname(file);
+  found = memo.dirs.get(fileDir);
+  if (found) {
+    memo.files.set(file, found);
+    return found;
+  }
   const root = input.root;
   const unitGlob = memo.match;
   let dir = fileDir;
@@ -561,8 +577,9 @@ function looseUnitOf(input: ModelInput, file: string): LooseUnit {
   if (declared) dir = declared;
   const relDir = rel(root, dir);
   found = { id: `${declared ? "settings" : "folder"}:${relDir}`, dir, declared: !!declared, label: `folder ${relDir}` };
-  if (memo.files.size > 200_000) memo.files.clear();
-  memo.files.set(fileDir, found);
+  if (memo.dirs.size > 200_000) memo.dirs.clear();
+  memo.dirs.set(fileDir, found);
+  memo.files.set(file, found);
   return found;
 }
 
