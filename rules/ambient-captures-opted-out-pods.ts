@@ -37,7 +37,7 @@ export default createRule<MessageIds, Options>({
     hasSuggestions: true,
     messages: {
       captured:
-        "{{workload}} opted out of the sidecar, but ztunnel captures its pods {{where}}: {{policies}} now {{verb}}{{callers}}.",
+        "{{workload}} opted out of the sidecar, but ztunnel captures it {{where}}: {{policies}} now {{verb}}{{callers}}.",
       optOut: "Keep these pods out of ambient: label the pod template `istio.io/dataplane-mode: none`.",
       allowCallers: "Add AuthorizationPolicy {{name}} that allows every caller of these pods at L4 (what they had without a proxy); narrow it later.",
     },
@@ -75,7 +75,7 @@ export default createRule<MessageIds, Options>({
       const policies = names.length > LISTED ? `${names.slice(0, LISTED).join(", ")} and ${names.length - LISTED} more` : names.join(", ");
       const injectPath: Path =
         String(podLabels[INJECT_KEY] ?? "").trim().toLowerCase() === "false" ? [...metaPath, "labels", INJECT_KEY] : [...metaPath, "annotations", INJECT_KEY];
-      const callers = strict ? ", refusing plaintext callers" : ", and callers outside the mesh match no identity";
+      const callers = strict ? ", refusing plaintext" : "; non-mesh callers match no identity";
 
       const suggest: Suggestion<MessageIds>[] = [];
       const labelOps: EditOp[] = isObject(metadata.labels)

@@ -82,28 +82,28 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       allowDropped:
-        "{{resource}} ({{attached}}): ztunnel drops the {{dropped}} using HTTP attribute `{{attribute}}` (line {{line}}), so what they allowed is denied; use `targetRefs`.",
+        "{{resource}} ({{attached}}): ztunnel drops the {{dropped}} with HTTP `{{attribute}}` (line {{line}}), so what they allowed is denied.",
       allowDeniesAll:
-        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP attribute `{{attribute}}`, line {{line}}), so all traffic to its pods is denied; use `targetRefs`.",
+        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP `{{attribute}}`, line {{line}}), denying all traffic to its pods.",
       allowOthersAdmit:
-        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP attribute `{{attribute}}`, line {{line}}); only what {{others}} admits still reaches its pods.",
+        "{{resource}} ({{attached}}): ztunnel drops every rule (HTTP `{{attribute}}`, line {{line}}); only what {{others}} admits reaches its pods.",
       denyBroader:
-        "{{resource}} ({{attached}}): ztunnel enforces this DENY without HTTP attribute `{{attribute}}` (line {{line}}), denying more than written; use `targetRefs`.",
+        "{{resource}} ({{attached}}): ztunnel enforces this DENY without HTTP `{{attribute}}` (line {{line}}), denying more than written.",
       denyNoEffect:
-        "{{resource}} ({{attached}}): without HTTP attribute `{{attribute}}` (line {{line}}) this DENY matches nothing at ztunnel (fail-open); use `targetRefs`.",
+        "{{resource}} ({{attached}}): without HTTP `{{attribute}}` (line {{line}}) this DENY matches nothing at ztunnel (fail-open).",
       unsupportedAction:
-        "{{resource}} ({{attached}}): ztunnel does not support action {{action}} (line {{line}}), so the policy is not enforced; use `targetRefs`.",
+        "{{resource}} ({{attached}}): ztunnel does not support action {{action}} (line {{line}}), so the policy is not enforced.",
       trustDomains: "{{resource}} ({{attached}}): ztunnel ignores `{{attribute}}` (line {{line}}), so {{effect}}.",
       useService: "Replace the selector with `targetRefs` to Service {{name}}.",
       useServiceIn: "Replace the selector with `targetRefs` to Service {{name}} ({{where}}).",
       useServiceUnsafe: "Target Service {{name}}{{where}}, but {{reason}}.",
-      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): another selector, the same workloads here ({{workloads}}).",
+      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): same pods ({{workloads}}), other selector.",
       useWiderService: "Target Service {{name}} ({{where}}): it also selects pods without {{missing}}.",
-      useGuessedService: "Target Service {{name}} (a guess from the `app` label: check that it selects these pods).",
-      useWaypoint: "Attach the policy to the waypoint Gateway {{name}} (every Service using it).",
+      useGuessedService: "Target Service {{name}} (guessed from label `app`: check its selector).",
+      useWaypoint: "Attach the policy to waypoint Gateway {{name}} (every Service using it).",
       useWaypointClass: "Attach the policy to every waypoint (GatewayClass istio-waypoint).",
-      splitPolicy: "Split: move {{count}} rule(s) to {{name}} on Service {{service}} (`targetRefs`); the ingress rules stay here.",
-      addWaypointAllow: "Add {{name}}: an L4 ALLOW for the waypoint `{{principal}}`, which default deny would block.",
+      splitPolicy: "Move {{count}} rule(s) to {{name}} targeting Service {{service}}; ingress rules stay here.",
+      addWaypointAllow: "Add L4 ALLOW {{name}} for the waypoint (default deny would block it).",
       usePrincipals: "Replace `{{attribute}}` with `{{field}}` patterns {{values}} (the same callers).",
     },
   },
@@ -255,9 +255,9 @@ function otherSelecting(services: readonly ServiceView[], single: ServiceView, m
 function reasonText(safety: MoveSafety): string {
   switch (safety.reason) {
     case "no-waypoint":
-      return "no waypoint serves it (nothing would enforce the policy)";
+      return "no waypoint serves it";
     case "waypoint-elsewhere":
-      return `its waypoint ${safety.waypoint?.name ?? ""} is not deployed with it (another unit or assumed)`;
+      return `its waypoint ${safety.waypoint?.name ?? ""} is in another unit or assumed`;
     case "ingress":
       return `rule ${safety.rule! + 1} admits an ingress gateway, which skips the waypoint`;
     case "waypoint-identity":

@@ -22,9 +22,9 @@ type MessageIds =
   | "addPort";
 
 const GROUP_WRITTEN: Record<string, string> = {
-  missing: "has no `group`, so it defaults to gateway.networking.k8s.io",
-  null: "has an empty `group:` (null), so it defaults to gateway.networking.k8s.io",
-  core: "has `group: core`, but Gateway API names the core group \"\"",
+  missing: "has no `group` (default gateway.networking.k8s.io)",
+  null: "has `group:` null (default gateway.networking.k8s.io)",
+  core: "has `group: core` (the core group is \"\")",
   gateway: "has `group: gateway.networking.k8s.io`",
 };
 
@@ -43,17 +43,17 @@ export default createRule<MessageIds, Record<string, never>>({
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
       serviceGroup:
-        "{{route}}: the parentRef to Service {{name}} (line {{line}}) {{written}}, which names no parent, so the route attaches to nothing; set `group: \"\"`.",
+        "{{route}}: parentRef to Service {{name}} {{written}}, so the route attaches to nothing.",
       portNotOnService:
-        "{{route}}: parentRef port {{port}} (line {{line}}) is not a port of Service {{service}} ({{defined}}ports: {{ports}}), so the route applies to no traffic; use one of them or omit `port`.",
+        "{{route}}: parentRef port {{port}} is not a port of Service {{service}} ({{defined}}ports: {{ports}}), so the route applies to no traffic.",
       sectionNotOnService:
-        "{{route}}: parentRef sectionName `{{section}}` (line {{line}}) names no port of Service {{service}} ({{defined}}port names: {{names}}); Istio ignores it on Service parents, so the route applies to {{scope}}.",
+        "{{route}}: sectionName `{{section}}` names no port of Service {{service}} ({{defined}}names: {{names}}); Istio ignores it, so the route applies to {{scope}}.",
       portSectionMismatch:
-        "{{route}}: parentRef port {{port}} and sectionName `{{section}}` (line {{line}}) name different ports of Service {{service}}; Istio ignores sectionName on Service parents, so only port {{port}} counts.",
+        "{{route}}: port {{port}} and sectionName `{{section}}` name different ports of Service {{service}}; Istio ignores sectionName, so port {{port}} counts.",
       waypointParent:
-        "{{route}}: the parentRef (line {{line}}) is waypoint Gateway {{waypoint}}, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
+        "{{route}}: parentRef waypoint {{waypoint}} accepts no routes (mesh routes attach to a Service), so the route attaches to nothing.",
       backendPort:
-        "{{route}}: the {{ref}} to Service {{name}} (line {{line}}) has no `port`, so the API server rejects this {{kind}}.",
+        "{{route}}: {{ref}} to Service {{name}} has no `port`, so the API server rejects this {{kind}}.",
       usePort: "Set the parentRef port to {{port}}{{portName}}.",
       useSection: "Set the parentRef sectionName to `{{section}}` (port {{port}}).",
       dropSection: "Remove `sectionName` (attach to every port of Service {{service}}).",

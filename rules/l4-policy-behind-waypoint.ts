@@ -40,9 +40,9 @@ export default createRule<MessageIds, Options>({
     schema: [{ type: "object", properties: { gatewaySelectors: GATEWAY_SELECTORS_SCHEMA }, additionalProperties: false }],
     messages: {
       stale:
-        "{{resource}}: behind waypoint {{waypoint}}, ztunnel sees the waypoint, not `{{field}}` {{value}} (line {{line}}), {{effect}}.",
+        "{{resource}}: behind waypoint {{waypoint}}, ztunnel sees the waypoint, not `{{field}}` {{value}}, {{effect}}.",
       moveRule: "Move rule {{rule}} to {{name}} with `targetRefs` to Service {{service}} (the waypoint sees the client).",
-      movePolicy: "Replace the selector with `targetRefs` to Service {{service}} (the waypoint sees the client).",
+      movePolicy: "Use `targetRefs` to Service {{service}} (its waypoint sees the client).",
     },
   },
   defaultOptions: { gatewaySelectors: [] },

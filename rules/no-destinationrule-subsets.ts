@@ -37,7 +37,6 @@ type MessageIds =
   | "serviceEntrySubset"
   | "serviceEntryWholeHost";
 
-const NO_SUBSETS = "HTTPRoute cannot route to subsets";
 
 export default createRule<MessageIds, Record<string, never>>({
   name: "no-destinationrule-subsets",
@@ -51,17 +50,17 @@ export default createRule<MessageIds, Record<string, never>>({
     // No options; one empty object schema because createRule always declares `defaultOptions: [defaults]`.
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
-      createService: `{{dr}} subset {{subset}} cannot be an HTTPRoute backend; Service {{service}} ({{selector}}) would replace it{{note}}.`,
-      createServiceFromHost: `{{dr}} subset {{subset}} cannot be an HTTPRoute backend; Service {{service}} ({{base}} pods with {{labels}}) would replace it{{note}}.`,
-      serviceExistsUnused: `{{dr}} subset {{subset}} is no HTTPRoute backend, and Service {{service}} ({{serviceAt}}) {{selects}} with no route in {{scope}} left to the subset: route to the Service{{note}} and remove the subset.`,
-      serviceExistsUsed: `{{dr}} subset {{subset}} is no HTTPRoute backend, and Service {{service}} ({{serviceAt}}) {{selects}}, but {{vs}} ({{vsAt}}) still routes to the subset: move that route to an HTTPRoute to {{service}}{{note}}.`,
-      nameTaken: `{{dr}} subset {{subset}}: ${NO_SUBSETS}, and the version Service name {{service}} is taken by one selecting other pods ({{serviceAt}}): create one selecting {{selector}} under another name.`,
-      wholeService: `{{dr}} subset {{subset}} {{why}}, so it is all of Service {{base}}; ${NO_SUBSETS}: route to the Service itself{{note}}.`,
-      selectsNothing: `{{dr}} subset {{subset}}: its label {{key}}={{subsetValue}} contradicts the selector of Service {{base}} ({{key}}={{serviceValue}}), so it has no endpoints; fix the labels, then use a version Service.`,
-      rolloutManaged: `{{dr}} subset {{subset}} cannot be an HTTPRoute backend, and {{rollout}} rewrites its labels at run time.`,
-      serviceEntrySubset: `{{dr}} subset {{subset}}: HTTPRoute cannot route to subsets of {{se}} ({{seAt}}); split it into one ServiceEntry per version ({{labels}}) or keep {{host}} on a VirtualService.`,
-      serviceEntryWholeHost: `{{dr}} subset {{subset}} has no labels, so it is all of {{se}} ({{seAt}}); ${NO_SUBSETS}: route to host {{host}} itself.`,
-      addService: "Add Service {{service}} selecting {{selector}} (ports of Service {{base}}) after this DestinationRule.",
+      createService: `{{dr}} subset {{subset}} is no HTTPRoute backend: use Service {{service}}{{note}}.`,
+      createServiceFromHost: `{{dr}} subset {{subset}} is no HTTPRoute backend: use Service {{service}}{{note}}.`,
+      serviceExistsUnused: `{{dr}} subset {{subset}} is no HTTPRoute backend and no route in {{scope}} uses it; Service {{service}} ({{serviceAt}}) {{selects}}{{note}}.`,
+      serviceExistsUsed: `{{dr}} subset {{subset}} is no HTTPRoute backend, but {{vs}} ({{vsAt}}) routes to it: route to Service {{service}} ({{serviceAt}}){{note}}.`,
+      nameTaken: `{{dr}} subset {{subset}} is no HTTPRoute backend, and its version Service name {{service}} is taken by other pods ({{serviceAt}}).`,
+      wholeService: `{{dr}} subset {{subset}} {{why}}, so it is all of Service {{base}}: route HTTPRoutes to the Service{{note}}.`,
+      selectsNothing: `{{dr}} subset {{subset}}: its label {{key}}={{subsetValue}} contradicts Service {{base}} ({{key}}={{serviceValue}}), so it has no endpoints.`,
+      rolloutManaged: `{{dr}} subset {{subset}} is no HTTPRoute backend, and {{rollout}} rewrites its labels at run time.`,
+      serviceEntrySubset: `{{dr}} subset {{subset}} ({{labels}}) is no HTTPRoute backend: split {{se}} ({{seAt}}) per version or keep {{host}} on a VirtualService.`,
+      serviceEntryWholeHost: `{{dr}} subset {{subset}} has no labels, so it is all of {{se}} ({{seAt}}): route to host {{host}} itself.`,
+      addService: "Add Service {{service}} ({{selector}}, ports of {{base}}).",
       removeSubset: "Remove subset {{subset}} from this DestinationRule.",
     },
   },
@@ -133,9 +132,9 @@ export default createRule<MessageIds, Record<string, never>>({
             messageId: "wholeService",
             data: {
               ...common,
-              why: noLabels ? "has no labels" : "only repeats labels of the Service's selector",
+              why: noLabels ? "has no labels" : "only repeats the Service's selector",
               note: subset.hasTrafficPolicy
-                ? " and move the subset's trafficPolicy to the top-level trafficPolicy"
+                ? " and move its trafficPolicy to the top level"
                 : "",
             },
           });
@@ -270,8 +269,8 @@ function removeSubsetOp(dr: Record<string, unknown>, subset: DrSubset): EditOp {
 
 /** What happens to traffic policies once traffic goes to the version Service instead of the subset. */
 function noteFor(subset: DrSubset, drPolicy: boolean, service: string): string {
-  if (subset.hasTrafficPolicy) return `, with the subset's trafficPolicy in a DestinationRule for ${service}`;
-  if (drPolicy) return "; this trafficPolicy will not apply to it";
+  if (subset.hasTrafficPolicy) return `, its trafficPolicy in a DestinationRule for ${service}`;
+  if (drPolicy) return "; this trafficPolicy skips it";
   return "";
 }
 

@@ -40,9 +40,9 @@ const MESSAGE_BY_CLASS: Record<PatchClass, MessageIds> = {
 };
 
 const PROXIES = {
-  selector: "its selected sidecars",
-  namespace: "its namespace's sidecars",
-  mesh: "every sidecar of the mesh",
+  selector: "selected sidecars",
+  namespace: "namespace sidecars",
+  mesh: "all sidecars",
 };
 
 export default createRule<MessageIds, Options>({
@@ -67,20 +67,20 @@ export default createRule<MessageIds, Options>({
     messages: {
       lua: `{{resource}} adds Lua filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{luaAlternative}}.`,
       extAuthz: `{{resource}} adds ext_authz filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: use a CUSTOM AuthorizationPolicy.`,
-      rateLimit: `{{resource}} configures {{rateLimitKind}} (\`{{subject}}\`, line {{line}}) for {{proxies}}, ${IGNORED}, and ambient has no rate-limit API: a migration blocker.`,
+      rateLimit: `{{resource}} configures {{rateLimitKind}} (\`{{subject}}\`, line {{line}}) for {{proxies}}, ${IGNORED}, which has no rate-limit API.`,
       wasm: `{{resource}} adds Wasm filter \`{{subject}}\` (line {{line}}) to {{proxies}}, ${IGNORED}: {{wasmAlternative}}.`,
-      istioTelemetry: `{{resource}} configures Istio's telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API.`,
-      other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED} with no replacement API: a migration blocker.`,
+      istioTelemetry: `{{resource}} configures telemetry extension \`{{subject}}\` (line {{line}}) for {{proxies}}, ${IGNORED}: use the Telemetry API.`,
+      other: `{{resource}} patches {{applyTo}}{{subjectSuffix}} (line {{line}}) in {{proxies}}, ${IGNORED} with no replacement API.`,
       empty: "{{resource}} has no `configPatches`: it changes nothing, in sidecar or ambient mode. Delete it.",
       waypoint:
-        "{{resource}} patches waypoint {{target}} (`targetRefs`, line {{line}}): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
+        "{{resource}} patches waypoint {{target}} (line {{line}}): applied since Istio 1.27 but unsupported, so it may break on upgrade.",
       waypointTooOld:
-        "{{resource}} targets waypoint {{target}} (line {{line}}), but Istio {{version}} applies EnvoyFilters to waypoints only from {{since}}: it is silently not applied.",
+        "{{resource}} targets waypoint {{target}} (line {{line}}), but Istio {{version}} applies EnvoyFilters to waypoints only from {{since}}: it is ignored.",
       waypointContext: "{{resource}} patches with `context: WAYPOINT` (line {{line}}), {{contextNote}}: this patch is applied to no proxy.",
       unattached: "{{resource}} targets {{target}} (line {{line}}), but {{why}}: it is applied to no proxy.",
       waypointSelector:
-        "{{resource}} selects the pods of {{target}} with `workloadSelector` (line {{line}}), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
-      removeEnvoyFilter: "Delete EnvoyFilter {{name}} (once what it does has moved to its ambient replacement).",
+        "{{resource}} selects the pods of {{target}} (line {{line}}), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
+      removeEnvoyFilter: "Delete EnvoyFilter {{name}} (after moving what it does to ambient).",
     },
   },
   defaultOptions: { gatewaySelectors: [] },
@@ -148,7 +148,7 @@ function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtensio
         wasmAlternative: hasTrafficExtension ? "use a WasmPlugin or TrafficExtension" : "use a WasmPlugin",
         luaAlternative: hasTrafficExtension
           ? "use a TrafficExtension or WasmPlugin"
-          : `use a WasmPlugin (TrafficExtension runs Lua from Istio 1.30; settings say ${version})`,
+          : `use a WasmPlugin (Lua TrafficExtension needs Istio 1.30, not ${version})`,
       };
     case "empty":
       return {};
@@ -166,7 +166,7 @@ function dataOf(finding: EnvoyFilterFinding, version: string, hasTrafficExtensio
         target: finding.target,
         why:
           finding.reason === "service"
-            ? "EnvoyFilters attach through `targetRefs` only to Gateways and to GatewayClass istio-waypoint, never to Services"
+            ? "EnvoyFilter `targetRefs` take only Gateways and GatewayClass istio-waypoint"
             : `a GatewayClass target counts only on EnvoyFilters in the root namespace (${rootNamespace})`,
       };
     case "waypoint-selector":

@@ -17,8 +17,8 @@ export default createRule<MessageIds, Record<string, never>>({
       recommended: "error",
     },
     messages: {
-      virtualService: "{{vs}} and {{route}} ({{where}}) both route Service {{service}} in the mesh: which rules win is undefined.",
-      route: "{{route}} and {{vs}} ({{where}}) both route Service {{service}} in the mesh: which rules win is undefined.",
+      virtualService: "{{vs}} and {{route}} ({{where}}) both route Service {{service}}: which rules win is undefined.",
+      route: "{{route}} and {{vs}} ({{where}}) both route Service {{service}}: which rules win is undefined.",
     },
   },
   defaultOptions: {},

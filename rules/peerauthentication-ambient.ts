@@ -36,9 +36,9 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       disable:
-        "{{resource}} sets mTLS mode DISABLE {{scope}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
+        "{{resource}} sets mTLS DISABLE {{scope}}, which ztunnel treats as PERMISSIVE: mesh traffic stays mTLS.",
       portDisable:
-        "{{resource}} sets mTLS mode DISABLE for port {{port}}, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
+        "{{resource}} sets mTLS DISABLE for port {{port}}, which ztunnel treats as PERMISSIVE: mesh traffic stays mTLS.",
       portLevelWithoutSelector:
         "{{resource}} sets `portLevelMtls` without a workload selector {{where}}, so ztunnel ignores it (and the CRD rejects it).",
       rootSelector:

@@ -54,7 +54,7 @@ export default createRule<MessageIds, Options>({
       policyTarget:
         "{{policy}} targets {{target}} ({{where}}), which {{state}}, so no waypoint {{verb}} it{{status}}.",
       routeParent:
-        "{{route}} attaches to Service {{service}} ({{where}}), which {{state}}, so no waypoint applies it for ambient clients.",
+        "{{route}} attaches to Service {{service}} ({{where}}), which {{state}}: no waypoint applies it.",
       gatewayNotFound:
         "{{policy}} targets Gateway {{gateway}}, which is neither in the repository nor in `assumeExists`: if it does not exist, {{effect}}.",
       danglingLabel:
@@ -243,7 +243,7 @@ function configuredWaypoint(ctx: CheckContext<MessageIds, Options>, name: string
 function stateText(state: BindingState): string {
   switch (state.type) {
     case "unbound":
-      return `has no waypoint (no \`istio.io/use-waypoint\` on it or on Namespace ${state.namespace.name})`;
+      return `has no waypoint (no \`use-waypoint\` on it or Namespace ${state.namespace.name})`;
     case "optedOut":
       return `opted out of waypoints (\`use-waypoint: none\` on ${state.source === "service" ? "it" : `Namespace ${state.holder.name}`})`;
     case "wrongType":

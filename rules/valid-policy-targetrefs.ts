@@ -51,11 +51,11 @@ export default createRule<MessageIds, Record<string, never>>({
     schema: [{ type: "object", properties: {}, additionalProperties: false }],
     messages: {
       conflictSelector:
-        "{{resource}} sets `{{key}}` together with `{{first}}` (line {{line}}): only one of {{allowed}} may be set, so the API server rejects it; remove `{{selectorKey}}` (waypoints use `targetRefs`).",
+        "{{resource}} sets `{{key}}` with `{{first}}` (line {{line}}), so the API server rejects it (only one of {{allowed}} may be set).",
       conflictTargetRef:
         "{{resource}} sets `targetRefs` together with the deprecated `targetRef` (line {{line}}), so the API server rejects it; move the `targetRef` entry into `targetRefs`.",
       singular:
-        "{{resource}} uses the deprecated singular `targetRef`, kept by Istio only for compatibility; write it as `targetRefs: [...]`.",
+        "{{resource}} uses the deprecated singular `targetRef`, kept only for compatibility: write `targetRefs`.",
       singularUnknown:
         "{{resource}} uses `targetRef`, which {{kind}} does not have: the API server rejects or drops it, and the {{kind}} then applies namespace-wide; write `targetRefs: [...]`.",
       targetFixable: "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "); write {{want}}.",

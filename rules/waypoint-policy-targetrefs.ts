@@ -42,13 +42,13 @@ interface Options {
 
 /** What breaks, per kind, when neither waypoints nor ztunnel apply the policy (the why is in the docs page). */
 const CONSEQUENCE: Record<string, string> = {
-  RequestAuthentication: "no JWT is validated and rules on `requestPrincipals` stop matching",
+  RequestAuthentication: "no JWT is validated and `requestPrincipals` never match",
   WasmPlugin: "the plugin does not run",
   TrafficExtension: "the extension does not run",
-  Telemetry: "its settings no longer apply (waypoints ignore selector Telemetry)",
+  Telemetry: "its settings no longer apply",
 };
 
-const TEMPLATE = "{{resource}} ({{attached}}): in ambient {{consequence}}; waypoints apply it only through `targetRefs`.";
+const TEMPLATE = "{{resource}} ({{attached}}) does nothing in ambient without `targetRefs`: {{consequence}}.";
 
 export default createRule<MessageIds, Options>({
   name: "waypoint-policy-targetrefs",
@@ -75,12 +75,12 @@ export default createRule<MessageIds, Options>({
       selector: TEMPLATE,
       namespaceWide: TEMPLATE,
       meshWide: TEMPLATE,
-      useWaypoint: "Attach it to the waypoint Gateway {{name}} (every Service using it).",
+      useWaypoint: "Attach it to waypoint Gateway {{name}} (every Service using it).",
       useService: "Attach it with `targetRefs` to Service {{name}}.",
       useServiceIn: "Attach it with `targetRefs` to Service {{name}} ({{where}}).",
-      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): another selector, the same workloads here ({{workloads}}).",
+      useServiceSameWorkloads: "Target Service {{name}} ({{where}}): same pods ({{workloads}}), other selector.",
       useWiderService: "Target Service {{name}} ({{where}}): it also selects pods without {{missing}}.",
-      useGuessedService: "Target Service {{name}} (a guess from the `app` label: check that it selects these pods).",
+      useGuessedService: "Target Service {{name}} (guessed from label `app`: check its selector).",
       useWaypointClass: "Attach it to every waypoint (GatewayClass istio-waypoint).",
     },
   },

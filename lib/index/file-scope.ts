@@ -28,14 +28,13 @@ export function fileScope(ctx: ScopeContext): FileScope {
 }
 
 /**
- * Where a record is, for messages: `line N` in the linted file, `dir/file.yaml:N` (relative to the root) in
+ * Where a record is, for messages: `line N` in the linted file, `file.yaml:N` (the basename) in
  * another file, `settings assumeExists` for an assumed resource.
  */
 export function recordWhere(scope: FileScope, record: ResourceRecord): string {
   if (record.assumed || !record.file) return "settings assumeExists";
   if (path.resolve(record.file) === scope.file) return `line ${record.line}`;
-  const rel = path.relative(scope.repo.root, record.file).split(path.sep).join("/");
-  return `${rel}:${record.line}`;
+  return `${path.basename(record.file)}:${record.line}`;
 }
 
 /** `Kind ns/name` of a record (its resolved namespace), or `Kind name` when the namespace is unknown. */

@@ -337,7 +337,7 @@ export function repoView(ctx: ViewContext): RepoView {
       if (origin.resource) return `line ${lineOf(origin.resource)}`;
       const rec = origin.record;
       if (!rec || rec.assumed) return "settings `assumeExists`";
-      return `${relativeTo(index?.root ?? "", rec.file)}:${rec.line}`;
+      return `${path.basename(rec.file)}:${rec.line}`;
     },
   };
 }

@@ -89,7 +89,7 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
       errors: [
         {
           message:
-            "Deployment shop/ext-authz opted out of the sidecar, but ztunnel captures its pods in ambient namespace shop: AuthorizationPolicy shop/allow-nothing, PeerAuthentication shop/default (STRICT) now apply, refusing plaintext callers.",
+            "Deployment shop/ext-authz opted out of the sidecar, but ztunnel captures it in ambient namespace shop: AuthorizationPolicy shop/allow-nothing, PeerAuthentication shop/default (STRICT) now apply, refusing plaintext.",
           line: 15,
           column: 9,
           suggestions: [
@@ -113,7 +113,7 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
             where: "in ambient namespace batch",
             policies: "AuthorizationPolicy batch/frontend-only",
             verb: "applies",
-            callers: ", and callers outside the mesh match no identity",
+            callers: "; non-mesh callers match no identity",
           },
           line: 12,
           suggestions: [
@@ -141,7 +141,7 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
             where: "in ambient namespace webhooks",
             policies: "PeerAuthentication istio-system/default (STRICT)",
             verb: "applies",
-            callers: ", refusing plaintext callers",
+            callers: ", refusing plaintext",
           },
           suggestions: [{ messageId: "optOut", output: EXT_AUTHZ("webhooks", "        istio.io/dataplane-mode: none\n").replace("  namespace: webhooks\n", "") }],
         },
@@ -161,7 +161,7 @@ ruleSuite("ambient-captures-opted-out-pods", rule, {
             where: "(labelled `istio.io/dataplane-mode: ambient`)",
             policies: "AuthorizationPolicy tools/deny-other-namespaces (DENY)",
             verb: "applies",
-            callers: ", and callers outside the mesh match no identity",
+            callers: "; non-mesh callers match no identity",
           },
           suggestions: [
             {

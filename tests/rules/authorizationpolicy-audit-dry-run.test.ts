@@ -70,7 +70,7 @@ ruleSuite("authorizationpolicy-audit-dry-run", rule, {
       output: null,
       errors: [
         {
-          message: "AuthorizationPolicy foo/deny-path-headers (selector) is dry-run (line 18): ztunnel never receives it, so nothing logs what it would do; use `targetRefs`.",
+          message: "AuthorizationPolicy foo/deny-path-headers (selector) is dry-run: ztunnel never receives it, so nothing logs what it would do.",
           line: 18,
           suggestions: [
             { messageId: "useService", data: { name: "httpbin" }, output: SERVICE + DRY_RUN.replace(selector, '  targetRefs:\n  - kind: Service\n    group: ""\n    name: httpbin\n') },
@@ -86,7 +86,7 @@ ruleSuite("authorizationpolicy-audit-dry-run", rule, {
       output: null,
       errors: [
         {
-          message: "AuthorizationPolicy foo/deny-path-headers (selector) is dry-run (line 7), but before Istio 1.25 ztunnel enforces it as a real DENY.",
+          message: "AuthorizationPolicy foo/deny-path-headers (selector) is dry-run, but before Istio 1.25 ztunnel enforces it as a real DENY.",
           suggestions: [{ messageId: "useWaypoint", data: { name: "waypoint" }, output: DRY_RUN.replace(selector, waypointRefs) }],
         },
       ],
@@ -97,7 +97,7 @@ ruleSuite("authorizationpolicy-audit-dry-run", rule, {
       output: null,
       errors: [
         {
-          message: "AuthorizationPolicy shop/audit-admin (namespace-wide): ztunnel does not support AUDIT (line 7), so these requests are no longer audit-logged; use `targetRefs`.",
+          message: "AuthorizationPolicy shop/audit-admin (namespace-wide): ztunnel does not support AUDIT, so these requests are no longer audit-logged.",
           line: 7,
           suggestions: [{ messageId: "useWaypoint", data: { name: "waypoint" }, output: AUDIT + "  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint\n" }],
         },

@@ -216,7 +216,7 @@ spec:
       output: BOUND + REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
       errors: [
         {
-          message: `AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP attribute \`methods\`, line ${31 + B}), so all traffic to its pods is denied; use \`targetRefs\`.`,
+          message: `AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP \`methods\`, line ${31 + B}), denying all traffic to its pods.`,
           line: 21 + B,
           column: 3,
           endLine: 21 + B,
@@ -250,7 +250,7 @@ spec:
           suggestions: [
             {
               messageId: "useServiceUnsafe",
-              data: { name: "reviews", where: "", reason: "no waypoint serves it (nothing would enforce the policy)" },
+              data: { name: "reviews", where: "", reason: "no waypoint serves it" },
               output: REVIEWS_SERVICE + "---\n" + ALLOW_GET_REVIEWS_TARGETREFS,
             },
             {
@@ -313,7 +313,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/mixed (selector): ztunnel drops the rule using HTTP attribute `paths` (line 16), so what they allowed is denied; use `targetRefs`.",
+            "AuthorizationPolicy bookinfo/mixed (selector): ztunnel drops the rule with HTTP `paths` (line 16), so what they allowed is denied.",
           line: 7,
           suggestions: GUESS,
         },
@@ -412,7 +412,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy foo/ext-authz (selector): ztunnel does not support action CUSTOM (line 10), so the policy is not enforced; use `targetRefs`.",
+            "AuthorizationPolicy foo/ext-authz (selector): ztunnel does not support action CUSTOM (line 10), so the policy is not enforced.",
           suggestions: GUESS,
         },
       ],
@@ -435,7 +435,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy example-authz (namespace-wide): ztunnel drops every rule (HTTP attribute `requestPrincipals`, line 11), so all traffic to its pods is denied; use `targetRefs`.",
+            "AuthorizationPolicy example-authz (namespace-wide): ztunnel drops every rule (HTTP `requestPrincipals`, line 11), denying all traffic to its pods.",
           line: 6,
           suggestions: [
             {
@@ -669,7 +669,7 @@ const CHECKOUT_POLICY = policyIn("checkout-api", "checkout", { app: "checkout" }
 const CHECKOUT_NS_POLICY = policyIn("checkout-all", "checkout", null);
 const swap = (code: string, labels: Record<string, string>, kind: string, group: string, name: string) =>
   code.replace(selectorOf(labels), indentedRefs(kind, group, name));
-const WAYPOINT_MSG = (name: string) => `Attach the policy to the waypoint Gateway ${name} (every Service using it).`;
+const WAYPOINT_MSG = (name: string) => `Attach the policy to waypoint Gateway ${name} (every Service using it).`;
 
 cases.valid.push(
   {
@@ -693,7 +693,7 @@ cases.invalid.push(
         suggestions: [
           {
             messageId: "useServiceUnsafe",
-            data: { name: "ratings", where: " (apps/ratings/ratings.yaml:1)", reason: "its waypoint bookinfo-waypoint is not deployed with it (another unit or assumed)" },
+            data: { name: "ratings", where: " (ratings.yaml:1)", reason: "its waypoint bookinfo-waypoint is in another unit or assumed" },
             output: swap(RATINGS_VIEWER, { app: "ratings" }, "Service", "", "ratings"),
           },
           {
@@ -713,15 +713,15 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy bookinfo/details-readers (selector): ztunnel drops every rule (HTTP attribute `paths`, line 13), so all traffic to its pods is denied; use `targetRefs`.",
+          "AuthorizationPolicy bookinfo/details-readers (selector): ztunnel drops every rule (HTTP `paths`, line 13), denying all traffic to its pods.",
         suggestions: [
           {
-            desc: "Replace the selector with `targetRefs` to Service details (apps/details/details.yaml:1).",
+            desc: "Replace the selector with `targetRefs` to Service details (details.yaml:1).",
             output: swap(DETAILS_POLICY, { app: "details" }, "Service", "", "details"),
           },
           {
             messageId: "useServiceIn",
-            data: { name: "details-grpc", where: "apps/details/details.yaml:16" },
+            data: { name: "details-grpc", where: "details.yaml:16" },
             output: swap(DETAILS_POLICY, { app: "details" }, "Service", "", "details-grpc"),
           },
           { desc: WAYPOINT_MSG("bookinfo-waypoint"), output: swap(DETAILS_POLICY, { app: "details" }, "Gateway", "gateway.networking.k8s.io", "bookinfo-waypoint") },
@@ -739,7 +739,7 @@ cases.invalid.push(
         messageId: "allowDeniesAll",
         suggestions: [
           {
-            desc: "Target Service productpage (apps/productpage/productpage.yaml:1): another selector, the same workloads here (productpage-v1).",
+            desc: "Target Service productpage (productpage.yaml:1): same pods (productpage-v1), other selector.",
             output: swap(PRODUCTPAGE_POLICY, { app: "productpage", version: "v1" }, "Service", "", "productpage"),
           },
           {
@@ -761,7 +761,7 @@ cases.invalid.push(
         suggestions: [
           {
             messageId: "useWiderService",
-            data: { name: "reviews", where: "apps/reviews/reviews.yaml:1", selector: "app=reviews", missing: "version=v3" },
+            data: { name: "reviews", where: "reviews.yaml:1", selector: "app=reviews", missing: "version=v3" },
             output: swap(REVIEWS_V3_POLICY, { app: "reviews", version: "v3" }, "Service", "", "reviews"),
           },
           {
@@ -783,7 +783,7 @@ cases.invalid.push(
         suggestions: [
           {
             messageId: "useServiceUnsafe",
-            data: { name: "checkout", where: " (apps/checkout/checkout.yaml:1)", reason: "its waypoint checkout-orders-waypoint is not deployed with it (another unit or assumed)" },
+            data: { name: "checkout", where: " (checkout.yaml:1)", reason: "its waypoint checkout-orders-waypoint is in another unit or assumed" },
             output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Service", "", "checkout"),
           },
           { messageId: "useWaypoint", data: { name: "checkout-orders-waypoint" }, output: swap(CHECKOUT_POLICY, { app: "checkout" }, "Gateway", "gateway.networking.k8s.io", "checkout-orders-waypoint") },
@@ -822,7 +822,7 @@ cases.invalid.push(
         suggestions: [
           {
             messageId: "useServiceUnsafe",
-            data: { name: "ratings", where: " (base/ratings.yaml:1)", reason: "no waypoint serves it (nothing would enforce the policy)" },
+            data: { name: "ratings", where: " (ratings.yaml:1)", reason: "no waypoint serves it" },
             output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Service", "", "ratings"),
           },
           { messageId: "useWaypoint", data: { name: "waypoint" }, output: swap(disk(KUSTOMIZE, "base/authz.yaml"), { app: "ratings" }, "Gateway", "gateway.networking.k8s.io", "waypoint") },
@@ -838,7 +838,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy ratings-readers (selector): ztunnel drops every rule (HTTP attribute `paths`, line 12), so all traffic to its pods is denied; use `targetRefs`.",
+          "AuthorizationPolicy ratings-readers (selector): ztunnel drops every rule (HTTP `paths`, line 12), denying all traffic to its pods.",
         suggestions: [
           {
             messageId: "useGuessedService",
@@ -957,7 +957,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy shop/cart-readers (selector): ztunnel drops every rule (HTTP attribute `methods`, line 34); only what shop/cart-allow-waypoint admits still reaches its pods.",
+          "AuthorizationPolicy shop/cart-readers (selector): ztunnel drops every rule (HTTP `methods`, line 34); only what shop/cart-allow-waypoint admits reaches its pods.",
         line: 24,
         suggestions: [
           { messageId: "useServiceIn", data: { name: "cart", where: "apps.yaml:40" }, output: CART_FIXED },
@@ -974,7 +974,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "AuthorizationPolicy shop/frontend-access (selector): ztunnel drops the rule using HTTP attribute `paths` (line 21), so what they allowed is denied; use `targetRefs`.",
+          "AuthorizationPolicy shop/frontend-access (selector): ztunnel drops the rule with HTTP `paths` (line 21), so what they allowed is denied.",
         suggestions: [
           {
             messageId: "useServiceUnsafe",
@@ -1114,7 +1114,7 @@ spec:
     errors: [
       {
         message:
-          "AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP attribute `methods`, line 28); only what bookinfo/allow-monitoring admits still reaches its pods.",
+          "AuthorizationPolicy bookinfo/allow-get-reviews (selector): ztunnel drops every rule (HTTP `methods`, line 28); only what bookinfo/allow-monitoring admits reaches its pods.",
         suggestions: GUESS,
       },
     ],

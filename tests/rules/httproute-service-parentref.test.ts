@@ -205,7 +205,7 @@ spec: null
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 20) has no `group`, so it defaults to gateway.networking.k8s.io, which names no parent, so the route attaches to nothing; set `group: \"\"`.",
+            "HTTPRoute bookinfo/reviews: parentRef to Service reviews has no `group` (default gateway.networking.k8s.io), so the route attaches to nothing.",
           line: 20,
           column: 5,
           endLine: 20,
@@ -251,7 +251,7 @@ spec: null
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: the parentRef to Service reviews (line 6) has `group: core`, but Gateway API names the core group \"\", which names no parent, so the route attaches to nothing; set `group: \"\"`.",
+            "HTTPRoute bookinfo/reviews: parentRef to Service reviews has `group: core` (the core group is \"\"), so the route attaches to nothing.",
           line: 6,
           column: 21,
         },
@@ -301,7 +301,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef port 8080 (line 25) is not a port of Service reviews (ports: 9080, 9443), so the route applies to no traffic; use one of them or omit `port`.",
+            "HTTPRoute bookinfo/reviews: parentRef port 8080 is not a port of Service reviews (ports: 9080, 9443), so the route applies to no traffic.",
           line: 25,
           column: 5,
           suggestions: [
@@ -329,7 +329,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 23) names no port of Service reviews (port names: http); Istio ignores it on Service parents, so the route applies to every port of the Service.",
+            "HTTPRoute bookinfo/reviews: sectionName `grpc` names no port of Service reviews (names: http); Istio ignores it, so the route applies to every port of the Service.",
           suggestions: [
             {
               messageId: "useSection",
@@ -348,7 +348,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: parentRef sectionName `grpc` (line 24) names no port of Service reviews (port names: http); Istio ignores it on Service parents, so the route applies to port 9080 only.",
+            "HTTPRoute bookinfo/reviews: sectionName `grpc` names no port of Service reviews (names: http); Istio ignores it, so the route applies to port 9080 only.",
           suggestions: [
             { messageId: "useSection", output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1.replace("    port: 9080\n  rules", "    port: 9080\n    sectionName: http\n  rules") },
             { messageId: "dropSection", output: REVIEWS_SERVICE + "---\n" + ROUTE_REVIEWS_V1 },
@@ -387,7 +387,7 @@ items:
       errors: [
         {
           message:
-            "HTTPRoute bookinfo/reviews: the parentRef (line 22) is waypoint Gateway bookinfo/waypoint, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
+            "HTTPRoute bookinfo/reviews: parentRef waypoint bookinfo/waypoint accepts no routes (mesh routes attach to a Service), so the route attaches to nothing.",
           line: 22,
           column: 5,
           endColumn: 9,
@@ -488,7 +488,7 @@ spec:
       errors: [
         {
           message:
-            "HTTPRoute test/virtualservice-test: the backendRef to Service reviews (line 17) has no `port`, so the API server rejects this HTTPRoute.",
+            "HTTPRoute test/virtualservice-test: backendRef to Service reviews has no `port`, so the API server rejects this HTTPRoute.",
           line: 17,
           column: 7,
           suggestions: [
@@ -544,7 +544,7 @@ spec:
         { messageId: "backendPort", data: { route: "HTTPRoute test/virtualservice-test", ref: "RequestMirror backendRef", name: "shadow", line: 25, kind: "HTTPRoute" }, line: 25, suggestions: [] },
         {
           message:
-            "GRPCRoute test/grpc: the backendRef to Service echo-v1 (line 40) has no `port`, so the API server rejects this GRPCRoute.",
+            "GRPCRoute test/grpc: backendRef to Service echo-v1 has no `port`, so the API server rejects this GRPCRoute.",
           suggestions: [
             {
               messageId: "addPort",
@@ -687,7 +687,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/details: parentRef port 9999 (line 11) is not a port of Service details (apps/details/details.yaml:1; ports: 9080), so the route applies to no traffic; use one of them or omit `port`.",
+          "HTTPRoute bookinfo/details: parentRef port 9999 is not a port of Service details (details.yaml:1; ports: 9080), so the route applies to no traffic.",
         line: 11,
         column: 7,
         suggestions: [{ messageId: "usePort", data: { port: 9080, portName: " (http)" }, output: DETAILS_ROUTE.replace("port: 9999", "port: 9080") }],
@@ -714,7 +714,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/details: parentRef sectionName `grpc` (line 11) names no port of Service details (apps/details/details.yaml:1; port names: http); Istio ignores it on Service parents, so the route applies to every port of the Service.",
+          "HTTPRoute bookinfo/details: sectionName `grpc` names no port of Service details (details.yaml:1; names: http); Istio ignores it, so the route applies to every port of the Service.",
         suggestions: [
           { messageId: "useSection", data: { section: "http", port: 9080 }, output: upgradesRoute("details", DETAILS_PARENT("      sectionName: http\n"), DETAILS_BACKEND + "          port: 9080\n") },
           { messageId: "dropSection", data: { service: "details" }, output: upgradesRoute("details", DETAILS_PARENT(""), DETAILS_BACKEND + "          port: 9080\n") },
@@ -730,7 +730,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "HTTPRoute bookinfo/reviews: the parentRef (line 8) is waypoint Gateway bookinfo/bookinfo-waypoint, which accepts no routes (mesh routes attach to their Service), so the route attaches to nothing.",
+          "HTTPRoute bookinfo/reviews: parentRef waypoint bookinfo/bookinfo-waypoint accepts no routes (mesh routes attach to a Service), so the route attaches to nothing.",
         suggestions: [
           {
             messageId: "parentService",

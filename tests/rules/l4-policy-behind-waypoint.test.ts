@@ -100,7 +100,7 @@ ruleSuite("l4-policy-behind-waypoint", rule, {
       output: null,
       errors: [
         {
-          message: `AuthorizationPolicy bookinfo/allow-productpage: behind waypoint bookinfo/waypoint, ztunnel sees the waypoint, not \`principals\` "cluster.local/ns/bookinfo/sa/bookinfo-productpage" (line ${PREFIX_LINES + 14}), so those callers are denied.`,
+          message: `AuthorizationPolicy bookinfo/allow-productpage: behind waypoint bookinfo/waypoint, ztunnel sees the waypoint, not \`principals\` "cluster.local/ns/bookinfo/sa/bookinfo-productpage", so those callers are denied.`,
           line: PREFIX_LINES + 14,
           suggestions: [{ messageId: "movePolicy", data: { service: "reviews" }, output: BOUND + ALLOW_PRODUCTPAGE.replace(SELECTOR, REFS) }],
         },

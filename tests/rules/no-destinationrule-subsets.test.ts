@@ -187,7 +187,7 @@ spec: {strategy: {canary: null}}
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (app=reviews, version=v1) would replace it.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend: use Service reviews-v1.",
           line: 25,
           column: 5,
           endLine: 25,
@@ -229,7 +229,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (reviews pods with version=v1) would replace it.",
+          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: use Service reviews-v1.",
           line: 8,
           column: 5,
           suggestions: [],
@@ -243,7 +243,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (line 19) selects its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend and no route in the repository uses it; Service reviews-v1 (line 19) selects its pods.",
           line: 38,
           suggestions: [
             {
@@ -261,7 +261,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (line 19) selects its pods, but VirtualService bookinfo/reviews (line 54) still routes to the subset: move that route to an HTTPRoute to reviews-v1.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, but VirtualService bookinfo/reviews (line 54) routes to it: route to Service reviews-v1 (line 19).",
           suggestions: [],
         },
       ],
@@ -272,7 +272,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule bookinfo/reviews subset v1: HTTPRoute cannot route to subsets, and the version Service name reviews-v1 is taken by one selecting other pods (line 19): create one selecting app=reviews, version=v1 under another name.",
+          message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and its version Service name reviews-v1 is taken by other pods (line 19).",
           suggestions: [],
         },
       ],
@@ -299,7 +299,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule dr-bookdepository subset bookdepository has no labels, so it is all of Service istio-system/istio-egressgateway; HTTPRoute cannot route to subsets: route to the Service itself and move the subset's trafficPolicy to the top-level trafficPolicy.",
+            "DestinationRule dr-bookdepository subset bookdepository has no labels, so it is all of Service istio-system/istio-egressgateway: route HTTPRoutes to the Service and move its trafficPolicy to the top level.",
           line: 8,
           column: 7,
         },
@@ -312,7 +312,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule bookinfo/reviews subset all only repeats labels of the Service's selector, so it is all of Service reviews; HTTPRoute cannot route to subsets: route to the Service itself.",
+            "DestinationRule bookinfo/reviews subset all only repeats the Service's selector, so it is all of Service reviews: route HTTPRoutes to the Service.",
         },
       ],
     },
@@ -323,7 +323,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule bookinfo/reviews subset v1: its label app=ratings contradicts the selector of Service reviews (app=reviews), so it has no endpoints; fix the labels, then use a version Service.",
+            "DestinationRule bookinfo/reviews subset v1: its label app=ratings contradicts Service reviews (app=reviews), so it has no endpoints.",
         },
       ],
     },
@@ -363,7 +363,7 @@ spec:
       errors: [
         {
           message:
-            "DestinationRule istio-subset-split-single-route-destrule subset stable cannot be an HTTPRoute backend, and Rollout istio-subset-split-single-route rewrites its labels at run time.",
+            "DestinationRule istio-subset-split-single-route-destrule subset stable is no HTTPRoute backend, and Rollout istio-subset-split-single-route rewrites its labels at run time.",
         },
         { messageId: "rolloutManaged", line: 11 },
       ],
@@ -393,10 +393,10 @@ spec:
       output: null,
       errors: [
         {
-          message: "DestinationRule reviews subset v1 cannot be an HTTPRoute backend; Service reviews-v1 (reviews pods with version=v1) would replace it; this trafficPolicy will not apply to it.",
+          message: "DestinationRule reviews subset v1 is no HTTPRoute backend: use Service reviews-v1; this trafficPolicy skips it.",
         },
         {
-          message: "DestinationRule reviews subset v2 cannot be an HTTPRoute backend; Service reviews-v2 (reviews pods with version=v2) would replace it, with the subset's trafficPolicy in a DestinationRule for reviews-v2.",
+          message: "DestinationRule reviews subset v2 is no HTTPRoute backend: use Service reviews-v2, its trafficPolicy in a DestinationRule for reviews-v2.",
         },
       ],
     },
@@ -692,18 +692,18 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend, and Service reviews-v1 (apps/reviews/versions.yaml:2) selects its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
+        message: "DestinationRule bookinfo/reviews subset v1 is no HTTPRoute backend and no route in the repository uses it; Service reviews-v1 (versions.yaml:2) selects its pods.",
         line: 9,
         column: 7,
         suggestions: [{ messageId: "removeSubset", data: { subset: "v1" }, output: withoutSubset(UPGRADES_DR, "v1") }],
       },
       {
-        message: "DestinationRule bookinfo/reviews subset v2 is no HTTPRoute backend, and Service reviews-v2 (apps/reviews/versions.yaml:18) selects its pods, but VirtualService bookinfo/reviews (routing/reviews-virtualservice.yaml:2) still routes to the subset: move that route to an HTTPRoute to reviews-v2.",
+        message: "DestinationRule bookinfo/reviews subset v2 is no HTTPRoute backend, but VirtualService bookinfo/reviews (reviews-virtualservice.yaml:2) routes to it: route to Service reviews-v2 (versions.yaml:18).",
         line: 12,
         suggestions: [],
       },
       {
-        message: "DestinationRule bookinfo/reviews subset v3 cannot be an HTTPRoute backend; Service reviews-v3 (app=reviews, version=v3) would replace it.",
+        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend: use Service reviews-v3.",
         line: 15,
         suggestions: [
           {
@@ -742,7 +742,7 @@ cases.invalid.push(
       { messageId: "serviceExistsUnused", line: 9, suggestions: [{ messageId: "removeSubset", output: withoutSubset(UPGRADES_DR, "v1") }] },
       { messageId: "serviceExistsUsed", line: 12, suggestions: [] },
       {
-        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend, and Service reviews-v3 (settings `assumeExists`) is assumed to select its pods with no route in the repository left to the subset: route to the Service and remove the subset.",
+        message: "DestinationRule bookinfo/reviews subset v3 is no HTTPRoute backend and no route in the repository uses it; Service reviews-v3 (settings `assumeExists`) is assumed to select its pods.",
         suggestions: [{ messageId: "removeSubset", data: { subset: "v3" }, output: withoutSubset(UPGRADES_DR, "v3") }],
       },
     ],
@@ -757,7 +757,7 @@ cases.invalid.push(
     output: null,
     errors: [
       {
-        message: "DestinationRule ratings subset v1 cannot be an HTTPRoute backend; Service ratings-v1 (app=ratings, version=v1) would replace it.",
+        message: "DestinationRule ratings subset v1 is no HTTPRoute backend: use Service ratings-v1.",
         suggestions: [
           {
             messageId: "addService",
@@ -824,7 +824,7 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "DestinationRule api subset eu: HTTPRoute cannot route to subsets of ServiceEntry api (line 4); split it into one ServiceEntry per version (region=eu) or keep api.internal on a VirtualService.",
+          "DestinationRule api subset eu (region=eu) is no HTTPRoute backend: split ServiceEntry api (line 4) per version or keep api.internal on a VirtualService.",
         line: 17,
         suggestions: [],
       },
@@ -839,11 +839,11 @@ cases.invalid.push(
     errors: [
       {
         message:
-          "DestinationRule payments/payments-api subset eu: HTTPRoute cannot route to subsets of ServiceEntry payments/payments-api (egress/payments-api.yaml:2); split it into one ServiceEntry per version (region=eu) or keep payments.internal.example on a VirtualService.",
+          "DestinationRule payments/payments-api subset eu (region=eu) is no HTTPRoute backend: split ServiceEntry payments/payments-api (payments-api.yaml:2) per version or keep payments.internal.example on a VirtualService.",
         line: 9,
       },
       {
-        message: "DestinationRule payments/payments-api subset all has no labels, so it is all of ServiceEntry payments/payments-api (egress/payments-api.yaml:2); HTTPRoute cannot route to subsets: route to host payments.internal.example itself.",
+        message: "DestinationRule payments/payments-api subset all has no labels, so it is all of ServiceEntry payments/payments-api (payments-api.yaml:2): route to host payments.internal.example itself.",
         line: 12,
       },
     ],

@@ -239,7 +239,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: use a TrafficExtension or WasmPlugin.",
+            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to selected sidecars, ignored in ambient: use a TrafficExtension or WasmPlugin.",
           line: 32,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "test-lua" }, output: SERVICE }],
@@ -254,7 +254,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to its selected sidecars, ignored in ambient: use a WasmPlugin (TrafficExtension runs Lua from Istio 1.30; settings say 1.29).",
+            "EnvoyFilter ns1/test-lua adds Lua filter `envoy.lua` (line 32) to selected sidecars, ignored in ambient: use a WasmPlugin (Lua TrafficExtension needs Istio 1.30, not 1.29).",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -266,7 +266,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter istio-system/filter-local-ratelimit-svc configures local rate limiting (`envoy.filters.http.local_ratelimit`, line 11) for its selected sidecars, ignored in ambient, and ambient has no rate-limit API: a migration blocker.",
+            "EnvoyFilter istio-system/filter-local-ratelimit-svc configures local rate limiting (`envoy.filters.http.local_ratelimit`, line 11) for selected sidecars, ignored in ambient, which has no rate-limit API.",
           line: 11,
           column: 7,
           suggestions: [],
@@ -280,7 +280,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter myns/myns-ext-authz adds ext_authz filter `envoy.filters.http.ext_authz` (line 20) to its namespace's sidecars, ignored in ambient: use a CUSTOM AuthorizationPolicy.",
+            "EnvoyFilter myns/myns-ext-authz adds ext_authz filter `envoy.filters.http.ext_authz` (line 20) to namespace sidecars, ignored in ambient: use a CUSTOM AuthorizationPolicy.",
           suggestions: [{ messageId: "removeEnvoyFilter", data: { name: "myns-ext-authz" }, output: SERVICE }],
         },
       ],
@@ -313,7 +313,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter ns1/filter-ratelimit-svc configures global rate limiting (`rate_limits`, line 20) for its namespace's sidecars, ignored in ambient, and ambient has no rate-limit API: a migration blocker.",
+            "EnvoyFilter ns1/filter-ratelimit-svc configures global rate limiting (`rate_limits`, line 20) for namespace sidecars, ignored in ambient, which has no rate-limit API.",
           line: 20,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
@@ -352,7 +352,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter test adds Wasm filter `extension-config` (line 19) to its namespace's sidecars, ignored in ambient: use a WasmPlugin or TrafficExtension.",
+            "EnvoyFilter test adds Wasm filter `extension-config` (line 19) to namespace sidecars, ignored in ambient: use a WasmPlugin or TrafficExtension.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
       ],
@@ -400,7 +400,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter stats-filter configures Istio's telemetry extension `envoy.wasm.stats` (line 32) for its namespace's sidecars, ignored in ambient: use the Telemetry API.",
+            "EnvoyFilter stats-filter configures telemetry extension `envoy.wasm.stats` (line 32) for namespace sidecars, ignored in ambient: use the Telemetry API.",
           line: 32,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
         },
@@ -436,7 +436,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in every sidecar of the mesh, ignored in ambient with no replacement API: a migration blocker.",
+            "EnvoyFilter istio-system/hcm-idle-timeout patches `NETWORK_FILTER` (`envoy.filters.network.http_connection_manager`) (line 20) in all sidecars, ignored in ambient with no replacement API.",
           line: 20,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", output: SERVICE }],
@@ -555,7 +555,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua-on-waypoint patches waypoint waypoint (`targetRefs`, line 20): istiod applies it since 1.27, but Istio calls EnvoyFilter on waypoints unsupported, so patches may break on upgrade.",
+            "EnvoyFilter bookinfo/lua-on-waypoint patches waypoint waypoint (line 20): applied since Istio 1.27 but unsupported, so it may break on upgrade.",
           line: 20,
           column: 5,
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
@@ -570,7 +570,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua-on-waypoint targets waypoint waypoint (line 20), but Istio 1.26 applies EnvoyFilters to waypoints only from 1.27: it is silently not applied.",
+            "EnvoyFilter bookinfo/lua-on-waypoint targets waypoint waypoint (line 20), but Istio 1.26 applies EnvoyFilters to waypoints only from 1.27: it is ignored.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
         },
       ],
@@ -582,7 +582,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua-on-waypoint targets Service reviews (line 20), but EnvoyFilters attach through `targetRefs` only to Gateways and to GatewayClass istio-waypoint, never to Services: it is applied to no proxy.",
+            "EnvoyFilter bookinfo/lua-on-waypoint targets Service reviews (line 20), but EnvoyFilter `targetRefs` take only Gateways and GatewayClass istio-waypoint: it is applied to no proxy.",
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
         },
       ],
@@ -630,7 +630,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/productpage-local-ratelimit selects the pods of Gateway waypoint with `workloadSelector` (line 19), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
+            "EnvoyFilter bookinfo/productpage-local-ratelimit selects the pods of Gateway waypoint (line 19), but waypoints take EnvoyFilters only through `targetRefs`: it is not applied.",
           line: 19,
           suggestions: [{ messageId: "removeEnvoyFilter", output: WAYPOINT_GATEWAY }],
         },

@@ -149,7 +149,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/virtual-services.yaml"),
       errors: [
         {
-          message: "VirtualService bookinfo/reviews and HTTPRoute bookinfo/reviews (bookinfo/reviews-route.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined.",
+          message: "VirtualService bookinfo/reviews and HTTPRoute bookinfo/reviews (reviews-route.yaml:2) both route Service bookinfo/reviews: which rules win is undefined.",
           line: 9,
           column: 5,
           endLine: 9,
@@ -162,7 +162,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("mixed-routes", "bookinfo/reviews-route.yaml"),
       errors: [
         {
-          message: "HTTPRoute bookinfo/reviews and VirtualService bookinfo/reviews (bookinfo/virtual-services.yaml:2) both route Service bookinfo/reviews in the mesh: which rules win is undefined.",
+          message: "HTTPRoute bookinfo/reviews and VirtualService bookinfo/reviews (virtual-services.yaml:2) both route Service bookinfo/reviews: which rules win is undefined.",
           line: 9,
           column: 5,
         },
@@ -174,7 +174,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           messageId: "route",
-          data: { route: "HTTPRoute bookinfo/ratings", service: "bookinfo/ratings", vs: "VirtualService bookinfo/ratings", where: "bookinfo/virtual-services.yaml:21", host: "ratings.bookinfo.svc.cluster.local", routeKind: "HTTPRoute" },
+          data: { route: "HTTPRoute bookinfo/ratings", service: "bookinfo/ratings", vs: "VirtualService bookinfo/ratings", where: "virtual-services.yaml:21", host: "ratings.bookinfo.svc.cluster.local", routeKind: "HTTPRoute" },
           line: 8,
         },
       ],
@@ -185,7 +185,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           messageId: "virtualService",
-          data: { vs: "VirtualService bookinfo/details", service: "bookinfo/details", host: "details.bookinfo", route: "HTTPRoute bookinfo/details", where: "bookinfo/details-route.yaml:1", routeKind: "HTTPRoute" },
+          data: { vs: "VirtualService bookinfo/details", service: "bookinfo/details", host: "details.bookinfo", route: "HTTPRoute bookinfo/details", where: "details-route.yaml:1", routeKind: "HTTPRoute" },
           line: 8,
         },
       ],
@@ -201,7 +201,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
             service: "bookinfo/reviews",
             host: "reviews.bookinfo.svc.cluster.local",
             route: "HTTPRoute bookinfo/reviews",
-            where: "clusters/east/reviews-route.yaml:1",
+            where: "reviews-route.yaml:1",
             routeKind: "HTTPRoute",
           },
           line: 8,
@@ -218,7 +218,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
             route: "HTTPRoute reviews",
             service: "bookinfo/reviews",
             vs: "VirtualService bookinfo/reviews-legacy",
-            where: "clusters/east/reviews-legacy.yaml:2",
+            where: "reviews-legacy.yaml:2",
             host: "reviews.bookinfo.svc.cluster.local",
             routeKind: "HTTPRoute",
           },

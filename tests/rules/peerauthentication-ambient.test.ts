@@ -90,7 +90,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: RuleTester.InvalidTes
       errors: [
         {
           message:
-            "PeerAuthentication per-port sets mTLS mode DISABLE for its selected workloads, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
+            "PeerAuthentication per-port sets mTLS DISABLE for its selected workloads, which ztunnel treats as PERMISSIVE: mesh traffic stays mTLS.",
           line: 12,
           column: 5,
           endLine: 12,
@@ -114,7 +114,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication tutorial/default sets mTLS mode DISABLE for its namespace, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
+            "PeerAuthentication tutorial/default sets mTLS DISABLE for its namespace, which ztunnel treats as PERMISSIVE: mesh traffic stays mTLS.",
           line: 8,
         },
       ],
@@ -133,7 +133,7 @@ spec:
       errors: [
         {
           message:
-            "PeerAuthentication foo/default sets mTLS mode DISABLE for port 8080, which ztunnel treats as PERMISSIVE: traffic from mesh workloads stays mTLS.",
+            "PeerAuthentication foo/default sets mTLS DISABLE for port 8080, which ztunnel treats as PERMISSIVE: mesh traffic stays mTLS.",
           line: 14,
           column: 7,
         },

@@ -43,7 +43,7 @@ function inRepo(
 const isolate = (raw: Record<string, unknown> = {}) => ({ "istio-ambient": { ...raw, exclude: [`.isolate-${++isolated}`] } });
 
 const AP_STATUS = " (istiod sets WaypointAccepted=False)";
-const UNBOUND = (ns: string) => `has no waypoint (no \`istio.io/use-waypoint\` on it or on Namespace ${ns})`;
+const UNBOUND = (ns: string) => `has no waypoint (no \`use-waypoint\` on it or Namespace ${ns})`;
 const TODO_UNBOUND = (kind = "Service") => `Bind the ${kind} to a waypoint: label it (or its Namespace) \`istio.io/use-waypoint: <waypoint>\`.`;
 
 const NAMESPACE = (name: string, labels = "") => `apiVersion: v1
@@ -316,7 +316,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/policies.yaml"),
       errors: [
         {
-          message: "AuthorizationPolicy shop/orders-viewer targets Service shop/orders (shop/orders.yaml:1), which has no waypoint (no `istio.io/use-waypoint` on it or on Namespace shop), so no waypoint enforces it (istiod sets WaypointAccepted=False).",
+          message: "AuthorizationPolicy shop/orders-viewer targets Service shop/orders (orders.yaml:1), which has no waypoint (no `use-waypoint` on it or Namespace shop), so no waypoint enforces it (istiod sets WaypointAccepted=False).",
           line: 8,
           column: 5,
           endLine: 10,
@@ -327,7 +327,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
           data: {
             policy: "AuthorizationPolicy shop/egress-payments",
             target: "ServiceEntry shop/payments-api",
-            where: "shop/payments-api.yaml:1",
+            where: "payments-api.yaml:1",
             state: UNBOUND("shop"),
             verb: "enforces",
             status: AP_STATUS,
@@ -347,7 +347,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       ...inRepo("waypoint-binding", "shop/routes.yaml"),
       errors: [
         {
-          message: "HTTPRoute shop/orders attaches to Service shop/orders (shop/orders.yaml:1), which has no waypoint (no `istio.io/use-waypoint` on it or on Namespace shop), so no waypoint applies it for ambient clients.",
+          message: "HTTPRoute shop/orders attaches to Service shop/orders (orders.yaml:1), which has no waypoint (no `use-waypoint` on it or Namespace shop): no waypoint applies it.",
           line: 8,
           column: 5,
         },
@@ -375,7 +375,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
           data: {
             policy: "AuthorizationPolicy payments/audit-post-only",
             target: "Service payments/audit",
-            where: "payments/services.yaml:14",
+            where: "services.yaml:14",
             state: "opted out of waypoints (`use-waypoint: none` on it)",
             verb: "enforces",
             status: AP_STATUS,
@@ -425,7 +425,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "Service batch/jobs uses waypoint batch/workload-waypoint (batch/waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
+            "Service batch/jobs uses waypoint batch/workload-waypoint (waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
           line: 8,
           column: 5,
           endColumn: 26,
@@ -467,7 +467,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
           data: {
             policy: "AuthorizationPolicy reviews-read-only",
             target: "Service bookinfo/reviews",
-            where: "clusters/west/reviews.yaml:1",
+            where: "reviews.yaml:1",
             state: UNBOUND("bookinfo"),
             verb: "enforces",
             status: AP_STATUS,

@@ -174,7 +174,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/allow-get uses the deprecated singular `targetRef`, kept by Istio only for compatibility; write it as `targetRefs: [...]`.",
+            "AuthorizationPolicy bookinfo/allow-get uses the deprecated singular `targetRef`, kept only for compatibility: write `targetRefs`.",
           line: 8,
           column: 3,
           endLine: 8,
@@ -211,7 +211,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/allow-get sets `selector` together with `targetRefs` (line 7): only one of `selector`, `targetRef` or `targetRefs` may be set, so the API server rejects it; remove `selector` (waypoints use `targetRefs`).",
+            "AuthorizationPolicy bookinfo/allow-get sets `selector` with `targetRefs` (line 7), so the API server rejects it (only one of `selector`, `targetRef` or `targetRefs` may be set).",
           line: 11,
           column: 3,
           suggestions: [{ messageId: "removeSelector", data: { selectorKey: "selector", key: "targetRefs" }, output: policy(TO_WAYPOINT) }],
@@ -291,7 +291,7 @@ spec:
       errors: [
         {
           message:
-            "EnvoyFilter bookinfo/lua sets `targetRefs` together with `workloadSelector` (line 7): only one of `workloadSelector` or `targetRefs` may be set, so the API server rejects it; remove `workloadSelector` (waypoints use `targetRefs`).",
+            "EnvoyFilter bookinfo/lua sets `targetRefs` with `workloadSelector` (line 7), so the API server rejects it (only one of `workloadSelector` or `targetRefs` may be set).",
           line: 10,
           suggestions: [
             {

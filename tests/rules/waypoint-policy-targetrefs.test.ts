@@ -238,7 +238,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "RequestAuthentication foo/jwt-example (selector): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
+          message: "RequestAuthentication foo/jwt-example (selector) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
           line: 7,
           column: 3,
           endLine: 7,
@@ -323,7 +323,7 @@ spec:
       errors: [
         {
           message:
-            "WasmPlugin bookinfo/basic-auth (namespace-wide): in ambient the plugin does not run; waypoints apply it only through `targetRefs`.",
+            "WasmPlugin bookinfo/basic-auth (namespace-wide) does nothing in ambient without `targetRefs`: the plugin does not run.",
           line: 6,
           column: 1,
           endColumn: 5,
@@ -385,7 +385,7 @@ spec:
       errors: [
         {
           message:
-            "RequestAuthentication istio-system/req-authn-for-all (mesh-wide): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
+            "RequestAuthentication istio-system/req-authn-for-all (mesh-wide) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
           line: 6,
           suggestions: [
             {
@@ -419,7 +419,7 @@ spec:
           data: {
             resource: "RequestAuthentication istio-system/jwt-example",
             attached: "selector, root namespace",
-            consequence: "no JWT is validated and rules on `requestPrincipals` stop matching",
+            consequence: "no JWT is validated and `requestPrincipals` never match",
           },
           suggestions: [
             { messageId: "useWaypointClass", output: toRefs(JWT_EXAMPLE.replace("namespace: foo", "namespace: istio-system"), "GatewayClass", GW, "istio-waypoint") },
@@ -446,7 +446,7 @@ spec:
       errors: [
         {
           message:
-            "Telemetry ns1/has-selector (selector): in ambient its settings no longer apply (waypoints ignore selector Telemetry); waypoints apply it only through `targetRefs`.",
+            "Telemetry ns1/has-selector (selector) does nothing in ambient without `targetRefs`: its settings no longer apply.",
           line: 7,
           suggestions: [
             {
@@ -735,12 +735,12 @@ cases.invalid.push(
     output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
     errors: [
       {
-        message: "RequestAuthentication bookinfo/productpage-jwt (selector): in ambient no JWT is validated and rules on `requestPrincipals` stop matching; waypoints apply it only through `targetRefs`.",
+        message: "RequestAuthentication bookinfo/productpage-jwt (selector) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
         line: 7,
         suggestions: [
           { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Gateway", GW, "bookinfo-waypoint") },
           {
-            desc: "Attach it with `targetRefs` to Service productpage (apps/productpage/productpage.yaml:1).",
+            desc: "Attach it with `targetRefs` to Service productpage (productpage.yaml:1).",
             output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
           },
         ],
@@ -758,7 +758,7 @@ cases.invalid.push(
         suggestions: [
           { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Gateway", GW, "bookinfo-waypoint") },
           {
-            desc: "Target Service reviews (apps/reviews/reviews.yaml:1): it also selects pods without version=v3.",
+            desc: "Target Service reviews (reviews.yaml:1): it also selects pods without version=v3.",
             output: swap(REVIEWS_V3_JWT, { app: "reviews", version: "v3" }, "Service", "", "reviews"),
           },
         ],
