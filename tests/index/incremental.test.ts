@@ -172,6 +172,27 @@ describe("a changed buffer over an unchanged snapshot", () => {
     expect(kust.services("moved").map((r) => r.name)).toEqual(["a"]);
   });
 
+  it("an edit that moves a file between rendered by a kustomization and loose (a `$patch: delete` stops matching) builds from scratch, as a full build would", () => {
+    const kfiles = {
+      "k/kustomization.yaml": "resources: [a.yaml]\npatches:\n- path: delete.yaml\n",
+      "k/a.yaml": service("gone"),
+      "k/delete.yaml": "$patch: delete\napiVersion: v1\nkind: Service\nmetadata:\n  name: gone\n",
+      "apps/c/service.yaml": service("c", "pay"),
+    };
+    for (const [text, incremental] of [
+      [service("kept"), 0],
+      [service("gone") + "---\n" + service("other"), 0],
+      [service("gone", undefined, { app: "x" }), 1],
+    ] as const) {
+      const { root, at, get, settings: s } = setup(kfiles);
+      const first = get("k/a.yaml");
+      answers(first, at("k/a.yaml"));
+      const next = get("k/a.yaml", text);
+      expect(next.stats).toMatchObject({ overlays: 1, incrementalSnapshots: incremental });
+      expectSameAsFullBuild(next, root, at("k/a.yaml"), text, s);
+    }
+  });
+
   it("a file changed on disk is picked up incrementally too", () => {
     const { at, get, settings: s } = setup(files);
     const first = get("apps/b/routing.yaml");
