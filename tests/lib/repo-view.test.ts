@@ -49,7 +49,7 @@ describe("repoView", () => {
     expect(v.services()[0].resource).toBeDefined();
     expect(v.where(v.services()[0], () => 3)).toBe("line 3");
     const ratings = v.services().find((s) => s.name === "ratings")!;
-    expect(v.where(ratings, () => 0)).toBe("apps/ratings/ratings.yaml:1");
+    expect(v.where(ratings, () => 0)).toBe("ratings.yaml:1");
     expect(v.waypoints().map((w) => w.name).sort()).toEqual(["bookinfo-waypoint", "checkout-orders-waypoint", "checkout-payments-waypoint"]);
     expect(v.patchedServices().map((p) => [p.name, p.namespace])).toEqual([["ratings", "bookinfo"]]);
     expect(v.virtualServicesElsewhere().map((r) => r.name)).toEqual(["reviews"]);
