@@ -43,9 +43,9 @@ export default createRule<MessageIds, Options>({
     ],
     messages: {
       sidecarWins:
-        "Namespace {{name}} is labelled `istio.io/dataplane-mode: ambient` and `{{label}}`: the injector still adds sidecars and the sidecar wins, so new pods never run in ambient mode.",
+        "Namespace {{name}} has `istio.io/dataplane-mode: ambient` and `{{label}}`: injected sidecars win, so new pods never run in ambient mode.",
       injectionLeft:
-        "Namespace {{name}} is still labelled `{{label}}` for sidecar injection: its pods stay in sidecar mode; label it `istio.io/dataplane-mode: ambient` and drop `{{key}}` once its policies are ready.",
+        "Namespace {{name}} is still labelled `{{label}}` for sidecar injection, so its pods stay in sidecar mode.",
       removeLabel: "Remove `{{label}}` from Namespace {{name}}.",
       switchToAmbient: "Replace the injection label(s) of Namespace {{name}} by `istio.io/dataplane-mode: ambient`.",
     },

@@ -34,9 +34,9 @@ export default createRule<MessageIds, Options>({
     messages: {
       sidecarOnly: "{{workload}}: `{{key}}` configures only the Istio sidecar, and its pods {{where}} run without one: it has no effect.",
       excludePorts:
-        "{{workload}}: `{{key}}: \"{{value}}\"` kept these ports out of the sidecar, but ztunnel captures every port of its pods {{where}}: that traffic now gets mTLS and L4 policy.",
+        "{{workload}}: `{{key}}: \"{{value}}\"` kept these ports out of the sidecar, but ztunnel captures every port {{where}}, so they get mTLS and L4 policy.",
       injectTrue:
-        "{{workload}} sets `sidecar.istio.io/inject: \"true\"` on pods {{where}}: the injected sidecar wins over ambient, so ztunnel does not capture these pods.",
+        "{{workload}} sets `sidecar.istio.io/inject: \"true\"` on pods {{where}}: the sidecar wins, so ztunnel does not capture them.",
       removeInject: "Remove `sidecar.istio.io/inject: \"true\"` (the pods run in ambient mode after their next restart).",
     },
   },

@@ -87,10 +87,10 @@ export default createRule<MessageIds, Options>({
     messages: {
       missingBypass: "{{callers}} bypass waypoint {{waypoint}} to {{service}}: let ztunnel admit only the waypoint.",
       missingBypassIngress:
-        "Ingress via {{gateway}} skips waypoint {{waypoint}} to reach {{service}}: set `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
+        "Ingress via {{gateway}} skips waypoint {{waypoint}} to reach {{service}}: its L7 policies do not apply to that traffic.",
       waypointDenied: "ztunnel at {{service}} denies its waypoint `{{principal}}` ({{reason}}): requests through it fail.",
       bypassTargetRefs:
-        "This bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not its own, and denies every request; use `selector`.",
+        "This bypass DENY uses `targetRefs`: the waypoint sees client identities, not its own, so it denies every request.",
       bypassL7: "ztunnel ignores `{{attribute}}` (line {{line}}) in this waypoint-bypass DENY, so {{effect}}; keep it L4.",
       leftoverPrincipal: "`{{principal}}` is still exempt from this bypass DENY while `migrationComplete` is set: remove it.",
       addBypass: "Add DENY policy {{name}} admitting only the waypoint.",

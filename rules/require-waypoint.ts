@@ -60,9 +60,9 @@ export default createRule<MessageIds, Options>({
       danglingLabel:
         "{{resource}} uses waypoint `{{name}}`, but no Gateway {{gateway}} is in the repository or in `assumeExists`: {{effect}}.",
       serviceWorkloadWaypoint:
-        "{{resource}} uses waypoint {{gateway}} ({{where}}), whose `istio.io/waypoint-for: {{waypointFor}}` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
+        "{{resource}} uses waypoint {{gateway}} ({{where}}), which is `waypoint-for: {{waypointFor}}`: no waypoint binds, so L7 policies and routes are skipped.",
       notAllowedLabel:
-        "{{resource}} uses waypoint {{gateway}}, but its HBONE listener's `allowedRoutes` ({{from}}) does not admit namespace {{namespace}}: Istio binds no waypoint, so L7 policies and routes are skipped.",
+        "{{resource}} uses waypoint {{gateway}}, whose `allowedRoutes` ({{from}}) excludes namespace {{namespace}}: no waypoint binds, so L7 policies and routes are skipped.",
       canaryIgnored: "{{resource}} names canary waypoint {{gateway}}, which {{problem}}: istiod reports it and sends all traffic to the primary waypoint.",
       useWaypoint: "Label Service {{service}} `istio.io/use-waypoint: {{name}}`.",
     },

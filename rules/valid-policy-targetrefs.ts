@@ -35,7 +35,6 @@ type MessageIds =
   | "removeNamespace"
   | "moveToNamespace";
 
-const ACCEPTED = "it takes Gateway, GatewayClass, Service and ServiceEntry";
 
 export default createRule<MessageIds, Record<string, never>>({
   name: "valid-policy-targetrefs",
@@ -53,28 +52,28 @@ export default createRule<MessageIds, Record<string, never>>({
       conflictSelector:
         "{{resource}} sets `{{key}}` with `{{first}}` (line {{line}}), so the API server rejects it (only one of {{allowed}} may be set).",
       conflictTargetRef:
-        "{{resource}} sets `targetRefs` together with the deprecated `targetRef` (line {{line}}), so the API server rejects it; move the `targetRef` entry into `targetRefs`.",
+        "{{resource}} sets both `targetRefs` and the deprecated `targetRef` (line {{line}}), so the API server rejects it.",
       singular:
         "{{resource}} uses the deprecated singular `targetRef`, kept only for compatibility: write `targetRefs`.",
       singularUnknown:
-        "{{resource}} uses `targetRef`, which {{kind}} does not have: the API server rejects or drops it, and the {{kind}} then applies namespace-wide; write `targetRefs: [...]`.",
-      targetFixable: "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "); write {{want}}.",
+        "{{resource}} uses `targetRef`, which {{kind}} lacks: the API server rejects or drops it, so the {{kind}} applies namespace-wide.",
+      targetFixable: "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects; write {{want}}.",
       targetInvalid:
-        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects (" + ACCEPTED + "), so no proxy applies the policy.",
+        "{{ref}} of {{resource}} targets {{got}}, which Istio's webhook rejects, so no proxy applies the policy.",
       targetClassicGateway:
-        "{{ref}} of {{resource}} targets the networking.istio.io Gateway {{name}}, which Istio's webhook rejects; select its pods with `selector`, or target a Gateway API Gateway.",
+        "{{ref}} of {{resource}} targets networking.istio.io Gateway {{name}}, which Istio's webhook rejects, so no proxy applies the policy.",
       namespaceSame:
-        "{{ref}} of {{resource}} sets `namespace: {{namespace}}`, which the API server rejects (targets are always in the policy's namespace); remove it.",
+        "{{ref}} of {{resource}} sets `namespace: {{namespace}}`, which the API server rejects (targets are in the policy's namespace).",
       namespaceOther:
-        "{{ref}} of {{resource}} points to namespace {{namespace}}, but targets must be in the policy's namespace ({{policyNamespace}}) and the API server rejects it; move the policy to {{namespace}}.",
+        "{{ref}} of {{resource}} points to namespace {{namespace}}, not the policy's {{policyNamespace}}, so the API server rejects it.",
       gatewayClassNamespace:
-        "{{ref}} of {{resource}} targets a GatewayClass outside the root namespace ({{root}}), so Istio matches nothing; move the policy to {{root}} or target the waypoint Gateway.",
+        "{{ref}} of {{resource}} targets a GatewayClass outside the root namespace ({{root}}), so Istio matches nothing.",
       gatewayClassName:
         "{{ref}} of {{resource}} targets GatewayClass {{name}}, but Istio attaches policies only to GatewayClass `" + WAYPOINT_GATEWAY_CLASS + "`, so it matches nothing.",
       tooMany: "{{resource}} has {{count}} `targetRefs`, over the " + MAX_TARGET_REFS + " the API server accepts: split it into several policies.",
       selectorOnWaypoint:
-        "{{resource}} selects the pods of {{waypoint}} with `selector` (`{{key}}`), but waypoints ignore `selector` policies (istioctl IST0166): this {{kind}} applies nowhere.",
-      targetWaypoint: "Replace `selector` with `targetRefs` to Gateway {{gateway}} (the waypoint then applies it to all its traffic).",
+        "{{resource}} selects the pods of {{waypoint}} (`{{key}}`), but waypoints ignore `selector` policies: this {{kind}} applies nowhere.",
+      targetWaypoint: "Replace `selector` with `targetRefs` to Gateway {{gateway}} (all its traffic).",
       removeSelector: "Remove `{{selectorKey}}` and keep `{{key}}`.",
       mergeTargetRef: "Move the `targetRef` entry into `targetRefs` and remove `targetRef`.",
       removeNamespace: "Remove `namespace` (the target becomes {{kind}} {{policyNamespace}}/{{name}}).",

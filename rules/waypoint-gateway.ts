@@ -32,11 +32,11 @@ export default createRule<MessageIds, Options>({
       hboneProtocol:
         "{{resource}} listens on 15008 with protocol `{{protocol}}`, but ztunnel reaches waypoints there over HBONE only.",
       invalidWaypointFor:
-        "{{resource}} has `istio.io/waypoint-for: {{value}}`: Istio takes only service, workload, all or none, so this waypoint serves neither Services nor pods.",
+        "{{resource}} has `istio.io/waypoint-for: {{value}}`, which Istio does not know, so it serves neither Services nor pods.",
       serviceWorkloadWaypoint:
-        "{{resource}} gets waypoint {{gateway}} ({{where}}) from its Namespace, but that waypoint is `waypoint-for: {{waypointFor}}`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
+        "{{resource}} gets waypoint {{gateway}} ({{where}}) from its Namespace, but it is `waypoint-for: {{waypointFor}}`: no waypoint binds, so L7 policies and routes are skipped.",
       podServiceWaypoint:
-        "{{resource}} labels its pods `istio.io/use-waypoint: {{name}}`, but {{gateway}} ({{where}}) is `waypoint-for: {{waypointFor}}`: pods need `workload` or `all`, so they get no waypoint.",
+        "{{resource}} labels its pods `istio.io/use-waypoint: {{name}}`, but {{gateway}} ({{where}}) is `waypoint-for: {{waypointFor}}`, so they get no waypoint.",
       setWaypointFor: "Set `istio.io/waypoint-for: {{value}}`.",
     },
   },

@@ -83,7 +83,7 @@ ruleSuite("namespace-dataplane-mode", rule, {
       errors: [
         {
           message:
-            "Namespace onlineboutique is labelled `istio.io/dataplane-mode: ambient` and `istio-injection: enabled`: the injector still adds sidecars and the sidecar wins, so new pods never run in ambient mode.",
+            "Namespace onlineboutique has `istio.io/dataplane-mode: ambient` and `istio-injection: enabled`: injected sidecars win, so new pods never run in ambient mode.",
           line: 7,
           column: 5,
           suggestions: [],
@@ -148,7 +148,7 @@ ruleSuite("namespace-dataplane-mode", rule, {
       errors: [
         {
           message:
-            "Namespace onlineboutique is still labelled `istio-injection: enabled` for sidecar injection: its pods stay in sidecar mode; label it `istio.io/dataplane-mode: ambient` and drop `istio-injection` once its policies are ready.",
+            "Namespace onlineboutique is still labelled `istio-injection: enabled` for sidecar injection, so its pods stay in sidecar mode.",
           line: 7,
           suggestions: [
             {

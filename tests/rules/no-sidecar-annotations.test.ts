@@ -103,7 +103,7 @@ ruleSuite("no-sidecar-annotations", rule, {
       errors: [
         {
           message:
-            'Deployment shop/loadgenerator: `traffic.sidecar.istio.io/excludeInboundPorts: "9090"` kept these ports out of the sidecar, but ztunnel captures every port of its pods in ambient namespace shop: that traffic now gets mTLS and L4 policy.',
+            'Deployment shop/loadgenerator: `traffic.sidecar.istio.io/excludeInboundPorts: "9090"` kept these ports out of the sidecar, but ztunnel captures every port in ambient namespace shop, so they get mTLS and L4 policy.',
         },
       ],
     },
@@ -119,7 +119,7 @@ ruleSuite("no-sidecar-annotations", rule, {
       output: null,
       errors: [
         {
-          message: `Deployment boutique/loadgenerator sets \`sidecar.istio.io/inject: "true"\` on pods ${WHERE}: the injected sidecar wins over ambient, so ztunnel does not capture these pods.`,
+          message: `Deployment boutique/loadgenerator sets \`sidecar.istio.io/inject: "true"\` on pods ${WHERE}: the sidecar wins, so ztunnel does not capture them.`,
           suggestions: [{ messageId: "removeInject", output: NS + LOADGEN("      annotations:\n        sidecar.istio.io/proxyCPU: 10m\n") }],
         },
       ],

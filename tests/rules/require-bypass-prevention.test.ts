@@ -670,7 +670,7 @@ spec: {}
       errors: [
         {
           message:
-            "Ingress via Gateway blog/helm-gateway skips waypoint blog/waypoint to reach blog/feed: set `istio.io/ingress-use-waypoint: \"true\"` and let ztunnel admit only the waypoint.",
+            "Ingress via Gateway blog/helm-gateway skips waypoint blog/waypoint to reach blog/feed: its L7 policies do not apply to that traffic.",
           suggestions: [
             { messageId: "addBypass", data: { name: "feed-deny-waypoint-bypass" }, output: `${withDoc(FEED_HEAD, denyDoc("feed-deny-waypoint-bypass", "blog", { app: "feed" }, ["cluster.local/ns/blog/sa/waypoint"]))}---\n${FEED_L4}` },
           ],
@@ -797,7 +797,7 @@ spec: {}
       errors: [
         {
           message:
-            "This bypass DENY is attached by `targetRefs`: the waypoint sees client identities, not its own, and denies every request; use `selector`.",
+            "This bypass DENY uses `targetRefs`: the waypoint sees client identities, not its own, so it denies every request.",
           line: 8,
           column: 3,
           endLine: 8,

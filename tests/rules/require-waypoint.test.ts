@@ -256,7 +256,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "Namespace foo uses waypoint istio-waypoints/shared, but its HBONE listener's `allowedRoutes` (from: Same) does not admit namespace foo: Istio binds no waypoint, so L7 policies and routes are skipped.",
+            "Namespace foo uses waypoint istio-waypoints/shared, whose `allowedRoutes` (from: Same) excludes namespace foo: no waypoint binds, so L7 policies and routes are skipped.",
           line: 7,
         },
         {
@@ -425,7 +425,7 @@ const cases: { valid: RuleTester.ValidTestCase[]; invalid: InvalidCase[] } = {
       errors: [
         {
           message:
-            "Service batch/jobs uses waypoint batch/workload-waypoint (waypoint.yaml:8), whose `istio.io/waypoint-for: workload` does not serve Services: Istio binds none, so its L7 policies and routes are skipped.",
+            "Service batch/jobs uses waypoint batch/workload-waypoint (waypoint.yaml:8), which is `waypoint-for: workload`: no waypoint binds, so L7 policies and routes are skipped.",
           line: 8,
           column: 5,
           endColumn: 26,

@@ -138,7 +138,7 @@ spec:
       errors: [
         {
           message:
-            "AuthorizationPolicy bookinfo/allow-get selects the pods of waypoint waypoint with `selector` (`gateway.networking.k8s.io/gateway-name`), but waypoints ignore `selector` policies (istioctl IST0166): this AuthorizationPolicy applies nowhere.",
+            "AuthorizationPolicy bookinfo/allow-get selects the pods of waypoint waypoint (`gateway.networking.k8s.io/gateway-name`), but waypoints ignore `selector` policies: this AuthorizationPolicy applies nowhere.",
           line: 19,
           suggestions: [{ messageId: "targetWaypoint", data: { gateway: "waypoint" }, output: WAYPOINT_GW + "---\n" + policy(TO_WAYPOINT) }],
         },
@@ -199,7 +199,7 @@ spec:
       errors: [
         {
           message:
-            "TrafficExtension bookinfo/lua uses `targetRef`, which TrafficExtension does not have: the API server rejects or drops it, and the TrafficExtension then applies namespace-wide; write `targetRefs: [...]`.",
+            "TrafficExtension bookinfo/lua uses `targetRef`, which TrafficExtension lacks: the API server rejects or drops it, so the TrafficExtension applies namespace-wide.",
           line: 7,
         },
       ],
@@ -326,7 +326,7 @@ spec:
         },
         {
           message:
-            "targetRefs[0] of Telemetry bookinfo/t points to namespace other, but targets must be in the policy's namespace (bookinfo) and the API server rejects it; move the policy to other.",
+            "targetRefs[0] of Telemetry bookinfo/t points to namespace other, not the policy's bookinfo, so the API server rejects it.",
           line: 8,
           column: 47,
           suggestions: [
@@ -395,7 +395,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of RequestAuthentication bookinfo/jwt targets `kind: Service` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (it takes Gateway, GatewayClass, Service and ServiceEntry); write `kind: Service` with `group: \"\"`.",
+            "targetRefs[0] of RequestAuthentication bookinfo/jwt targets `kind: Service` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects; write `kind: Service` with `group: \"\"`.",
           line: 9,
           column: 5,
         },
@@ -404,7 +404,7 @@ spec:
         { messageId: "targetFixable", line: 15 },
         {
           message:
-            "targetRefs[4] of RequestAuthentication bookinfo/jwt targets `kind: HTTPRoute` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects (it takes Gateway, GatewayClass, Service and ServiceEntry), so no proxy applies the policy.",
+            "targetRefs[4] of RequestAuthentication bookinfo/jwt targets `kind: HTTPRoute` with `group: gateway.networking.k8s.io`, which Istio's webhook rejects, so no proxy applies the policy.",
           line: 17,
           column: 5,
         },
@@ -430,7 +430,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets the networking.istio.io Gateway bookinfo-gateway, which Istio's webhook rejects; select its pods with `selector`, or target a Gateway API Gateway.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets networking.istio.io Gateway bookinfo-gateway, which Istio's webhook rejects, so no proxy applies the policy.",
           line: 21,
         },
       ],
@@ -442,7 +442,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get sets `namespace: bookinfo`, which the API server rejects (targets are always in the policy's namespace); remove it.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get sets `namespace: bookinfo`, which the API server rejects (targets are in the policy's namespace).",
           line: 10,
           column: 5,
           endColumn: 14,
@@ -478,7 +478,7 @@ spec:
       errors: [
         {
           message:
-            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets a GatewayClass outside the root namespace (istio-system), so Istio matches nothing; move the policy to istio-system or target the waypoint Gateway.",
+            "targetRefs[0] of AuthorizationPolicy bookinfo/allow-get targets a GatewayClass outside the root namespace (istio-system), so Istio matches nothing.",
           line: 8,
           column: 5,
         },

@@ -156,7 +156,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Gateway bookinfo-reviews has `istio.io/waypoint-for: Services`: Istio takes only service, workload, all or none, so this waypoint serves neither Services nor pods.",
+            "Gateway bookinfo-reviews has `istio.io/waypoint-for: Services`, which Istio does not know, so it serves neither Services nor pods.",
           line: 5,
           suggestions: [{ messageId: "setWaypointFor", data: { value: "service" }, output: REVIEWS.replace("    istio.io/rev: rapid", "    istio.io/waypoint-for: service") }],
         },
@@ -175,7 +175,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Service batch/reports gets waypoint batch/pods-waypoint (waypoints.yaml:15) from its Namespace, but that waypoint is `waypoint-for: workload`: Istio binds no waypoint to the Service, so its L7 policies and routes are skipped.",
+            "Service batch/reports gets waypoint batch/pods-waypoint (waypoints.yaml:15) from its Namespace, but it is `waypoint-for: workload`: no waypoint binds, so L7 policies and routes are skipped.",
           line: 4,
         },
       ],
@@ -187,7 +187,7 @@ ruleSuite("waypoint-gateway", rule, {
       errors: [
         {
           message:
-            "Deployment shop/reports labels its pods `istio.io/use-waypoint: waypoint`, but Gateway shop/waypoint (waypoints.yaml:1) is `waypoint-for: service`: pods need `workload` or `all`, so they get no waypoint.",
+            "Deployment shop/reports labels its pods `istio.io/use-waypoint: waypoint`, but Gateway shop/waypoint (waypoints.yaml:1) is `waypoint-for: service`, so they get no waypoint.",
           line: 14,
           column: 9,
         },
