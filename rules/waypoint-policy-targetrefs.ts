@@ -48,7 +48,7 @@ const CONSEQUENCE: Record<string, string> = {
   Telemetry: "its settings no longer apply",
 };
 
-const TEMPLATE = "{{resource}} ({{attached}}) does nothing in ambient without `targetRefs`: {{consequence}}.";
+const TEMPLATE = "{{resource}} ({{attached}}) is ignored in ambient without `targetRefs`: {{consequence}}.";
 
 export default createRule<MessageIds, Options>({
   name: "waypoint-policy-targetrefs",

@@ -238,7 +238,7 @@ spec:
       output: null,
       errors: [
         {
-          message: "RequestAuthentication foo/jwt-example (selector) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
+          message: "RequestAuthentication foo/jwt-example (selector) is ignored in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
           line: 7,
           column: 3,
           endLine: 7,
@@ -323,7 +323,7 @@ spec:
       errors: [
         {
           message:
-            "WasmPlugin bookinfo/basic-auth (namespace-wide) does nothing in ambient without `targetRefs`: the plugin does not run.",
+            "WasmPlugin bookinfo/basic-auth (namespace-wide) is ignored in ambient without `targetRefs`: the plugin does not run.",
           line: 6,
           column: 1,
           endColumn: 5,
@@ -385,7 +385,7 @@ spec:
       errors: [
         {
           message:
-            "RequestAuthentication istio-system/req-authn-for-all (mesh-wide) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
+            "RequestAuthentication istio-system/req-authn-for-all (mesh-wide) is ignored in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
           line: 6,
           suggestions: [
             {
@@ -446,7 +446,7 @@ spec:
       errors: [
         {
           message:
-            "Telemetry ns1/has-selector (selector) does nothing in ambient without `targetRefs`: its settings no longer apply.",
+            "Telemetry ns1/has-selector (selector) is ignored in ambient without `targetRefs`: its settings no longer apply.",
           line: 7,
           suggestions: [
             {
@@ -735,7 +735,7 @@ cases.invalid.push(
     output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Service", "", "productpage"),
     errors: [
       {
-        message: "RequestAuthentication bookinfo/productpage-jwt (selector) does nothing in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
+        message: "RequestAuthentication bookinfo/productpage-jwt (selector) is ignored in ambient without `targetRefs`: no JWT is validated and `requestPrincipals` never match.",
         line: 7,
         suggestions: [
           { messageId: "useWaypoint", data: { name: "bookinfo-waypoint" }, output: swap(PRODUCTPAGE_JWT, { app: "productpage" }, "Gateway", GW, "bookinfo-waypoint") },
