@@ -292,7 +292,7 @@ export function repoView(ctx: ViewContext): RepoView {
         // What `index.services()` holds of the namespace (its records and those of unknown namespace, in index
         // order, as this unit sees them), then its `assumeExists` Services.
         const base = baseOf(index);
-        for (const rec of visibleIn(index, base.services(namespace))) {
+        for (const rec of index.services(namespace)) {
           if (rec.assumed || !elsewhere(rec)) continue;
           out.push(serviceView(rec));
         }
@@ -305,8 +305,10 @@ export function repoView(ctx: ViewContext): RepoView {
       if (!index) return EMPTY;
       if (namespace !== undefined) {
         // The namespace's records and those of unknown namespace, as this unit sees them (in index order).
+        // `index.workloads(namespace)` is that list (a unit's view prepares it once per snapshot); its views are
+        // made once per index and namespace, not once per linted file.
         let list = workloadsIn.get(namespace);
-        if (!list) workloadsIn.set(namespace, (list = visibleIn(index, baseOf(index).workloads(namespace)).map(workloadView)));
+        if (!list) workloadsIn.set(namespace, (list = workloadViewsIn(index, namespace)));
         return list;
       }
       // One view object per record (not per unit): a unit's list is its visible records, mapped (once per file).
@@ -340,6 +342,16 @@ export function repoView(ctx: ViewContext): RepoView {
       return `${path.basename(rec.file)}:${rec.line}`;
     },
   };
+}
+
+/** The views of `index.workloads(namespace)`, once per index (a snapshot, or a unit's view of one) and namespace. */
+const workloadViewLists = new WeakMap<RepoIndex, Map<string, WorkloadView[]>>();
+function workloadViewsIn(index: RepoIndex, namespace: string): WorkloadView[] {
+  let byNamespace = workloadViewLists.get(index);
+  if (!byNamespace) workloadViewLists.set(index, (byNamespace = new Map()));
+  let list = byNamespace.get(namespace);
+  if (!list) byNamespace.set(namespace, (list = index.workloads(namespace).map(workloadView)));
+  return list;
 }
 
 function workloadView(w: WorkloadRecord): WorkloadView {
