@@ -5,8 +5,8 @@
 import type { AST } from "yaml-eslint-parser";
 import { hasMergeKey, readValue, scalarKeyName } from "./value.js";
 
-export type PathSegment = string | number;
-export type Path = readonly PathSegment[];
+import type { Path } from "./path.js";
+export type { Path, PathSegment } from "./path.js";
 
 /** Unwraps anchors/tags (`&a`, `!!map`) so the caller sees the content node. */
 export function unwrap(node: AST.YAMLNode | null | undefined): AST.YAMLContent | null {

@@ -5,7 +5,7 @@
  */
 import { applyEdits, findNodeAtLocation, modify, parseTree, type FormattingOptions, type JSONPath, type Node } from "jsonc-parser";
 import type { Resource } from "./documents.js";
-import type { EditOp, TextEdit } from "./edit.js";
+import type { EditOp, TextEdit } from "./edit-types.js";
 
 function formatting(text: string): FormattingOptions & { unit: string } {
   const m = /\n([ \t]+)\S/.exec(text);

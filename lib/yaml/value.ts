@@ -14,7 +14,7 @@
  * Never throws; recursion is bounded by `maxDepth`.
  */
 import type { AST } from "yaml-eslint-parser";
-import type { Path } from "./ast.js";
+import type { Path } from "./path.js";
 
 export interface ReadLimits {
   /** Nodes that alias expansion may add to one document. */
