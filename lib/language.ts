@@ -29,10 +29,38 @@ type ParseResult = ReturnType<typeof parser.parseForESLint>;
  */
 const eslintScope = createRequire(import.meta.url)("eslint-scope") as typeof EslintScope;
 
-/** ESLint's SourceCode for a YAML AST: its (empty) scope as the JavaScript language analyses it; no globals to apply. */
+type ScopeManager = ReturnType<typeof EslintScope.analyze>;
+
+/** What ESLint's JavaScript language builds for a parser's AST (for a YAML AST: an empty global scope). */
+function analyzeScope(ast: unknown, visitorKeys: unknown): ScopeManager {
+  return eslintScope.analyze(ast as never, {
+    ignoreEval: true,
+    ecmaVersion: 6,
+    sourceType: "script",
+    childVisitorKeys: (visitorKeys ?? VisitorKeys) as never,
+    fallback: () => [],
+  });
+}
+
+const scopeManagers = new WeakMap<object, ScopeManager>();
+
+/**
+ * ESLint's SourceCode for a YAML AST; no globals to apply. Its scope manager is made when something asks for it
+ * (a JavaScript rule that a config without `files` turns on: no-unused-vars, …, finds an empty global scope):
+ * the plugin's rules never do, and analysing every manifest walked each whole AST once more for nothing.
+ */
 class YamlSourceCode extends SourceCode {
   applyLanguageOptions(): void {}
   finalize(): void {}
+  // @ts-expect-error an accessor over the base class's `scopeManager` property (assigned in its constructor)
+  get scopeManager(): ScopeManager {
+    let manager = scopeManagers.get(this);
+    if (!manager) scopeManagers.set(this, (manager = analyzeScope(this.ast, this.visitorKeys)));
+    return manager;
+  }
+  set scopeManager(manager: ScopeManager | null) {
+    if (manager) scopeManagers.set(this, manager);
+  }
 }
 
 const text = (body: string | Uint8Array) => (typeof body === "string" ? body : new TextDecoder().decode(body));
@@ -77,15 +105,7 @@ export const yamlLanguage: YamlLanguage = {
       hasBOM: file.bom,
       ast: parseResult.ast as never,
       parserServices: parseResult.parserServices,
-      // What ESLint's JavaScript language builds for a parser's AST: JavaScript rules that a config without
-      // `files` turns on (no-unused-vars, …) find an empty global scope instead of failing.
-      scopeManager: eslintScope.analyze(parseResult.ast as never, {
-        ignoreEval: true,
-        ecmaVersion: 6,
-        sourceType: "script",
-        childVisitorKeys: parseResult.visitorKeys ?? VisitorKeys,
-        fallback: () => [],
-      }),
+      // No scopeManager: made on first use (see YamlSourceCode).
       visitorKeys: parseResult.visitorKeys,
     });
   },
