@@ -324,24 +324,22 @@ export class RepoIndexSnapshot implements RepoIndex {
       const pos = order();
       return [...kept, ...added].sort((a, b) => pos.get(a)! - pos.get(b)!);
     };
-    if (previous.kindMap) {
-      const map = new Map(previous.kindMap);
-      for (const kind of touchedKinds) {
-        const next = patch(map.get(kind) ?? [], changes.added.filter((r) => r.kind === kind));
-        if (next.length) map.set(kind, next);
-        else map.delete(kind);
+    // A map of lists keyed by `keyOf(record)`: the touched keys patched, the others the same arrays.
+    const carry = (previousMap: Map<string, ResourceRecord[]>, touched: Set<string>, keyOf: (r: ResourceRecord) => string) => {
+      const map = new Map(previousMap);
+      for (const key of touched) {
+        const next = patch(map.get(key) ?? [], changes.added.filter((r) => keyOf(r) === key));
+        if (next.length) map.set(key, next);
+        else map.delete(key);
       }
-      this.kindMap = map;
+      return map;
+    };
+    if (previous.kindMap) {
+      this.kindMap = carry(previous.kindMap, touchedKinds, (r) => r.kind);
       this.noteCache("byKind", "carried");
     }
     if (previous.fileMap) {
-      const map = new Map(previous.fileMap);
-      for (const file of touchedFiles) {
-        const next = patch(map.get(file) ?? [], changes.added.filter((r) => r.file === file));
-        if (next.length) map.set(file, next);
-        else map.delete(file);
-      }
-      this.fileMap = map;
+      this.fileMap = carry(previous.fileMap, touchedFiles, (r) => r.file);
       this.noteCache("inFile", "carried");
     }
     for (const [category, part] of previous.partitions) {
