@@ -14,7 +14,7 @@ import type { RepoIndex } from "../index/repo-index.js";
 import type { ResourceRecord } from "../index/types.js";
 import type { PluginSettings } from "../settings.js";
 import type { Resource } from "../yaml/documents.js";
-import { admitted, callerOf, objectFacts, unitPolicyFacts, ztunnelPoliciesFor } from "./enforcement.js";
+import { admitted, callerOf, resourceFacts, UnitPolicies, ztunnelPoliciesFor } from "./enforcement.js";
 import { staleConditions } from "./behind-waypoint.js";
 import { ingressGateways } from "./ingress.js";
 import { ingressUsesWaypoint } from "./move-to-waypoint.js";
@@ -36,11 +36,10 @@ export function bindingIsSafe(
   const principal = gatewayIdentity(gateway, settings.trustDomain, namespace).principal;
   if (!principal) return false;
   const waypoint = callerOf(principal);
-  const own = fileResources
-    .filter((r) => isIstioKind(r, "AuthorizationPolicy"))
-    .map((r) => objectFacts(r.value, namespaceOf(r), `own\0${r.documentIndex}\0${r.listIndex ?? ""}`));
+  const own = fileResources.filter((r) => isIstioKind(r, "AuthorizationPolicy")).map((r) => resourceFacts(r, namespaceOf(r)));
   const file = fileResources.length ? service.file : "";
-  const facts = unitPolicyFacts(repo.byKind("AuthorizationPolicy"), file, own);
+  // The unit's policies from the per-snapshot table (the linted file's from its text), as the rules read them.
+  const facts = new UnitPolicies(own, repo, file);
   const pods = { namespace, labels: service.selector, workloads: repo.workloads(namespace).map((w) => w.podLabels) };
   const applied = ztunnelPoliciesFor(facts, pods, settings.rootNamespace);
   if (admitted(applied, waypoint).allowed !== true) return false;

@@ -580,19 +580,6 @@ export { ruleHasHttp };
 
 export const _internal = { toClauses, not };
 
-/**
- * The AuthorizationPolicies a unit shows: the linted file's (`own`, read from its text) and the other files'
- * index records (`records`, already scoped to the unit; patches left out).
- */
-export function unitPolicyFacts(records: readonly ResourceRecord[], file: string, own: readonly PolicyFacts[]): PolicyFacts[] {
-  const out = own.slice();
-  for (const r of records) {
-    if (r.kind !== "AuthorizationPolicy" || !r.group.endsWith("istio.io") || r.partial || r.file === file) continue;
-    out.push(recordFacts(r));
-  }
-  return out;
-}
-
 /** Facts of a policy of the linted file (read from its text), keyed by its position in the file. */
 export function resourceFacts(resource: Resource, namespace: string | undefined): PolicyFacts {
   return objectFacts(resource.value, namespace, `own\0${resource.documentIndex}\0${resource.listIndex ?? ""}`);
@@ -685,7 +672,7 @@ function nearTable(table: PolicyTable, namespace: string, rootNamespace: string)
 
 /**
  * The AuthorizationPolicies a unit shows to one linted file: the file's own (read from its text) first, then the
- * other files' index records the unit sees, in index order (as `unitPolicyFacts` lists them).
+ * other files' index records the unit sees, in index order.
  */
 export class UnitPolicies {
   private list: PolicyFacts[] | undefined;
