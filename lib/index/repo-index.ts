@@ -42,6 +42,7 @@ export { WAYPOINT_CLASS };
 export const USE_WAYPOINT = "istio.io/use-waypoint";
 export const USE_WAYPOINT_NAMESPACE = "istio.io/use-waypoint-namespace";
 
+const EMPTY: readonly never[] = [];
 const ROUTE_KINDS = new Set(["HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute"]);
 
 export interface RepoIndex {
@@ -55,11 +56,14 @@ export interface RepoIndex {
   readonly stats: IndexStats;
 
   /** Records of a kind (patches included), optionally of one API group (`""` = core). */
-  byKind(kind: string, group?: string): ResourceRecord[];
+  byKind(kind: string, group?: string): readonly ResourceRecord[];
   /** Records read from one file (absolute path). */
-  inFile(file: string): ResourceRecord[];
-  /** Core Services in a namespace (any when undefined), plus `assumeExists` Services. */
-  services(namespace?: string): ServiceRecord[];
+  inFile(file: string): readonly ResourceRecord[];
+  /**
+   * Core Services in a namespace (any when undefined), plus `assumeExists` Services. Like every list of a
+   * snapshot, the same array for the same question (callers never change it; per-list caches key on it).
+   */
+  services(namespace?: string): readonly ServiceRecord[];
   /**
    * Services in `namespace` that select the same pods as the label set `labels` (e.g. an AuthorizationPolicy
    * `selector.matchLabels`): the Service `spec.selector` equals `labels`, or — using the workloads in the
@@ -70,9 +74,9 @@ export interface RepoIndex {
   /** Services in `namespace` whose selector selects a pod with these labels (selector ⊆ podLabels). */
   servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[];
   /** Workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Rollout, Pod) in a namespace. */
-  workloads(namespace?: string): WorkloadRecord[];
+  workloads(namespace?: string): readonly WorkloadRecord[];
   /** Gateways of class `istio-waypoint` in a namespace (with `serviceAccount`), plus `assumeExists` Gateways. */
-  waypoints(namespace?: string): GatewayRecord[];
+  waypoints(namespace?: string): readonly GatewayRecord[];
   /** The waypoint Gateway `name` in `namespace` (repo or `assumeExists`), preferring an exact namespace. */
   waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined;
   /** The Namespace resource `name` (a full one before a patch, an `assumeExists` one last). */
@@ -284,6 +288,7 @@ export class RepoIndexSnapshot implements RepoIndex {
   /** Full (non-patch) records of one category, partitioned by namespace; built on first use. */
   private partitions = new Map<string, Partition>();
   private nameMaps = new Map<string, Map<string, ResourceRecord[]>>();
+  private memos = new Map<string, unknown>();
   private unitMap: Map<string, Unit> | undefined;
 
   constructor(
@@ -403,7 +408,7 @@ export class RepoIndexSnapshot implements RepoIndex {
     };
   }
 
-  byKind(kind: string, group?: string): ResourceRecord[] {
+  byKind(kind: string, group?: string): readonly ResourceRecord[] {
     if (!this.kindMap) {
       this.noteCache("byKind", "built");
       this.kindMap = new Map();
@@ -413,11 +418,12 @@ export class RepoIndexSnapshot implements RepoIndex {
         else this.kindMap.set(r.kind, [r]);
       }
     }
-    const list = this.kindMap.get(kind) ?? [];
-    return group === undefined ? [...list] : list.filter((r) => r.group === group);
+    const list = this.kindMap.get(kind) ?? EMPTY;
+    if (group === undefined) return list;
+    return this.memo(`byKind\0${kind}\0${group}`, () => list.filter((r) => r.group === group));
   }
 
-  inFile(file: string): ResourceRecord[] {
+  inFile(file: string): readonly ResourceRecord[] {
     if (!this.fileMap) {
       this.noteCache("inFile", "built");
       this.fileMap = new Map();
@@ -427,11 +433,18 @@ export class RepoIndexSnapshot implements RepoIndex {
         else this.fileMap.set(r.file, [r]);
       }
     }
-    return [...(this.fileMap.get(path.resolve(file)) ?? [])];
+    return this.fileMap.get(path.resolve(file)) ?? EMPTY;
   }
 
   /** Full (non-patch) records of a category in a namespace (any when undefined), in file order. */
-  private select<T extends ResourceRecord>(category: string, pick: () => ResourceRecord[], namespace: string | undefined): T[] {
+  /** One answer per snapshot and question (`key`): lists are immutable within a snapshot. */
+  private memo<T>(key: string, make: () => T): T {
+    let value = this.memos.get(key) as T | undefined;
+    if (value === undefined) this.memos.set(key, (value = make()));
+    return value;
+  }
+
+  private select<T extends ResourceRecord>(category: string, pick: () => readonly ResourceRecord[], namespace: string | undefined): readonly T[] {
     let part = this.partitions.get(category);
     if (!part) {
       this.noteCache("partitions", "built");
@@ -448,11 +461,12 @@ export class RepoIndexSnapshot implements RepoIndex {
       }
       this.partitions.set(category, part);
     }
-    if (namespace === undefined) return part.all.slice() as T[];
-    const own = part.byNamespace.get(namespace) ?? [];
-    if (!part.unknown.length) return own.slice() as T[];
-    if (!own.length) return part.unknown.slice() as T[];
-    return this.inFileOrder([...own, ...part.unknown]) as T[];
+    if (namespace === undefined) return part.all as T[];
+    const own = part.byNamespace.get(namespace) ?? EMPTY;
+    if (!part.unknown.length) return own as T[];
+    if (!own.length) return part.unknown as T[];
+    const unknown = part.unknown;
+    return this.memo(`select\0${category}\0${namespace}`, () => this.inFileOrder([...own, ...unknown])) as T[];
   }
 
   private inFileOrder(records: ResourceRecord[]): ResourceRecord[] {
@@ -460,13 +474,15 @@ export class RepoIndexSnapshot implements RepoIndex {
     return records.sort((a, b) => pos.get(a)! - pos.get(b)!);
   }
 
-  private full(kind: string, namespace: string | undefined): ResourceRecord[] {
+  private full(kind: string, namespace: string | undefined): readonly ResourceRecord[] {
     return this.select(`kind:${kind}`, () => this.byKind(kind), namespace);
   }
 
-  services(namespace?: string): ServiceRecord[] {
-    const found = this.full("Service", namespace).filter(isCoreService);
-    return [...found, ...(this.assumedList("Service", namespace) as ServiceRecord[])];
+  services(namespace?: string): readonly ServiceRecord[] {
+    return this.memo(`services\0${namespace ?? "\0"}`, () => [
+      ...this.full("Service", namespace).filter(isCoreService),
+      ...(this.assumedList("Service", namespace) as ServiceRecord[]),
+    ]);
   }
 
   servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
@@ -481,15 +497,17 @@ export class RepoIndexSnapshot implements RepoIndex {
       .filter((s) => s.selector && selectorMatches(s.selector, podLabels));
   }
 
-  workloads(namespace?: string): WorkloadRecord[] {
+  workloads(namespace?: string): readonly WorkloadRecord[] {
     return this.select<WorkloadRecord>("workloads", () => this.resources.filter((r) => !!r.podLabels), namespace);
   }
 
-  waypoints(namespace?: string): GatewayRecord[] {
-    const version = this.settings.istioVersion;
-    const found = this.full("Gateway", namespace).filter((r): r is GatewayRecord => isWaypointGateway(r, version));
-    const assumed = (this.assumedList("Gateway", namespace) as GatewayRecord[]).filter((g) => isWaypointClass(g.gatewayClassName, version));
-    return [...found, ...assumed];
+  waypoints(namespace?: string): readonly GatewayRecord[] {
+    return this.memo(`waypoints\0${namespace ?? "\0"}`, () => {
+      const version = this.settings.istioVersion;
+      const found = this.full("Gateway", namespace).filter((r): r is GatewayRecord => isWaypointGateway(r, version));
+      const assumed = (this.assumedList("Gateway", namespace) as GatewayRecord[]).filter((g) => isWaypointClass(g.gatewayClassName, version));
+      return [...found, ...assumed];
+    });
   }
 
   waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined {
@@ -672,7 +690,7 @@ export function bindingOf(index: Pick<RepoIndex, "namespaceRecord" | "waypoint">
 }
 
 /** Services among `candidates` that select the same pods as `labels` (exact selector first, then by workloads). */
-export function sameSelection(candidates: ServiceRecord[], workloads: WorkloadRecord[], labels: Labels): ServiceRecord[] {
+export function sameSelection(candidates: readonly ServiceRecord[], workloads: readonly WorkloadRecord[], labels: Labels): ServiceRecord[] {
   if (Object.keys(labels).length === 0) return [];
   const withSelector = candidates.filter((s) => s.selector);
   const exact = withSelector.filter((s) => sameLabels(s.selector!, labels));

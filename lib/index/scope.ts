@@ -64,7 +64,7 @@ function identity(r: ResourceRecord): string {
 
 /** A base list prepared once per snapshot: what every unit sees of it, and the records only some units see. */
 interface Prepared<T> {
-  all: T[];
+  all: readonly T[];
   /** Unique records of the asked namespace, and assumed ones: every unit sees them. */
   shared: Set<T>;
   sharedList: T[];
@@ -73,7 +73,7 @@ interface Prepared<T> {
 }
 const prepared = new WeakMap<RepoIndex, Map<string, Prepared<ResourceRecord>>>();
 
-function prepare<T extends ResourceRecord>(base: RepoIndex, key: string, list: () => T[], namespace: string | undefined): Prepared<T> {
+function prepare<T extends ResourceRecord>(base: RepoIndex, key: string, list: () => readonly T[], namespace: string | undefined): Prepared<T> {
   let byKey = prepared.get(base);
   if (!byKey) prepared.set(base, (byKey = new Map()));
   let p = byKey.get(key) as Prepared<T> | undefined;
@@ -129,17 +129,25 @@ class ScopedIndex implements RepoIndex {
     return !r.partial && instanceCount(this.base, identity(r)) === 1;
   }
 
-  /** A base query as this unit sees it, from a list prepared once per snapshot. */
-  private scoped<T extends ResourceRecord>(key: string, list: () => T[], namespace: string | undefined): T[] {
+  /** This unit's answers (the same array for the same question, as the base index's are). */
+  private lists = new Map<string, readonly ResourceRecord[]>();
+
+  /**
+   * A base query as this unit sees it, from a list prepared once per snapshot: the list every unit shares when
+   * the unit has no records of its own outside it, else the unit's own list (made once).
+   */
+  private scoped<T extends ResourceRecord>(key: string, list: () => readonly T[], namespace: string | undefined): readonly T[] {
     const p = prepare(this.base, key, list, namespace);
-    if (!p.ownUnits.has(this.unit)) return p.sharedList.slice();
-    return p.all.filter((r) => p.shared.has(r) || r.unit === this.unit);
+    if (!p.ownUnits.has(this.unit)) return p.sharedList;
+    let mine = this.lists.get(key) as readonly T[] | undefined;
+    if (!mine) this.lists.set(key, (mine = p.all.filter((r) => p.shared.has(r) || r.unit === this.unit)));
+    return mine;
   }
 
-  byKind(kind: string, group?: string): ResourceRecord[] {
+  byKind(kind: string, group?: string): readonly ResourceRecord[] {
     return this.scoped(`byKind\0${kind}\0${group ?? "*"}`, () => this.base.byKind(kind, group), undefined);
   }
-  inFile(file: string): ResourceRecord[] {
+  inFile(file: string): readonly ResourceRecord[] {
     const all = this.base.inFile(file);
     const mine = new Set(all.filter((r) => r.unit === this.unit).map((r) => `${r.documentIndex}\0${r.listIndex ?? ""}`));
     return all.filter((r) => r.unit === this.unit || !mine.has(`${r.documentIndex}\0${r.listIndex ?? ""}`));
@@ -150,7 +158,7 @@ class ScopedIndex implements RepoIndex {
   unitOf(record: ResourceRecord): Unit | undefined {
     return this.base.unitOf(record);
   }
-  services(namespace?: string): ServiceRecord[] {
+  services(namespace?: string): readonly ServiceRecord[] {
     return this.scoped(`services\0${namespace ?? "*"}`, () => this.base.services(namespace), namespace);
   }
   servicesSelecting(labels: Labels, namespace: string | undefined): ServiceRecord[] {
@@ -159,10 +167,10 @@ class ScopedIndex implements RepoIndex {
   servicesForPod(podLabels: Labels, namespace: string | undefined): ServiceRecord[] {
     return this.visible(this.base.servicesForPod(podLabels, namespace), namespace);
   }
-  workloads(namespace?: string): WorkloadRecord[] {
+  workloads(namespace?: string): readonly WorkloadRecord[] {
     return this.scoped(`workloads\0${namespace ?? "*"}`, () => this.base.workloads(namespace), namespace);
   }
-  waypoints(namespace?: string): GatewayRecord[] {
+  waypoints(namespace?: string): readonly GatewayRecord[] {
     return this.scoped(`waypoints\0${namespace ?? "*"}`, () => this.base.waypoints(namespace), namespace);
   }
   waypoint(name: string, namespace: string | undefined): GatewayRecord | undefined {
