@@ -21,10 +21,27 @@ interface NamedValue {
  */
 export function namespaceLabels(resources: readonly NamedValue[], repo: () => RepoIndex, name: string | undefined): Labels | undefined {
   if (!name) return undefined;
-  const own = resources.filter((r) => r.kind === "Namespace" && r.group === "" && r.name === name);
+  const own = namespacesOf(resources).get(name) ?? [];
   const record = repo().namespaceRecord(name);
   if (!own.length && !record) return undefined;
   const out: Labels = { ...(record?.labels ?? {}) };
   for (const r of own) Object.assign(out, labelsOf(r.value));
   return out;
+}
+
+/** A file's Namespace manifests by name, once per list of resources (a file may hold thousands, asked one by one). */
+const namespaceManifests = new WeakMap<readonly NamedValue[], Map<string, NamedValue[]>>();
+function namespacesOf(resources: readonly NamedValue[]): Map<string, NamedValue[]> {
+  let byName = namespaceManifests.get(resources);
+  if (!byName) {
+    byName = new Map();
+    for (const r of resources) {
+      if (r.kind !== "Namespace" || r.group !== "" || !r.name) continue;
+      const list = byName.get(r.name);
+      if (list) list.push(r);
+      else byName.set(r.name, [r]);
+    }
+    namespaceManifests.set(resources, byName);
+  }
+  return byName;
 }

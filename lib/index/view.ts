@@ -183,15 +183,19 @@ export function repoView(ctx: ViewContext): RepoView {
   const istioVersion = ctx.settings?.istioVersion ?? index?.settings.istioVersion ?? LATEST_ISTIO_VERSION;
 
   // This file's Services and waypoints with their namespaces, read once per view (a file may hold thousands of
-  // resources, asked about namespace by namespace).
-  let ownServices: { resource: Resource; info: ServiceInfo; ns: string | undefined }[] | undefined;
+  // resources, asked about namespace by namespace): one view object per Service of the file.
+  let ownServices: ServiceView[] | undefined;
   const fileServices = () => {
     if (!ownServices) {
       ownServices = [];
       for (const resource of ctx.resources) {
         if (partial(resource)) continue;
         const info = serviceInfo(resource);
-        if (info) ownServices.push({ resource, info, ns: ctx.namespaceOf(resource) });
+        if (!info) continue;
+        const spec = isObject(resource.value.spec) ? resource.value.spec : {};
+        const view: ServiceView = { ...info, namespace: ctx.namespaceOf(resource), resource, assumed: false };
+        if (typeof spec.type === "string") view.type = spec.type;
+        ownServices.push(view);
       }
     }
     return ownServices;
@@ -217,13 +221,7 @@ export function repoView(ctx: ViewContext): RepoView {
       let out = services.get(key);
       if (out) return out;
       out = [];
-      for (const { resource, info, ns } of fileServices()) {
-        if (!mayBeIn(ns, namespace)) continue;
-        const spec = isObject(resource.value.spec) ? resource.value.spec : {};
-        const view: ServiceView = { ...info, namespace: ns, resource, assumed: false };
-        if (typeof spec.type === "string") view.type = spec.type;
-        out.push(view);
-      }
+      for (const view of fileServices()) if (mayBeIn(view.namespace, namespace)) out.push(view);
       if (index) {
         for (const rec of index.services(namespace)) {
           if (!rec.assumed && !elsewhere(rec)) continue;
@@ -272,22 +270,7 @@ export function repoView(ctx: ViewContext): RepoView {
       if (out) return out;
       out = [];
       // This file's Services first, as `services()` lists them.
-      const own = services.get("\0");
-      if (own) {
-        for (const s of own) if (s.resource && mayBeIn(s.namespace, namespace)) out.push(s);
-      } else {
-        for (const resource of ctx.resources) {
-          if (partial(resource)) continue;
-          const info = serviceInfo(resource);
-          if (!info) continue;
-          const ns = ctx.namespaceOf(resource);
-          if (!mayBeIn(ns, namespace)) continue;
-          const spec = isObject(resource.value.spec) ? resource.value.spec : {};
-          const view: ServiceView = { ...info, namespace: ns, resource, assumed: false };
-          if (typeof spec.type === "string") view.type = spec.type;
-          out.push(view);
-        }
-      }
+      for (const view of fileServices()) if (mayBeIn(view.namespace, namespace)) out.push(view);
       if (index) {
         // What `index.services()` holds of the namespace (its records and those of unknown namespace, in index
         // order, as this unit sees them), then its `assumeExists` Services.
