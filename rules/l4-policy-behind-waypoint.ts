@@ -1,6 +1,7 @@
 import { createRule, type CheckContext, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
-import { selectorMatches, workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
+import { workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
+import { labelIndex } from "../lib/k8s/label-index.js";
 import { attachment, GATEWAY_SELECTORS_SCHEMA, selectsGatewayPods } from "../lib/istio/authorization.js";
 import { admitted, callerOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts, type UnitPolicies } from "../lib/istio/enforcement.js";
 import { staleConditions, type Effect } from "../lib/istio/behind-waypoint.js";
@@ -10,7 +11,7 @@ import { gatewayIdentity } from "../lib/istio/waypoint.js";
 import { waypointState } from "../lib/istio/waypoint-binding.js";
 import { splitOffPolicy } from "../lib/convert/waypoint-migration.js";
 import { serviceRef, toTargetRefs } from "../lib/convert/selector-to-targetrefs.js";
-import type { ResourceRecord, ServiceRecord } from "../lib/index/index.js";
+import type { ResourceRecord, ServiceRecord, WorkloadRecord } from "../lib/index/index.js";
 import type { Resource } from "../lib/yaml/documents.js";
 import type { EditOp } from "../lib/yaml/edit.js";
 
@@ -116,17 +117,20 @@ interface Behind {
 /** The Services of the namespace that select the policy's pods (all of them for a namespace-wide policy) and are bound to a waypoint. */
 function servicesBehindWaypoint(ctx: CheckContext<MessageIds, Options>, namespace: string, matchLabels: Labels | null): Behind[] {
   const repo = ctx.repo();
-  const workloads = repo.workloads(namespace).filter((w) => w.namespace === namespace);
-  // The workloads the policy selects (a Service selecting one of them holds some of its pods).
-  const selected = matchLabels && Object.keys(matchLabels).length ? workloads.filter((w) => selectorMatches(matchLabels, w.podLabels)) : [];
+  const services = repo.services(namespace);
+  let candidates: readonly ServiceRecord[] = services;
+  if (matchLabels && Object.keys(matchLabels).length) {
+    // The Services whose selector is held by the matchLabels or selects one of the workloads they select (a
+    // Service selecting one of them holds some of the policy's pods), through label indexes made once per list.
+    const byService = labelIndex(services, selectorOfRecord);
+    const selected = labelIndex(repo.workloads(namespace), podLabelsOfRecord)
+      .matching(matchLabels)
+      .filter((w) => w.namespace === namespace);
+    candidates = byService.inListOrder([...byService.selecting(matchLabels), ...selected.flatMap((w) => byService.selecting(w.podLabels))]);
+  }
   const out: Behind[] = [];
-  for (const service of repo.services(namespace)) {
+  for (const service of candidates) {
     if (service.assumed || service.namespace !== namespace || !service.selector || !Object.keys(service.selector).length) continue;
-    if (matchLabels && Object.keys(matchLabels).length) {
-      const sel = service.selector;
-      const selects = selectorMatches(sel, matchLabels) || selected.some((w) => selectorMatches(sel, w.podLabels));
-      if (!selects) continue;
-    }
     const state = waypointState(repo, service as ResourceRecord);
     if (state.type !== "bound") continue;
     const id = gatewayIdentity(state.gateway, ctx.settings.trustDomain, namespace);
@@ -157,3 +161,6 @@ function suggestions(ctx: CheckContext<MessageIds, Options>, resource: Resource,
   const ops: EditOp[] = [{ op: "remove", path: ["spec", "rules", rule] }, { op: "addResourceAfter", value: split.resource }];
   return [{ messageId: "moveRule", data: { rule: rule + 1, name: split.name, service }, ops }];
 }
+
+const selectorOfRecord = (s: ServiceRecord) => s.selector;
+const podLabelsOfRecord = (w: WorkloadRecord) => w.podLabels;

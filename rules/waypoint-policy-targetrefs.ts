@@ -1,8 +1,9 @@
 import { createRule, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioGroup, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView } from "../lib/index/view.js";
-import { selectorMatches, type Labels } from "../lib/k8s/selector.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView, type WorkloadView } from "../lib/index/view.js";
+import type { Labels } from "../lib/k8s/selector.js";
+import { labelIndex } from "../lib/k8s/label-index.js";
 import { waypointState } from "../lib/istio/waypoint-binding.js";
 import type { CheckContext } from "../lib/create-rule.js";
 import { selectsGatewayPods, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
@@ -183,11 +184,17 @@ export default createRule<MessageIds, Options>({
 
 /** The Services of the namespace that select some of the pods (`matchLabels`; every Service for a namespace-wide policy). */
 function servicesOfPods(services: readonly ServiceView[], matchLabels: Labels | null, namespace: string | undefined, v: RepoView): ServiceView[] {
-  const candidates = services.filter((s) => s.selector && Object.keys(s.selector).length && !s.assumed && inNamespaceOf(s.namespace, namespace));
-  if (!matchLabels) return candidates;
-  const pods = v.workloads(namespace).filter((w) => selectorMatches(matchLabels, w.podLabels));
-  return candidates.filter((s) => selectorMatches(s.selector!, matchLabels) || selectorMatches(matchLabels, s.selector!) || pods.some((w) => selectorMatches(s.selector!, w.podLabels)));
+  const isCandidate = (s: ServiceView) => !!s.selector && Object.keys(s.selector).length > 0 && !s.assumed && inNamespaceOf(s.namespace, namespace);
+  if (!matchLabels) return services.filter(isCandidate);
+  // The Services whose selector holds or is held by the matchLabels, or selects one of the pods they select,
+  // through label indexes of the two lists (made once per list), in list order.
+  const byService = labelIndex(services, selectorOfService);
+  const pods = labelIndex(v.workloads(namespace), podLabelsOfWorkload).matching(matchLabels);
+  const chosen = [...byService.selecting(matchLabels), ...byService.matching(matchLabels), ...pods.flatMap((w) => byService.selecting(w.podLabels))];
+  return byService.inListOrder(chosen).filter(isCandidate);
 }
+const selectorOfService = (s: ServiceView) => s.selector;
+const podLabelsOfWorkload = (w: WorkloadView) => w.podLabels;
 
 /** Names of the Services of `namespace` bound to the waypoint `name`. */
 function servicesBoundTo(ctx: CheckContext<MessageIds, Options>, name: string, namespace: string | undefined): string[] {

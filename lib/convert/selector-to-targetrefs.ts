@@ -3,7 +3,8 @@
  * Pure; the rule decides between fix (one unambiguous Service) and suggestions.
  */
 import type { Labels } from "../k8s/selector.js";
-import { sameLabels, selectorMatches } from "../k8s/selector.js";
+import { sameLabels } from "../k8s/selector.js";
+import { labelIndex } from "../k8s/label-index.js";
 import { GATEWAY_API_GROUP } from "../k8s/resource.js";
 import type { EditOp } from "../yaml/edit.js";
 import { formatLabels } from "./subset-to-service.js";
@@ -68,27 +69,34 @@ export function classifyServices<S extends ServiceCandidate>(
   const out: ServiceMatches<S> = { exact: [], sameWorkloads: [], wider: [], selected: [] };
   if (!Object.keys(matchLabels).length) return out;
   const seen = new Set<string>();
-  const candidates = services.filter((s) => s.selector && Object.keys(s.selector).length && sameNamespace(s.namespace, namespace));
+  // Lookups through label indexes of the two lists (made once per list), in list order: the Services and workloads
+  // a plain scan of every one would keep.
+  const isCandidate = (s: S) => !!s.selector && Object.keys(s.selector).length > 0 && sameNamespace(s.namespace, namespace);
+  const byService = labelIndex(services, serviceSelectorOf);
+  const byWorkload = labelIndex(workloads, podLabelsOf);
   const take = (list: S[], s: S) => {
     if (seen.has(s.name)) return;
     seen.add(s.name);
     list.push(s);
   };
-  for (const s of candidates) if (sameLabels(s.selector!, matchLabels)) take(out.exact, s);
-  const pods = workloads.filter((w) => sameNamespace(w.namespace, namespace));
-  const wanted = pods.filter((w) => selectorMatches(matchLabels, w.podLabels));
+  for (const s of byService.matching(matchLabels)) if (isCandidate(s) && sameLabels(s.selector!, matchLabels)) take(out.exact, s);
+  const inNamespace = (w: WorkloadCandidate) => sameNamespace(w.namespace, namespace);
+  const wanted = byWorkload.matching(matchLabels).filter(inNamespace);
   out.selected = [...new Set(wanted.map((w) => w.name))];
   if (wanted.length) {
-    for (const s of candidates) {
-      // Selecting the same workloads means selecting the first of them: most Services are passed over at once.
-      if (!selectorMatches(s.selector!, wanted[0].podLabels)) continue;
-      const got = pods.filter((w) => selectorMatches(s.selector!, w.podLabels));
+    // Selecting the same workloads means selecting the first of them: only those Services are looked at.
+    for (const s of byService.selecting(wanted[0].podLabels)) {
+      if (!isCandidate(s)) continue;
+      const got = byWorkload.matching(s.selector!).filter(inNamespace);
       if (got.length === wanted.length && got.every((w) => wanted.includes(w))) take(out.sameWorkloads, s);
     }
   }
-  for (const s of candidates) if (selectorMatches(s.selector!, matchLabels)) take(out.wider, s);
+  for (const s of byService.selecting(matchLabels)) if (isCandidate(s)) take(out.wider, s);
   return out;
 }
+
+const serviceSelectorOf = (s: ServiceCandidate) => s.selector;
+const podLabelsOf = (w: WorkloadCandidate) => w.podLabels;
 
 /** The labels of `matchLabels` that `selector` does not require (what a wider Service leaves out). */
 export function missingLabels(selector: Labels, matchLabels: Labels): Labels {

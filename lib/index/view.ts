@@ -74,21 +74,21 @@ export interface RepoView {
    * Core Services: the file's (namespace from `namespaceOf`), then the other files', then `assumeExists` ones.
    * With a namespace: only those that may be in it (that namespace, or unknown).
    */
-  services(namespace?: string): ServiceView[];
+  services(namespace?: string): readonly ServiceView[];
   /** Waypoint Gateways (`gatewayClassName: istio-waypoint`): the file's, the other files', `assumeExists` ones. */
-  waypoints(namespace?: string): WaypointView[];
+  waypoints(namespace?: string): readonly WaypointView[];
   /** Gateway API Gateways of another class (name, namespace): ingress/egress Gateways. */
   otherGateways(): { name: string; namespace: string | undefined }[];
   /**
    * The Services of `services()` that may be in `namespace` (that namespace, or unknown), in the same order:
    * `services().filter(…)` without reading the other namespaces.
    */
-  servicesMayBeIn(namespace: string | undefined): ServiceView[];
+  servicesMayBeIn(namespace: string | undefined): readonly ServiceView[];
   /**
    * Workloads (pod templates and Pods) of the whole repository, this file included; [] outside the index. With a
    * namespace: only those that may be in it (that namespace, or unknown), in the same order.
    */
-  workloads(namespace?: string): WorkloadView[];
+  workloads(namespace?: string): readonly WorkloadView[];
   /** Kustomize patches of Services anywhere in the repository (this file included). */
   patchedServices(): ServicePatch[];
   /** Istio VirtualServices of the other files (with a Service name: those routing to a subset of that host). */
@@ -175,10 +175,10 @@ export function repoView(ctx: ViewContext): RepoView {
   const elsewhere = (r: ResourceRecord) => r.file !== thisFile;
   const partial = (r: Resource) => own.get(r)?.partial === true;
 
-  const services = new Map<string, ServiceView[]>();
+  const services = new Map<string, readonly ServiceView[]>();
   const waypoints = new Map<string, WaypointView[]>();
-  let workloadList: WorkloadView[] | undefined;
-  const workloadsIn = new Map<string, WorkloadView[]>();
+  let workloadList: readonly WorkloadView[] | undefined;
+  const workloadsIn = new Map<string, readonly WorkloadView[]>();
   const mayBeIn = (ns: string | undefined, wanted: string | undefined) => wanted === undefined || ns === undefined || ns === wanted;
   const istioVersion = ctx.settings?.istioVersion ?? index?.settings.istioVersion ?? LATEST_ISTIO_VERSION;
 
@@ -220,12 +220,21 @@ export function repoView(ctx: ViewContext): RepoView {
       const key = namespace ?? "\0";
       let out = services.get(key);
       if (out) return out;
-      out = [];
-      for (const view of fileServices()) if (mayBeIn(view.namespace, namespace)) out.push(view);
+      const own = fileServices();
+      if (index && !own.length && !index.inFile(thisFile).some((r) => r.kind === "Service")) {
+        // No Service in this file: every record of the index's list is another file's (or assumed), and the
+        // list of views is the same array for every such file (lookups over it are then made once).
+        out = serviceViewsOf(index.services(namespace));
+        services.set(key, out);
+        return out;
+      }
+      const list: ServiceView[] = [];
+      out = list;
+      for (const view of own) if (mayBeIn(view.namespace, namespace)) list.push(view);
       if (index) {
         for (const rec of index.services(namespace)) {
           if (!rec.assumed && !elsewhere(rec)) continue;
-          out.push(serviceView(rec));
+          list.push(serviceView(rec));
         }
       }
       services.set(key, out);
@@ -268,18 +277,19 @@ export function repoView(ctx: ViewContext): RepoView {
       const key = `\0may\0${namespace}`;
       let out = services.get(key);
       if (out) return out;
-      out = [];
+      const list: ServiceView[] = [];
+      out = list;
       // This file's Services first, as `services()` lists them.
-      for (const view of fileServices()) if (mayBeIn(view.namespace, namespace)) out.push(view);
+      for (const view of fileServices()) if (mayBeIn(view.namespace, namespace)) list.push(view);
       if (index) {
         // What `index.services()` holds of the namespace (its records and those of unknown namespace, in index
         // order, as this unit sees them), then its `assumeExists` Services.
         const base = baseOf(index);
         for (const rec of index.services(namespace)) {
           if (rec.assumed || !elsewhere(rec)) continue;
-          out.push(serviceView(rec));
+          list.push(serviceView(rec));
         }
-        for (const rec of assumedServices(base)) if (mayBeIn(rec.namespace, namespace)) out.push(serviceView(rec));
+        for (const rec of assumedServices(base)) if (mayBeIn(rec.namespace, namespace)) list.push(serviceView(rec));
       }
       services.set(key, out);
       return out;
@@ -291,11 +301,11 @@ export function repoView(ctx: ViewContext): RepoView {
         // `index.workloads(namespace)` is that list (a unit's view prepares it once per snapshot); its views are
         // made once per index and namespace, not once per linted file.
         let list = workloadsIn.get(namespace);
-        if (!list) workloadsIn.set(namespace, (list = workloadViewsIn(index, namespace)));
+        if (!list) workloadsIn.set(namespace, (list = workloadViewsOf(index.workloads(namespace))));
         return list;
       }
-      // One view object per record (not per unit): a unit's list is its visible records, mapped (once per file).
-      return (workloadList ??= index.workloads().map(workloadView));
+      // One view object per record (not per unit), and one list of views per list of records.
+      return (workloadList ??= workloadViewsOf(index.workloads()));
     },
     patchedServices() {
       if (!index) return EMPTY;
@@ -327,13 +337,21 @@ export function repoView(ctx: ViewContext): RepoView {
   };
 }
 
-/** The views of `index.workloads(namespace)`, once per index (a snapshot, or a unit's view of one) and namespace. */
-const workloadViewLists = new WeakMap<RepoIndex, Map<string, WorkloadView[]>>();
-function workloadViewsIn(index: RepoIndex, namespace: string): WorkloadView[] {
-  let byNamespace = workloadViewLists.get(index);
-  if (!byNamespace) workloadViewLists.set(index, (byNamespace = new Map()));
-  let list = byNamespace.get(namespace);
-  if (!list) byNamespace.set(namespace, (list = index.workloads(namespace).map(workloadView)));
+/**
+ * The views of a list of the index (`index.workloads(namespace)`, the same array for every unit that sees the same
+ * records), made once per list: units and files that share a list share its views and the lookups over them.
+ */
+const workloadViewLists = new WeakMap<readonly WorkloadRecord[], readonly WorkloadView[]>();
+function workloadViewsOf(records: readonly WorkloadRecord[]): readonly WorkloadView[] {
+  let list = workloadViewLists.get(records);
+  if (!list) workloadViewLists.set(records, (list = records.map(workloadView)));
+  return list;
+}
+
+const serviceViewLists = new WeakMap<readonly ServiceRecord[], readonly ServiceView[]>();
+function serviceViewsOf(records: readonly ServiceRecord[]): readonly ServiceView[] {
+  let list = serviceViewLists.get(records);
+  if (!list) serviceViewLists.set(records, (list = records.map(serviceView)));
   return list;
 }
 
