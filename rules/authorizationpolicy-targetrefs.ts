@@ -1,7 +1,8 @@
 import { createRule, type CheckContext, type Suggestion } from "../lib/create-rule.js";
 import { isIstioKind, displayName, isObject, type PlainObject } from "../lib/k8s/resource.js";
-import { selectorMatches, workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
-import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView } from "../lib/index/view.js";
+import { workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
+import { labelIndex } from "../lib/k8s/label-index.js";
+import { inNamespaceOf, repoView, surelyInNamespaceOf, waypointNames, type RepoView, type ServiceView, type WorkloadView } from "../lib/index/view.js";
 import { attachment, l7Attributes, selectsGatewayPods, ztunnelOutcome, type ZtunnelOutcome, GATEWAY_SELECTORS_SCHEMA } from "../lib/istio/authorization.js";
 import {
   chooseWaypoint,
@@ -245,12 +246,16 @@ function serviceRecord(ctx: CheckContext<MessageIds, Options>, service: ServiceV
 
 /** Other Services of the namespace that select some of these pods (their traffic is not covered by a Service target). */
 function otherSelecting(services: readonly ServiceView[], single: ServiceView, matchLabels: Labels, v: RepoView): string[] {
-  const pods = v.workloads(single.namespace).filter((w) => selectorMatches(matchLabels, w.podLabels));
-  return services
+  // Through label indexes of the two lists (made once per list), in list order.
+  const byService = labelIndex(services, selectorOfService);
+  const pods = labelIndex(v.workloads(single.namespace), podLabelsOfWorkload).matching(matchLabels);
+  return byService
+    .inListOrder([...byService.selecting(matchLabels), ...pods.flatMap((w) => byService.selecting(w.podLabels))])
     .filter((s) => s !== single && s.name !== single.name && s.selector && Object.keys(s.selector).length)
-    .filter((s) => selectorMatches(s.selector!, matchLabels) || pods.some((w) => selectorMatches(s.selector!, w.podLabels)))
     .map((s) => s.name);
 }
+const selectorOfService = (s: ServiceView) => s.selector;
+const podLabelsOfWorkload = (w: WorkloadView) => w.podLabels;
 
 function reasonText(safety: MoveSafety): string {
   switch (safety.reason) {

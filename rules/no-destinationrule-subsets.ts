@@ -1,6 +1,7 @@
 import { createRule, type MessageData, type Suggestion } from "../lib/create-rule.js";
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { repoView, type Origin, type RepoView, type ServiceView } from "../lib/index/view.js";
+import { groupedBy } from "../lib/k8s/label-index.js";
 import { namespacesMatch, resolveHost, sameServiceHost, type HostOptions } from "../lib/k8s/hosts.js";
 import {
   destinationRuleHost,
@@ -109,7 +110,7 @@ export default createRule<MessageIds, Record<string, never>>({
 
       const baseDisplay = target.namespace && target.namespace !== drNamespace ? `${target.namespace}/${target.name}` : target.name;
       // The base Service, anywhere in the repository; an `assumeExists` one has no selector or ports to build from.
-      const bases = services.filter((s) => !s.assumed && s.name === target.name && namespacesMatch(s.namespace, target.namespace));
+      const bases = (groupedBy(services, serviceName).get(target.name) ?? []).filter((s) => !s.assumed && namespacesMatch(s.namespace, target.namespace));
       const base = bases.length === 1 ? bases[0] : null;
       const rollouts = rolloutsManaging(rolloutResources, resource.name, drNamespace);
       const drPolicy = hasTopLevelTrafficPolicy(resource.value);
@@ -302,3 +303,5 @@ function firstUse(
   }
   return null;
 }
+
+const serviceName = (s: ServiceView) => s.name;

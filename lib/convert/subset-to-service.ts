@@ -8,7 +8,7 @@
  * HTTPRoute conversion.
  */
 import type { Labels } from "../k8s/selector.js";
-import { sameLabels } from "../k8s/selector.js";
+import { groupedBy, labelsKey } from "../k8s/label-index.js";
 import type { ServiceInfo, ServicePort } from "../k8s/service.js";
 import { hostService, namespacesMatch } from "../k8s/hosts.js";
 
@@ -143,11 +143,12 @@ export function findVersionService<S extends ServiceLike>(
   services: readonly S[],
   opts: { baseName: string; namespace: string | undefined; expectedName: string; expectedSelector: Labels | null; subsetLabels: Labels },
 ): VersionServiceMatch<S> {
-  const candidates = services.filter((s) => s.name !== opts.baseName && namespacesMatch(s.namespace, opts.namespace));
-  const byName = candidates.find((s) => s.name === opts.expectedName);
+  // Lookups by name and by selector over the list's groups (made once per list), in list order.
+  const candidate = (s: S) => s.name !== opts.baseName && namespacesMatch(s.namespace, opts.namespace);
+  const byName = (groupedBy(services, nameOf).get(opts.expectedName) ?? []).find(candidate);
   if (opts.expectedSelector) {
     const expected = opts.expectedSelector;
-    const bySelector = candidates.filter((s) => s.selector && sameLabels(s.selector, expected));
+    const bySelector = (groupedBy(services, selectorKeyOf).get(labelsKey(expected)) ?? []).filter(candidate);
     if (bySelector.length) {
       const named = bySelector.find((s) => s.name === opts.expectedName);
       return { status: "exists", service: named ?? bySelector[0], by: named ? "name" : "selector" };
@@ -158,6 +159,9 @@ export function findVersionService<S extends ServiceLike>(
   const holds = !!byName.selector && Object.entries(opts.subsetLabels).every(([k, v]) => byName.selector![k] === v);
   return holds ? { status: "exists", service: byName, by: "name" } : { status: "name-taken", service: byName };
 }
+
+const nameOf = (s: ServiceLike) => s.name;
+const selectorKeyOf = (s: ServiceLike) => (s.selector ? labelsKey(s.selector) : undefined);
 
 /** `app=reviews, version=v1`. */
 export function formatLabels(labels: Labels): string {

@@ -277,6 +277,12 @@ export function repoView(ctx: ViewContext): RepoView {
       const key = `\0may\0${namespace}`;
       let out = services.get(key);
       if (out) return out;
+      if (index && !fileServices().length && !index.inFile(thisFile).some((r) => r.kind === "Service")) {
+        // No Service in this file (see `services`): one list per index list and namespace, shared by such files.
+        out = mayBeInViewsOf(index.services(namespace), assumedServices(baseOf(index)), namespace);
+        services.set(key, out);
+        return out;
+      }
       const list: ServiceView[] = [];
       out = list;
       // This file's Services first, as `services()` lists them.
@@ -345,6 +351,21 @@ const workloadViewLists = new WeakMap<readonly WorkloadRecord[], readonly Worklo
 function workloadViewsOf(records: readonly WorkloadRecord[]): readonly WorkloadView[] {
   let list = workloadViewLists.get(records);
   if (!list) workloadViewLists.set(records, (list = records.map(workloadView)));
+  return list;
+}
+
+/** `servicesMayBeIn` for a file without Services: the non-assumed records' views, then the assumed ones that may be in `namespace`. */
+const mayBeInLists = new WeakMap<readonly ServiceRecord[], Map<string, readonly ServiceView[]>>();
+function mayBeInViewsOf(records: readonly ServiceRecord[], assumed: readonly ServiceRecord[], namespace: string): readonly ServiceView[] {
+  let byNamespace = mayBeInLists.get(records);
+  if (!byNamespace) mayBeInLists.set(records, (byNamespace = new Map()));
+  let list = byNamespace.get(namespace);
+  if (!list) {
+    const views: ServiceView[] = [];
+    for (const rec of records) if (!rec.assumed) views.push(serviceView(rec));
+    for (const rec of assumed) if (rec.namespace === undefined || rec.namespace === namespace) views.push(serviceView(rec));
+    byNamespace.set(namespace, (list = views));
+  }
   return list;
 }
 

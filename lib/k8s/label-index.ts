@@ -105,3 +105,36 @@ export function labelIndex<T>(items: readonly T[], labelsOf: (item: T) => Labels
   if (!index) byAccessor.set(labelsOf as (item: never) => unknown, (index = new LabelIndex(items, labelsOf)));
   return index;
 }
+
+const groupings = new WeakMap<readonly unknown[], Map<(item: never) => unknown, Map<string, unknown[]>>>();
+
+/**
+ * The items of `items` grouped by `keyOf` (items without a key left out), each group in list order; made once per
+ * list and accessor (pass a function defined once). For lookups by name or by selector over a whole namespace.
+ */
+export function groupedBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): ReadonlyMap<string, readonly T[]> {
+  let byAccessor = groupings.get(items);
+  if (!byAccessor) groupings.set(items, (byAccessor = new Map()));
+  let groups = byAccessor.get(keyOf as (item: never) => unknown) as Map<string, T[]> | undefined;
+  if (!groups) {
+    groups = new Map();
+    for (const item of items) {
+      const key = keyOf(item);
+      if (key === undefined) continue;
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+    byAccessor.set(keyOf as (item: never) => unknown, groups as Map<string, unknown[]>);
+  }
+  return groups;
+}
+
+/** A key for a label set that is the same for equal sets (`sameLabels`), whatever the order of the keys. */
+export function labelsKey(labels: Labels): string {
+  return JSON.stringify(
+    Object.keys(labels)
+      .sort()
+      .map((k) => [k, labels[k]]),
+  );
+}
