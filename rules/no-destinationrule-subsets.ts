@@ -158,11 +158,11 @@ export default createRule<MessageIds, Record<string, never>>({
           : `the selector of Service ${baseDisplay} plus ${formatLabels(subset.labels)}`;
         const note = noteFor(subset, drPolicy, expectedName);
         let match = findVersionService(
-          services.filter((s) => !s.assumed),
+          inRepository(services),
           { baseName: target.name, namespace: target.namespace, expectedName, expectedSelector, subsetLabels: subset.labels },
         );
         // A Service assumed to exist under the version name (its selector is unknown) counts as the version Service.
-        const assumed = services.find((s) => s.assumed && s.name === expectedName && namespacesMatch(s.namespace, target.namespace));
+        const assumed = (groupedBy(services, serviceName).get(expectedName) ?? []).find((s) => s.assumed && namespacesMatch(s.namespace, target.namespace));
         if (match.status === "missing" && assumed) match = { status: "exists", service: assumed, by: "name" };
 
         if (match.status === "exists") {
@@ -305,3 +305,11 @@ function firstUse(
 }
 
 const serviceName = (s: ServiceView) => s.name;
+
+/** The Services of a list that are in the repository (not `assumeExists`), once per list. */
+const inRepositoryLists = new WeakMap<readonly ServiceView[], readonly ServiceView[]>();
+function inRepository(services: readonly ServiceView[]): readonly ServiceView[] {
+  let list = inRepositoryLists.get(services);
+  if (!list) inRepositoryLists.set(services, (list = services.filter((s) => !s.assumed)));
+  return list;
+}

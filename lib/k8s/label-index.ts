@@ -131,7 +131,13 @@ export function groupedBy<T>(items: readonly T[], keyOf: (item: T) => string | u
 }
 
 /** A key for a label set that is the same for equal sets (`sameLabels`), whatever the order of the keys. */
+const labelsKeys = new WeakMap<Labels, string>();
 export function labelsKey(labels: Labels): string {
+  let key = labelsKeys.get(labels);
+  if (key === undefined) labelsKeys.set(labels, (key = keyOfLabels(labels)));
+  return key;
+}
+function keyOfLabels(labels: Labels): string {
   return JSON.stringify(
     Object.keys(labels)
       .sort()
