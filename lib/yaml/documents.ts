@@ -5,7 +5,7 @@
  */
 import type { AST } from "yaml-eslint-parser";
 import { readHeader, isObject, type ResourceHeader, type PlainObject } from "../k8s/resource.js";
-import { isMapping, isSequence, locate, reportNode, unwrap, type Path } from "./ast.js";
+import { isMapping, isSequence, keyName, locate, reportNode, unwrap, type Path } from "./ast.js";
 import { describeProblem, hasMergeKey, readValue, type ReadProblem } from "./value.js";
 
 export interface Resource extends ResourceHeader {
@@ -62,38 +62,95 @@ export function unreadDocumentsOf(program: AST.YAMLProgram): UnreadDocument[] {
   return fileOf(program).unread;
 }
 
-/**
- * The value at a path of a header field, reading only that field (a document that is not a resource is never
- * read beyond `apiVersion`, `kind` and `metadata.name`/`namespace`).
- */
-function headerField(root: AST.YAMLMapping, path: Path): { value: unknown; problem: ReadProblem | null } {
-  let node: AST.YAMLContent | null = root;
-  for (let i = 0; i < path.length; i++) {
-    if (!isMapping(node)) return { value: undefined, problem: null };
-    if (hasMergeKey(node)) {
-      // The field may come from a merge: read this mapping (bounded) and take the rest of the path from its value.
-      const read = readValue(node);
-      let v: unknown = read.value;
-      for (const seg of path.slice(i)) v = isObject(v) ? v[seg as string] : undefined;
-      return { value: v, problem: read.problem };
-    }
-    node = locate(node, [path[i]])?.node ?? null;
-  }
-  const read = readValue(node);
-  return { value: read.value, problem: read.problem };
+/** A field of a plain value (undefined when the value is not an object). */
+function fieldOf(value: unknown, key: string): unknown {
+  return isObject(value) ? value[key] : undefined;
 }
 
+/** The last pair of each of these keys in a mapping (the one the value keeps), keys read once. */
+function lastPairs(mapping: AST.YAMLMapping, keys: readonly string[]): (AST.YAMLPair | null)[] {
+  const found: (AST.YAMLPair | null)[] = keys.map(() => null);
+  for (const pair of mapping.pairs) {
+    const i = keys.indexOf(keyName(pair) as string);
+    if (i >= 0) found[i] = pair;
+  }
+  return found;
+}
+
+/** The value of a pair's value node (null for a missing pair or value), read on its own. */
+function pairValue(pair: AST.YAMLPair | null): unknown {
+  return readValue(pair ? unwrap(pair.value) : null).value;
+}
+
+const ROOT_KEYS = ["apiVersion", "kind", "metadata"] as const;
+const METADATA_KEYS = ["name", "namespace"] as const;
+
+/**
+ * The header of a document, reading only its fields (a document that is not a resource is never read beyond
+ * `apiVersion`, `kind` and `metadata.name`/`namespace`). A mapping with a merge key (`<<`) is read whole (bounded),
+ * since the field may come from the merge, and the rest of the path is taken from its value.
+ */
 function headerOf(root: AST.YAMLMapping): ReturnType<typeof readHeader> {
-  const apiVersion = headerField(root, ["apiVersion"]).value;
-  const kind = headerField(root, ["kind"]).value;
-  if (typeof apiVersion !== "string" || typeof kind !== "string") return null;
-  const name = headerField(root, ["metadata", "name"]).value;
-  const namespace = headerField(root, ["metadata", "namespace"]).value;
+  let apiVersion: unknown;
+  let kind: unknown;
+  let name: unknown;
+  let namespace: unknown;
+  if (hasMergeKey(root)) {
+    const value = readValue(root).value;
+    apiVersion = fieldOf(value, "apiVersion");
+    kind = fieldOf(value, "kind");
+    if (typeof apiVersion !== "string" || typeof kind !== "string") return null;
+    const metadata = fieldOf(value, "metadata");
+    name = fieldOf(metadata, "name");
+    namespace = fieldOf(metadata, "namespace");
+  } else {
+    const [apiPair, kindPair, metadataPair] = lastPairs(root, ROOT_KEYS);
+    apiVersion = pairValue(apiPair);
+    kind = pairValue(kindPair);
+    if (typeof apiVersion !== "string" || typeof kind !== "string") return null;
+    const metadata = metadataPair ? unwrap(metadataPair.value) : null;
+    if (isMapping(metadata)) {
+      if (hasMergeKey(metadata)) {
+        const value = readValue(metadata).value;
+        name = fieldOf(value, "name");
+        namespace = fieldOf(value, "namespace");
+      } else {
+        const [namePair, namespacePair] = lastPairs(metadata, METADATA_KEYS);
+        name = pairValue(namePair);
+        namespace = pairValue(namespacePair);
+      }
+    }
+  }
   return readHeader({ apiVersion, kind, metadata: { name, namespace } });
 }
 
 function under(paths: Path[], prefix: Path): Path[] {
   return paths.filter((p) => prefix.every((s, i) => p[i] === s)).map((p) => p.slice(prefix.length));
+}
+
+/**
+ * A resource: the header's fields, then the rest, in the order `{ ...header, value, … }` would give them (a literal
+ * of one shape is cheaper than a spread with more properties after it).
+ */
+function resourceOf(
+  header: ResourceHeader,
+  value: PlainObject,
+  node: AST.YAMLMapping,
+  document: AST.YAMLDocument,
+  documentIndex: number,
+  listIndex: number | null,
+  listNode: AST.YAMLSequence | null,
+  templated: Path[],
+): Resource {
+  const { apiVersion, group, version, kind, name, namespace } = header;
+  return { apiVersion, group, version, kind, name, namespace, value, node, document, documentIndex, listIndex, listNode, templated };
+}
+
+/** True when an object has an own enumerable key (`Object.keys(o).length > 0` without the array). */
+function hasOwnKey(o: object | null | undefined): boolean {
+  if (!o) return false;
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 function extract(program: AST.YAMLProgram): FileResources {
@@ -105,7 +162,7 @@ function extract(program: AST.YAMLProgram): FileResources {
   };
   program.body.forEach((document, documentIndex) => {
     const content = unwrap(document.content);
-    const hasAnchors = Object.keys(document.anchors ?? {}).length > 0;
+    const hasAnchors = hasOwnKey(document.anchors);
     const header = isMapping(content) ? headerOf(content) : null;
     if (!header || !isMapping(content)) {
       // Not a resource: never read. Anchored documents are still measured, so an alias bomb gets its message.
@@ -134,12 +191,12 @@ function extract(program: AST.YAMLProgram): FileResources {
           const itemHeader = readHeader(itemValue);
           if (!itemHeader || !isObject(itemValue)) return;
           const templated = under(read.templated, ["items", listIndex]);
-          out.push({ ...itemHeader, value: itemValue, node, document, documentIndex, listIndex, listNode: items, templated });
+          out.push(resourceOf(itemHeader, itemValue, node, document, documentIndex, listIndex, items, templated));
         });
         return;
       }
     }
-    out.push({ ...header, value, node: content, document, documentIndex, listIndex: null, listNode: null, templated: read.templated });
+    out.push(resourceOf(header, value, content, document, documentIndex, null, null, read.templated));
   });
   return { resources: out, unread };
 }

@@ -39,62 +39,41 @@ export interface ReadResult {
   problem: ReadProblem | null;
 }
 
-interface Measured {
-  value: unknown;
-  /** Nodes of the expanded value. */
-  nodes: number;
-  /** Alias uses in the expanded value. */
-  aliases: number;
-  /** Nodes and scalar characters contributed by alias expansion. */
-  aliasNodes: number;
-  aliasChars: number;
-  chars: number;
-  /** Height of the expanded value. */
-  height: number;
-  templated: boolean;
-}
-
 class Refused extends Error {
   constructor(readonly problem: ReadProblem) {
     super(problem.kind);
   }
 }
 
-const NULLS = new Set(["", "~", "null", "Null", "NULL"]);
-const TRUES = new Set(["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
-const FALSES = new Set(["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
+/** Plain scalars that go-yaml v2 reads as null, booleans, infinities and NaN (one lookup instead of four). */
+const SPECIAL = new Map<string, null | boolean | number>();
+for (const t of ["", "~", "null", "Null", "NULL"]) SPECIAL.set(t, null);
+for (const t of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) SPECIAL.set(t, true);
+for (const t of ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]) SPECIAL.set(t, false);
+for (const t of [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"]) SPECIAL.set(t, Infinity);
+for (const t of ["-.inf", "-.Inf", "-.INF"]) SPECIAL.set(t, -Infinity);
+for (const t of [".nan", ".NaN", ".NAN"]) SPECIAL.set(t, NaN);
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const TEMPLATE = /\{\{[\s\S]*\}\}/;
 
+/** True for a string holding `{{ … }}` (the substring test first: most strings have no `{{`). */
+function isTemplateText(text: string): boolean {
+  return text.includes("{{") && TEMPLATE.test(text);
+}
+
 /** A plain (unquoted, untagged) scalar as go-yaml v2 resolves it for kubectl. */
 export function resolvePlain(text: string): string | number | boolean | null {
-  if (NULLS.has(text)) return null;
-  if (TRUES.has(text)) return true;
-  if (FALSES.has(text)) return false;
-  switch (text) {
-    case ".inf":
-    case ".Inf":
-    case ".INF":
-    case "+.inf":
-    case "+.Inf":
-    case "+.INF":
-      return Infinity;
-    case "-.inf":
-    case "-.Inf":
-    case "-.INF":
-      return -Infinity;
-    case ".nan":
-    case ".NaN":
-    case ".NAN":
-      return NaN;
-  }
-  const first = text[0];
-  if (first === ".") {
+  // The special texts are at most 5 characters long: longer ones skip the lookup.
+  const special = text.length <= 5 ? SPECIAL.get(text) : undefined;
+  if (special !== undefined) return special;
+  const first = text.charCodeAt(0);
+  if (first === 46 /* . */) {
     return /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : text;
   }
-  if (!/[-+0-9]/.test(first)) return text;
-  const plain = text.replace(/_/g, "");
+  // Only `-`, `+` and digits can start a number.
+  if (!(first === 45 || first === 43 || (first >= 48 && first <= 57))) return text;
+  const plain = text.includes("_") ? text.replace(/_/g, "") : text;
   if (GO_INT.test(plain)) {
     const negative = plain[0] === "-";
     const digits = plain.replace(/^[-+]/, "");
@@ -133,7 +112,6 @@ function tagName(tag: AST.YAMLTag | null | undefined): string | null {
 }
 
 function scalarValue(node: AST.YAMLScalar, tag: string | null): unknown {
-  const text = "strValue" in node ? node.strValue : String(node.value ?? "");
   if (tag) {
     if (tag === "tag:yaml.org,2002:str") return node.style === "plain" ? node.strValue : node.value;
     if (tag === "tag:yaml.org,2002:binary") {
@@ -147,7 +125,7 @@ function scalarValue(node: AST.YAMLScalar, tag: string | null): unknown {
     // Other core tags (`!!int`, `!!bool`, `!!null`, `!!float`): the parser already applied them.
     if (tag.startsWith("tag:yaml.org,2002:")) {
       const v = node.value as unknown;
-      return typeof v === "object" && v !== null ? text : v;
+      return typeof v === "object" && v !== null ? ("strValue" in node ? node.strValue : String(node.value ?? "")) : v;
     }
     // Custom tags: go-yaml leaves the text as it is.
     return node.style === "plain" ? node.strValue : node.value;
@@ -209,134 +187,249 @@ function allowedAliasRatio(decodeCount: number): number {
   return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
 }
 
-const EMPTY: Measured = { value: null, nodes: 1, aliases: 0, aliasNodes: 0, aliasChars: 0, chars: 0, height: 0, templated: false };
+/** What the reader remembers of an anchored node (read once, used again by every alias to it). */
+interface Measured {
+  value: unknown;
+  /** Nodes of the expanded value. */
+  nodes: number;
+  /** Alias uses in the expanded value. */
+  aliases: number;
+  /** Nodes and scalar characters contributed by alias expansion. */
+  aliasNodes: number;
+  aliasChars: number;
+  chars: number;
+  /** Height of the expanded value. */
+  height: number;
+  templated: boolean;
+}
 
+/**
+ * Reads a value and measures it. The measures of a subtree are sums over its nodes (an alias replaces its
+ * target's alias counts by the target's size), so they are kept as running totals of the whole read and a subtree's
+ * share is the difference before and after it; `height` and `templated` describe the node read last. Nothing is
+ * allocated per node but the value itself.
+ */
 class Reader {
   private memo = new Map<AST.YAMLNode, Measured>();
+  /** Anchored nodes being read: only they (and the root) can be entered again, through an alias. */
   private active = new Set<AST.YAMLNode>();
   readonly templated: Path[] = [];
   private mergeWork = 0;
+  nodes = 0;
+  aliases = 0;
+  aliasNodes = 0;
+  aliasChars = 0;
+  chars = 0;
+  /** Height of the node read last. */
+  height = 0;
+  /** Whether the node read last holds a templated value. */
+  isTemplated = false;
+  private rootEntered = false;
 
-  constructor(private readonly limits: ReadLimits) {}
+  constructor(
+    private readonly limits: ReadLimits,
+    private readonly root: AST.YAMLNode | null | undefined,
+  ) {}
 
-  read(node: AST.YAMLNode | null | undefined, path: (string | number)[], depth: number, record: boolean): Measured {
-    if (!node) return EMPTY;
+  read(node: AST.YAMLNode | null | undefined, path: (string | number)[], depth: number, record: boolean): unknown {
+    if (!node) {
+      this.nodes++;
+      this.height = 0;
+      this.isTemplated = false;
+      return null;
+    }
     if (depth > this.limits.maxDepth) throw new Refused({ kind: "depth", node, limit: this.limits.maxDepth });
+    if (node.type === "YAMLWithMeta" && node.anchor) return this.readAnchored(node, path, depth, record);
+    // A node that is not anchored is entered again only through an alias to an anchored ancestor (caught there first),
+    // or, for the node the read started at, to an anchored node around it.
+    if (node === this.root) {
+      if (this.rootEntered) throw new Refused({ kind: "alias-cycle", node, name: "?" });
+      this.rootEntered = true;
+    }
+    return this.compute(node, path, depth, record);
+  }
+
+  private readAnchored(node: AST.YAMLWithMeta, path: (string | number)[], depth: number, record: boolean): unknown {
     const cached = this.memo.get(node);
     if (cached) {
       if (depth + cached.height > this.limits.maxDepth) throw new Refused({ kind: "depth", node, limit: this.limits.maxDepth });
       if (record && cached.templated) this.templated.push([...path]);
-      return cached;
+      this.nodes += cached.nodes;
+      this.aliases += cached.aliases;
+      this.aliasNodes += cached.aliasNodes;
+      this.aliasChars += cached.aliasChars;
+      this.chars += cached.chars;
+      this.height = cached.height;
+      this.isTemplated = cached.templated;
+      return cached.value;
     }
-    if (this.active.has(node)) {
-      const name = node.type === "YAMLWithMeta" && node.anchor ? node.anchor.name : "?";
-      throw new Refused({ kind: "alias-cycle", node, name });
-    }
+    if (this.active.has(node)) throw new Refused({ kind: "alias-cycle", node, name: node.anchor!.name });
     this.active.add(node);
-    const m = this.compute(node, path, depth, record);
+    const nodes = this.nodes;
+    const aliases = this.aliases;
+    const aliasNodes = this.aliasNodes;
+    const aliasChars = this.aliasChars;
+    const chars = this.chars;
+    const value = this.compute(node, path, depth, record);
     this.active.delete(node);
-    // Only anchored nodes are read twice (through aliases); remembering the rest would only cost memory.
-    if (node.type === "YAMLWithMeta" && node.anchor) this.memo.set(node, m);
-    return m;
+    this.memo.set(node, {
+      value,
+      nodes: this.nodes - nodes,
+      aliases: this.aliases - aliases,
+      aliasNodes: this.aliasNodes - aliasNodes,
+      aliasChars: this.aliasChars - aliasChars,
+      chars: this.chars - chars,
+      height: this.height,
+      templated: this.isTemplated,
+    });
+    return value;
   }
 
-  private compute(node: AST.YAMLNode, path: (string | number)[], depth: number, record: boolean): Measured {
+  private compute(node: AST.YAMLNode, path: (string | number)[], depth: number, record: boolean): unknown {
     switch (node.type) {
       case "YAMLWithMeta": {
-        const tag = tagName(node.tag);
         const inner = node.value;
-        if (inner && inner.type === "YAMLScalar") return this.scalar(inner, tag, path, record);
+        if (inner && inner.type === "YAMLScalar") return this.scalar(inner, tagName(node.tag), path, record);
         return this.read(inner, path, depth, record);
       }
       case "YAMLScalar":
         return this.scalar(node, null, path, record);
       case "YAMLAlias": {
         const target = aliasTarget(node);
-        if (!target) return { ...EMPTY, aliases: 1 };
-        const t = this.read(target, path, depth, false);
-        if (t.templated && record) this.templated.push([...path]);
-        return {
-          value: t.value,
-          nodes: t.nodes + 1,
-          aliases: t.aliases + 1,
-          aliasNodes: t.nodes,
-          aliasChars: t.chars,
-          chars: t.chars,
-          height: t.height,
-          templated: t.templated,
-        };
+        if (!target) {
+          this.nodes++;
+          this.aliases++;
+          this.height = 0;
+          this.isTemplated = false;
+          return null;
+        }
+        const aliasNodes = this.aliasNodes;
+        const aliasChars = this.aliasChars;
+        const nodes = this.nodes;
+        const chars = this.chars;
+        const value = this.read(target, path, depth, false);
+        if (this.isTemplated && record) this.templated.push([...path]);
+        // The alias adds one node and one alias use to its target's; all of the target's nodes and characters come
+        // from alias expansion (instead of the target's own alias counts).
+        this.aliasNodes = aliasNodes + (this.nodes - nodes);
+        this.aliasChars = aliasChars + (this.chars - chars);
+        this.nodes++;
+        this.aliases++;
+        return value;
       }
       case "YAMLSequence": {
         const out: unknown[] = [];
-        const m: Measured = { value: out, nodes: 1, aliases: 0, aliasNodes: 0, aliasChars: 0, chars: 0, height: 0, templated: false };
-        node.entries.forEach((entry, i) => {
+        const entries = node.entries;
+        let height = 0;
+        let templated = false;
+        this.nodes++;
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i];
           path.push(i);
-          const e = this.read(entry, path, depth + 1, record);
+          const value = this.read(entry, path, depth + 1, record);
           path.pop();
-          out.push(e.templated && isTemplated(entry) ? null : e.value);
-          add(m, e);
-        });
-        return m;
+          if (this.height + 1 > height) height = this.height + 1;
+          if (this.isTemplated) {
+            templated = true;
+            out.push(isTemplated(entry) ? null : value);
+          } else out.push(value);
+        }
+        this.height = height;
+        this.isTemplated = templated;
+        return out;
       }
       case "YAMLMapping": {
         if (isTemplateMap(node)) {
           if (record) this.templated.push([...path]);
-          return { ...EMPTY, value: undefined, templated: true };
+          this.nodes++;
+          this.height = 0;
+          this.isTemplated = true;
+          return undefined;
         }
         const out: Record<string, unknown> = {};
-        const m: Measured = { value: out, nodes: 1, aliases: 0, aliasNodes: 0, aliasChars: 0, chars: 0, height: 0, templated: false };
+        let height = 0;
+        let templated = false;
+        this.nodes++;
         for (const pair of node.pairs) {
           if (isMergeKey(pair)) {
-            this.merge(pair.value, out, m, path, depth, record);
+            this.merge(pair.value, out, path, depth, record);
+            if (this.height + 1 > height) height = this.height + 1;
+            if (this.isTemplated) templated = true;
             continue;
           }
           const k = this.read(pair.key, path, depth + 1, false);
-          const key = keyOf(k.value);
-          add(m, k);
+          if (this.height + 1 > height) height = this.height + 1;
+          if (this.isTemplated) templated = true;
+          const key = keyOf(k);
           if (key === null) continue;
           path.push(key);
           const v = this.read(pair.value, path, depth + 1, record);
           path.pop();
-          add(m, v);
-          if (v.templated && isTemplated(pair.value)) delete out[key];
-          else setKey(out, key, v.value);
+          if (this.height + 1 > height) height = this.height + 1;
+          if (this.isTemplated) {
+            templated = true;
+            if (isTemplated(pair.value)) {
+              delete out[key];
+              continue;
+            }
+          }
+          setKey(out, key, v);
         }
-        return m;
+        this.height = height;
+        this.isTemplated = templated;
+        return out;
       }
       default:
-        return EMPTY;
+        this.nodes++;
+        this.height = 0;
+        this.isTemplated = false;
+        return null;
     }
   }
 
-  private scalar(node: AST.YAMLScalar, tag: string | null, path: (string | number)[], record: boolean): Measured {
+  private scalar(node: AST.YAMLScalar, tag: string | null, path: (string | number)[], record: boolean): unknown {
     const value = scalarValue(node, tag);
-    const chars = typeof value === "string" ? value.length : 1;
-    const templated = typeof value === "string" && TEMPLATE.test(value);
-    if (templated && record) this.templated.push([...path]);
-    return { value: templated ? undefined : value, nodes: 1, aliases: 0, aliasNodes: 0, aliasChars: 0, chars, height: 0, templated };
+    this.nodes++;
+    this.height = 0;
+    if (typeof value === "string") {
+      this.chars += value.length;
+      if (isTemplateText(value)) {
+        if (record) this.templated.push([...path]);
+        this.isTemplated = true;
+        return undefined;
+      }
+    } else this.chars++;
+    this.isTemplated = false;
+    return value;
   }
 
   /** `<<: value`: go-yaml v2 merges in pair order (a later key wins), a list from its end (its first map wins). */
-  private merge(value: AST.YAMLNode | null, out: Record<string, unknown>, m: Measured, path: (string | number)[], depth: number, record: boolean): void {
+  private merge(value: AST.YAMLNode | null, out: Record<string, unknown>, path: (string | number)[], depth: number, record: boolean): void {
     const v = this.read(value, path, depth + 1, false);
-    add(m, v);
-    if (v.templated && record) this.templated.push([...path]);
-    const sources = Array.isArray(v.value) ? [...v.value].reverse() : [v.value];
-    for (const source of sources) {
-      if (typeof source !== "object" || source === null || Array.isArray(source)) continue;
-      const keys = Object.keys(source);
-      this.mergeWork += keys.length;
-      if (this.mergeWork > this.limits.maxAliasNodes) {
-        throw new Refused({ kind: "aliases", node: value!, nodes: this.mergeWork, aliases: 0, chars: 0, why: "nodes" });
-      }
-      for (const k of keys) setKey(out, k, (source as Record<string, unknown>)[k]);
+    if (this.isTemplated && record) this.templated.push([...path]);
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) this.mergeOne(value, v[i], out);
+    } else this.mergeOne(value, v, out);
+  }
+
+  private mergeOne(value: AST.YAMLNode | null, source: unknown, out: Record<string, unknown>): void {
+    if (typeof source !== "object" || source === null || Array.isArray(source)) return;
+    const keys = Object.keys(source);
+    this.mergeWork += keys.length;
+    if (this.mergeWork > this.limits.maxAliasNodes) {
+      throw new Refused({ kind: "aliases", node: value!, nodes: this.mergeWork, aliases: 0, chars: 0, why: "nodes" });
     }
+    for (const k of keys) setKey(out, k, (source as Record<string, unknown>)[k]);
   }
 }
 
-/** Own-property assignment that is safe for keys such as `__proto__`. */
+/**
+ * Own-property assignment that is safe for keys such as `__proto__`: a plain assignment, unless the key names a
+ * property of `Object.prototype` (an accessor or a setter could run, or a frozen one refuse).
+ */
 function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key in Object.prototype) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /** Is this node itself a template (not merely an alias to one, nor a collection holding one)? */
@@ -349,21 +442,18 @@ function isTemplated(node: AST.YAMLNode | null): boolean {
   return false;
 }
 
-function add(m: Measured, c: Measured): void {
-  m.nodes += c.nodes;
-  m.aliases += c.aliases;
-  m.aliasNodes += c.aliasNodes;
-  m.aliasChars += c.aliasChars;
-  m.chars += c.chars;
-  if (c.height + 1 > m.height) m.height = c.height + 1;
-  if (c.templated) m.templated = true;
-}
-
 /** Reads a node's plain value within the limits; on refusal, `value` is undefined and `problem` says why. */
 export function readValue(node: AST.YAMLNode | null | undefined, limits: ReadLimits = DEFAULT_LIMITS): ReadResult {
-  const reader = new Reader(limits);
+  if (node && node.type === "YAMLScalar" && limits.maxDepth >= 0) {
+    // A scalar on its own (a header field): nothing to measure.
+    const value = scalarValue(node, null);
+    if (typeof value === "string" && isTemplateText(value)) return { value: undefined, templated: [[]], problem: null };
+    return { value, templated: [], problem: null };
+  }
+  const reader = new Reader(limits, node);
   try {
-    const m = reader.read(node, [], 0, true);
+    const value = reader.read(node, [], 0, true);
+    const m = reader;
     const at = node ?? null;
     if (at) {
       if (m.aliases > 100 && m.nodes > 1000 && m.aliases / m.nodes > allowedAliasRatio(m.nodes)) {
@@ -376,7 +466,7 @@ export function readValue(node: AST.YAMLNode | null | undefined, limits: ReadLim
         return refused({ kind: "aliases", node: at, nodes: m.nodes, aliases: m.aliases, chars: m.chars, why: "chars" });
       }
     }
-    return { value: m.value, templated: reader.templated, problem: null };
+    return { value, templated: reader.templated, problem: null };
   } catch (error) {
     if (error instanceof Refused) return refused(error.problem);
     if (error instanceof RangeError) return refused({ kind: "depth", node: node!, limit: limits.maxDepth });
