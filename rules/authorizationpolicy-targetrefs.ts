@@ -20,6 +20,7 @@ import {
   trustDomainUses,
   filePolicyFacts, resourceFacts,
   ztunnelPoliciesFor,
+  podLabelsOf,
   type Applied,
   type PolicyFacts,
   type TrustDomainUse,
@@ -136,7 +137,7 @@ export default createRule<MessageIds, Options>({
       // A waypoint-bypass DENY must stay on ztunnel (selector): require-bypass-prevention reports its HTTP attributes.
       if (outcome && outcome.kind !== "unsupported-action" && bypassDeny(policy, knownWaypointPrincipals(ctx.repo(), settings, namespace))) continue;
 
-      const pods = { namespace: how === "mesh" ? undefined : namespace, labels: matchLabels, workloads: repo().workloads(namespace).map((w) => w.podLabels) };
+      const pods = { namespace: how === "mesh" ? undefined : namespace, labels: matchLabels, workloads: podLabelsOf(repo().workloads(namespace)) };
       // The other policies ztunnel enforces on these pods (the ALLOW union, DENY precedence, root-namespace defaults).
       const others = ztunnelPoliciesFor(facts(), pods, settings.rootNamespace, own.key);
 

@@ -3,7 +3,7 @@ import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { workloadSelectorLabels, type Labels } from "../lib/k8s/selector.js";
 import { labelIndex } from "../lib/k8s/label-index.js";
 import { attachment, GATEWAY_SELECTORS_SCHEMA, selectsGatewayPods } from "../lib/istio/authorization.js";
-import { admitted, callerOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts, type UnitPolicies } from "../lib/istio/enforcement.js";
+import { admitted, callerOf, podLabelsOf, notSentToZtunnel, filePolicyFacts, resourceFacts, ztunnelPoliciesFor, type Caller, type PolicyFacts, type UnitPolicies } from "../lib/istio/enforcement.js";
 import { staleConditions, type Effect } from "../lib/istio/behind-waypoint.js";
 import { ingressGateways } from "../lib/istio/ingress.js";
 import { ingressUsesWaypoint } from "../lib/istio/move-to-waypoint.js";
@@ -79,7 +79,7 @@ export default createRule<MessageIds, Options>({
       if (!stale.length) continue;
 
       // An ALLOW whose callers now arrive as the waypoint denies them only when nothing else admits the waypoint.
-      const pods = { namespace, labels: matchLabels ?? {}, workloads: ctx.repo().workloads(namespace).map((w) => w.podLabels) };
+      const pods = { namespace, labels: matchLabels ?? {}, workloads: podLabelsOf(ctx.repo().workloads(namespace)) };
       const applied = ztunnelPoliciesFor(facts(), pods, ctx.settings.rootNamespace);
       const waypointAdmitted = waypoints.every((w) => admitted(applied, w).allowed === true);
       const first = behind[0];

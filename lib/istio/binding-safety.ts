@@ -14,7 +14,7 @@ import type { RepoIndex } from "../index/repo-index.js";
 import type { ResourceRecord } from "../index/types.js";
 import type { PluginSettings } from "../settings.js";
 import type { Resource } from "../yaml/documents.js";
-import { admitted, callerOf, resourceFacts, UnitPolicies, ztunnelPoliciesFor } from "./enforcement.js";
+import { admitted, callerOf, podLabelsOf, resourceFacts, UnitPolicies, ztunnelPoliciesFor } from "./enforcement.js";
 import { staleConditions } from "./behind-waypoint.js";
 import { ingressGateways } from "./ingress.js";
 import { ingressUsesWaypoint } from "./move-to-waypoint.js";
@@ -40,7 +40,7 @@ export function bindingIsSafe(
   const file = fileResources.length ? service.file : "";
   // The unit's policies from the per-snapshot table (the linted file's from its text), as the rules read them.
   const facts = new UnitPolicies(own, repo, file);
-  const pods = { namespace, labels: service.selector, workloads: repo.workloads(namespace).map((w) => w.podLabels) };
+  const pods = { namespace, labels: service.selector, workloads: podLabelsOf(repo.workloads(namespace)) };
   const applied = ztunnelPoliciesFor(facts, pods, settings.rootNamespace);
   if (admitted(applied, waypoint).allowed !== true) return false;
   const ctx = { waypoints: [waypoint], gateways: ingressGateways(repo, settings.trustDomain), rootNamespace: settings.rootNamespace, ingressUsesWaypoint: ingressUsesWaypoint(repo, service) };

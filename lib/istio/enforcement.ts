@@ -25,6 +25,7 @@
 import { asArray, isIstioKind, isObject, type PlainObject } from "../k8s/resource.js";
 import type { Resource } from "../yaml/documents.js";
 import { selectorMatches, type Labels } from "../k8s/selector.js";
+import { labelIndex } from "../k8s/label-index.js";
 import type { ObjectRef, ResourceRecord } from "../index/types.js";
 import type { RepoIndex } from "../index/repo-index.js";
 import { baseOf, sees } from "../index/scope.js";
@@ -428,13 +429,27 @@ export function appliesTo(f: PolicyFacts, pods: Pods, rootNamespace: string): Tr
   if (selectorMatches(sel, pods.labels)) verdict = true;
   else if (Object.entries(sel).some(([k, v]) => pods.labels[k] !== undefined && pods.labels[k] !== v)) verdict = false;
   else {
-    const known = (pods.workloads ?? []).filter((w) => selectorMatches(pods.labels, w));
+    // The workloads among the set's pods, through a label index of the list (made once per list).
+    const known = pods.workloads ? labelIndex(pods.workloads, ownLabels).matching(pods.labels) : [];
     if (!known.length) verdict = "unknown";
     else if (known.every((w) => selectorMatches(sel, w))) verdict = true;
     else if (known.every((w) => !selectorMatches(sel, w))) verdict = false;
     else verdict = "unknown";
   }
   return verdict === true && !nsKnown ? "unknown" : verdict;
+}
+
+const ownLabels = (labels: Labels) => labels;
+
+const podLabelLists = new WeakMap<readonly { podLabels: Labels }[], readonly Labels[]>();
+/**
+ * The pod labels of a list of workloads (`Pods.workloads`), once per list: the index hands out one array per
+ * snapshot and namespace, so every policy of the namespace shares the list and its label index.
+ */
+export function podLabelsOf(workloads: readonly { podLabels: Labels }[]): readonly Labels[] {
+  let list = podLabelLists.get(workloads);
+  if (!list) podLabelLists.set(workloads, (list = workloads.map((w) => w.podLabels)));
+  return list;
 }
 
 export interface Applied {
