@@ -210,9 +210,10 @@ interface Measured {
  * allocated per node but the value itself.
  */
 class Reader {
-  private memo = new Map<AST.YAMLNode, Measured>();
+  /** Made at the first anchored node (most documents have none). */
+  private memo: Map<AST.YAMLNode, Measured> | null = null;
   /** Anchored nodes being read: only they (and the root) can be entered again, through an alias. */
-  private active = new Set<AST.YAMLNode>();
+  private active: Set<AST.YAMLNode> | null = null;
   readonly templated: Path[] = [];
   private mergeWork = 0;
   nodes = 0;
@@ -250,7 +251,9 @@ class Reader {
   }
 
   private readAnchored(node: AST.YAMLWithMeta, path: (string | number)[], depth: number, record: boolean): unknown {
-    const cached = this.memo.get(node);
+    const memo = (this.memo ??= new Map());
+    const active = (this.active ??= new Set());
+    const cached = memo.get(node);
     if (cached) {
       if (depth + cached.height > this.limits.maxDepth) throw new Refused({ kind: "depth", node, limit: this.limits.maxDepth });
       if (record && cached.templated) this.templated.push([...path]);
@@ -263,16 +266,16 @@ class Reader {
       this.isTemplated = cached.templated;
       return cached.value;
     }
-    if (this.active.has(node)) throw new Refused({ kind: "alias-cycle", node, name: node.anchor!.name });
-    this.active.add(node);
+    if (active.has(node)) throw new Refused({ kind: "alias-cycle", node, name: node.anchor!.name });
+    active.add(node);
     const nodes = this.nodes;
     const aliases = this.aliases;
     const aliasNodes = this.aliasNodes;
     const aliasChars = this.aliasChars;
     const chars = this.chars;
     const value = this.compute(node, path, depth, record);
-    this.active.delete(node);
-    this.memo.set(node, {
+    active.delete(node);
+    memo.set(node, {
       value,
       nodes: this.nodes - nodes,
       aliases: this.aliases - aliases,
