@@ -1,5 +1,6 @@
 // One measured ESLint run in a fresh process: `node bench/lint-once.mjs <mode> <dir>`.
-// mode: "parser" (yaml-eslint-parser, no rules: the baseline), "recommended", "strict".
+// mode: "parser" (yaml-eslint-parser, no rules: the baseline), "noop" (the same with one enabled rule that does
+// nothing), "recommended", "strict".
 // Prints one JSON line: {mode, ms (wall), cpuMs (user + system of this process), rssMb (peak), heapMb (after a
 // full GC when run with --expose-gc), files, messages, indexBuilds, indexEntries, indexMs (wall time inside the
 // repository index: its build, and per linted file the lookup and the overlay of the file's text)}.
@@ -10,10 +11,16 @@ import { indexCacheStats } from "../dist/lib/index/index.js";
 import { indexTiming } from "../dist/lib/create-rule.js";
 
 const [mode, dir] = process.argv.slice(2);
+// `noop`: the floor with one enabled rule that does nothing — what ESLint itself costs once any rule runs (per file
+// it makes the rules' contexts on a new prototype object, which V8 keeps in old space: more GC and peak RSS).
+const noop = { meta: { type: "problem", schema: [] }, create: () => ({}) };
+const floor = { files: ["**/*.yaml", "**/*.yml"], languageOptions: { parser: yamlParser } };
 const config =
   mode === "parser"
-    ? [{ files: ["**/*.yaml", "**/*.yml"], languageOptions: { parser: yamlParser } }]
-    : [plugin.configs[mode]];
+    ? [floor]
+    : mode === "noop"
+      ? [{ ...floor, plugins: { bench: { rules: { noop } } }, rules: { "bench/noop": "error" } }]
+      : [plugin.configs[mode]];
 const eslint = new ESLint({ cwd: dir, overrideConfigFile: true, overrideConfig: config });
 const start = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();

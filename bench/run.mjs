@@ -17,7 +17,7 @@ const shape = process.env.BENCH_SHAPE ?? "apps";
 const baseline = process.env.BENCH_BASELINE;
 // `BENCH_BASELINE=<another checkout, built>` adds its `recommended` and `strict` as `recommended@base`, `strict@base`
 // (a before/after comparison in one run, the modes alternating).
-const modes = (process.env.BENCH_MODES ?? (baseline ? "parser,recommended@base,recommended,strict@base,strict" : "parser,recommended,strict")).split(",");
+const modes = (process.env.BENCH_MODES ?? (baseline ? "parser,noop,recommended@base,recommended,strict@base,strict" : "parser,noop,recommended,strict")).split(",");
 const lintOnce = (mode) =>
   mode.endsWith("@base") ? [path.join(path.resolve(baseline ?? "."), "bench", "lint-once.mjs"), mode.slice(0, -"@base".length)] : [path.join(here, "lint-once.mjs"), mode];
 // Each figure is the median of REPEAT fresh processes (less noise from whatever else the machine does).
@@ -57,6 +57,12 @@ for (const size of sizes) {
     console.log(
       `${mode.padEnd(16)} ${String(r.cpuMs).padStart(7)} ${(r.cpuMs / base.cpuMs).toFixed(2).padStart(6)}x ${String(r.ms).padStart(8)} ${(r.ms / base.ms).toFixed(2).padStart(6)}x ${String(r.rssMb).padStart(7)} ${(r.rssMb / base.rssMb).toFixed(2).padStart(5)}x ${String(r.heapMb).padStart(7)} ${String(r.messages).padStart(9)} ${String(r.indexBuilds).padStart(8)} ${String(r.indexMs).padStart(13)}`,
     );
+  }
+  const one = figures.noop;
+  if (one) {
+    // What the plugin adds over ESLint's own cost of running any rule at all (the `noop` row).
+    const over = modes.filter((m) => m !== "parser" && m !== "noop").map((m) => `${m} ${(figures[m].cpuMs / one.cpuMs).toFixed(2)}x CPU, ${(figures[m].rssMb / one.rssMb).toFixed(2)}x RSS`);
+    if (over.length) console.log(`against the one-no-op-rule floor (noop): ${over.join("; ")}`);
   }
 }
 if (rows.length >= 2) {
