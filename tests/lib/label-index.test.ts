@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { LabelIndex, labelIndex } from "../../lib/k8s/label-index.js";
+import { LabelIndex, groupedBy, labelIndex, labelsKey } from "../../lib/k8s/label-index.js";
 import { selectorMatches, type Labels } from "../../lib/k8s/selector.js";
 import { classifyServices } from "../../lib/convert/selector-to-targetrefs.js";
 
@@ -48,6 +48,29 @@ describe("LabelIndex: the same items, in list order, as the plain filters", () =
     const list: Item[] = [{ id: 0, labels: { app: "a" } }];
     expect(labelIndex(list, labelsOf)).toBe(labelIndex(list, labelsOf));
     expect(labelIndex([...list], labelsOf)).not.toBe(labelIndex(list, labelsOf));
+  });
+});
+
+describe("groupedBy and labelsKey", () => {
+  it("groups in list order, once per list and accessor", () => {
+    const list = [{ n: "a", i: 1 }, { n: "b", i: 2 }, { n: "a", i: 3 }, { n: undefined, i: 4 }];
+    const key = (x: { n: string | undefined }) => x.n;
+    const groups = groupedBy(list, key);
+    expect(groups.get("a")!.map((x) => x.i)).toEqual([1, 3]);
+    expect(groups.get("b")!.map((x) => x.i)).toEqual([2]);
+    expect([...groups.keys()]).toEqual(["a", "b"]);
+    expect(groupedBy(list, key)).toBe(groups);
+  });
+
+  it("labelsKey is equal exactly for equal label sets, whatever the key order", () => {
+    fc.assert(
+      fc.property(labels, labels, (a, b) => {
+        const same = Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => b[k] === a[k]);
+        expect(labelsKey({ ...a }) === labelsKey(Object.fromEntries(Object.entries(b).reverse()))).toBe(same);
+      }),
+      { numRuns: 500 },
+    );
+    expect(labelsKey({ a: "b\u0000c" })).not.toBe(labelsKey({ a: "b", "\u0000c": "" }));
   });
 });
 

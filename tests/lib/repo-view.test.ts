@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -54,6 +55,24 @@ describe("repoView", () => {
     expect(v.patchedServices().map((p) => [p.name, p.namespace])).toEqual([["ratings", "bookinfo"]]);
     expect(v.virtualServicesElsewhere().map((r) => r.name)).toEqual(["reviews"]);
     expect(v.workloads().map((w) => w.name)).toContain("reviews-v3");
+  });
+
+  it("files without Services share one list of Service views per index list (the same answers as a file's own list)", () => {
+    // Two files of one folder unit, linted with their disk text: the same snapshot, the same records.
+    const fileA = path.join(UPGRADES, "routing/reviews-destinationrule.yaml");
+    const fileB = path.join(UPGRADES, "routing/reviews-virtualservice.yaml");
+    const a = view(fs.readFileSync(fileA, "utf8"), fileA, UPGRADES);
+    const b = view(fs.readFileSync(fileB, "utf8"), fileB, UPGRADES);
+    expect(a.services("bookinfo").length).toBeGreaterThan(0);
+    expect(a.services("bookinfo")).toBe(b.services("bookinfo"));
+    expect(a.servicesMayBeIn("bookinfo")).toBe(b.servicesMayBeIn("bookinfo"));
+    expect(a.workloads("bookinfo")).toBe(b.workloads("bookinfo"));
+    // The shared list holds what a file's own list holds of the others' records: the same views, in the same order.
+    const fileC = path.join(UPGRADES, "routing/local-service.yaml");
+    const own = view(SERVICE, fileC, UPGRADES).services("bookinfo");
+    expect(own).not.toBe(a.services("bookinfo"));
+    expect(own[0].name).toBe("local");
+    expect(own.slice(1).map((s) => s.name)).toEqual(a.services("bookinfo").map((s) => s.name));
   });
 
   it("a patch is not a Service of its own", () => {
