@@ -436,7 +436,6 @@ export class RepoIndexSnapshot implements RepoIndex {
     return this.fileMap.get(path.resolve(file)) ?? EMPTY;
   }
 
-  /** Full (non-patch) records of a category in a namespace (any when undefined), in file order. */
   /** One answer per snapshot and question (`key`): lists are immutable within a snapshot. */
   private memo<T>(key: string, make: () => T): T {
     let value = this.memos.get(key) as T | undefined;
@@ -444,6 +443,7 @@ export class RepoIndexSnapshot implements RepoIndex {
     return value;
   }
 
+  /** Full (non-patch) records of a category in a namespace (any when undefined), in file order. */
   private select<T extends ResourceRecord>(category: string, pick: () => readonly ResourceRecord[], namespace: string | undefined): readonly T[] {
     let part = this.partitions.get(category);
     if (!part) {
