@@ -2,6 +2,7 @@ import { createRule, type MessageData, type Suggestion } from "../lib/create-rul
 import { displayName, isIstioKind, isObject } from "../lib/k8s/resource.js";
 import { repoView, type Origin, type RepoView, type ServiceView } from "../lib/index/view.js";
 import { groupedBy } from "../lib/k8s/label-index.js";
+import { oncePer } from "../lib/memo.js";
 import { namespacesMatch, resolveHost, sameServiceHost, type HostOptions } from "../lib/k8s/hosts.js";
 import {
   destinationRuleHost,
@@ -307,9 +308,4 @@ function firstUse(
 const serviceName = (s: ServiceView) => s.name;
 
 /** The Services of a list that are in the repository (not `assumeExists`), once per list. */
-const inRepositoryLists = new WeakMap<readonly ServiceView[], readonly ServiceView[]>();
-function inRepository(services: readonly ServiceView[]): readonly ServiceView[] {
-  let list = inRepositoryLists.get(services);
-  if (!list) inRepositoryLists.set(services, (list = services.filter((s) => !s.assumed)));
-  return list;
-}
+const inRepository = oncePer((services: readonly ServiceView[]): readonly ServiceView[] => services.filter((s) => !s.assumed));

@@ -4,6 +4,7 @@
  * deployment model). Pure of ESLint and of the file system: reads plain values and the index it is given.
  */
 import { labelsOf } from "../k8s/resource.js";
+import { groupedBy } from "../k8s/label-index.js";
 import type { RepoIndex } from "./repo-index.js";
 import type { Labels } from "../k8s/selector.js";
 
@@ -30,18 +31,5 @@ export function namespaceLabels(resources: readonly NamedValue[], repo: () => Re
 }
 
 /** A file's Namespace manifests by name, once per list of resources (a file may hold thousands, asked one by one). */
-const namespaceManifests = new WeakMap<readonly NamedValue[], Map<string, NamedValue[]>>();
-function namespacesOf(resources: readonly NamedValue[]): Map<string, NamedValue[]> {
-  let byName = namespaceManifests.get(resources);
-  if (!byName) {
-    byName = new Map();
-    for (const r of resources) {
-      if (r.kind !== "Namespace" || r.group !== "" || !r.name) continue;
-      const list = byName.get(r.name);
-      if (list) list.push(r);
-      else byName.set(r.name, [r]);
-    }
-    namespaceManifests.set(resources, byName);
-  }
-  return byName;
-}
+const namespacesOf = (resources: readonly NamedValue[]) => groupedBy(resources, namespaceName);
+const namespaceName = (r: NamedValue) => (r.kind === "Namespace" && r.group === "" && r.name ? r.name : undefined);

@@ -16,6 +16,7 @@ import type { Resource } from "../yaml/documents.js";
 import type { GatewayRecord, ResourceRecord, ServiceRecord, VirtualServiceRecord, WorkloadRecord } from "./types.js";
 import { noteCache, onSnapshotChange, type RepoIndex } from "./repo-index.js";
 import { baseOf, visibleIn } from "./scope.js";
+import { oncePer } from "../memo.js";
 import { GATEWAY_API_GROUP, isIstioGroup, isObject } from "../k8s/resource.js";
 import { hostShortName } from "../k8s/hosts.js";
 import { serviceInfo, waypointInfo, type ServiceInfo } from "../k8s/service.js";
@@ -200,6 +201,10 @@ export function repoView(ctx: ViewContext): RepoView {
     }
     return ownServices;
   };
+  // No Service document in this file (its own, or a record of it in the index): the index's lists then need no
+  // filtering for this file, and the views of them are shared with every such file.
+  let noServices: boolean | undefined;
+  const noServicesHere = () => (noServices ??= !fileServices().length && !(index?.inFile(thisFile).some((r) => r.kind === "Service") ?? false));
   let ownWaypoints: { resource: Resource; info: NonNullable<ReturnType<typeof waypointInfo>>; ns: string | undefined }[] | undefined;
   const fileWaypoints = () => {
     if (!ownWaypoints) {
@@ -221,7 +226,7 @@ export function repoView(ctx: ViewContext): RepoView {
       let out = services.get(key);
       if (out) return out;
       const own = fileServices();
-      if (index && !own.length && !index.inFile(thisFile).some((r) => r.kind === "Service")) {
+      if (index && noServicesHere()) {
         // No Service in this file: every record of the index's list is another file's (or assumed), and the
         // list of views is the same array for every such file (lookups over it are then made once).
         out = serviceViewsOf(index.services(namespace));
@@ -277,7 +282,7 @@ export function repoView(ctx: ViewContext): RepoView {
       const key = `\0may\0${namespace}`;
       let out = services.get(key);
       if (out) return out;
-      if (index && !fileServices().length && !index.inFile(thisFile).some((r) => r.kind === "Service")) {
+      if (index && noServicesHere()) {
         // No Service in this file (see `services`): one list per index list and namespace, shared by such files.
         out = mayBeInViewsOf(index.services(namespace), assumedServices(baseOf(index)), namespace);
         services.set(key, out);
@@ -347,12 +352,7 @@ export function repoView(ctx: ViewContext): RepoView {
  * The views of a list of the index (`index.workloads(namespace)`, the same array for every unit that sees the same
  * records), made once per list: units and files that share a list share its views and the lookups over them.
  */
-const workloadViewLists = new WeakMap<readonly WorkloadRecord[], readonly WorkloadView[]>();
-function workloadViewsOf(records: readonly WorkloadRecord[]): readonly WorkloadView[] {
-  let list = workloadViewLists.get(records);
-  if (!list) workloadViewLists.set(records, (list = records.map(workloadView)));
-  return list;
-}
+const workloadViewsOf = oncePer((records: readonly WorkloadRecord[]): readonly WorkloadView[] => records.map(workloadView));
 
 /** `servicesMayBeIn` for a file without Services: the non-assumed records' views, then the assumed ones that may be in `namespace`. */
 const mayBeInLists = new WeakMap<readonly ServiceRecord[], Map<string, readonly ServiceView[]>>();
@@ -369,12 +369,7 @@ function mayBeInViewsOf(records: readonly ServiceRecord[], assumed: readonly Ser
   return list;
 }
 
-const serviceViewLists = new WeakMap<readonly ServiceRecord[], readonly ServiceView[]>();
-function serviceViewsOf(records: readonly ServiceRecord[]): readonly ServiceView[] {
-  let list = serviceViewLists.get(records);
-  if (!list) serviceViewLists.set(records, (list = records.map(serviceView)));
-  return list;
-}
+const serviceViewsOf = oncePer((records: readonly ServiceRecord[]): readonly ServiceView[] => records.map(serviceView));
 
 function workloadView(w: WorkloadRecord): WorkloadView {
   let view = workloadViews.get(w);

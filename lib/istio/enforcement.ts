@@ -26,6 +26,7 @@ import { asArray, isIstioKind, isObject, type PlainObject } from "../k8s/resourc
 import type { Resource } from "../yaml/documents.js";
 import { selectorMatches, type Labels } from "../k8s/selector.js";
 import { labelIndex } from "../k8s/label-index.js";
+import { oncePer } from "../memo.js";
 import type { ObjectRef, ResourceRecord } from "../index/types.js";
 import type { RepoIndex } from "../index/repo-index.js";
 import { baseOf, sees } from "../index/scope.js";
@@ -441,16 +442,11 @@ export function appliesTo(f: PolicyFacts, pods: Pods, rootNamespace: string): Tr
 
 const ownLabels = (labels: Labels) => labels;
 
-const podLabelLists = new WeakMap<readonly { podLabels: Labels }[], readonly Labels[]>();
 /**
  * The pod labels of a list of workloads (`Pods.workloads`), once per list: the index hands out one array per
  * snapshot and namespace, so every policy of the namespace shares the list and its label index.
  */
-export function podLabelsOf(workloads: readonly { podLabels: Labels }[]): readonly Labels[] {
-  let list = podLabelLists.get(workloads);
-  if (!list) podLabelLists.set(workloads, (list = workloads.map((w) => w.podLabels)));
-  return list;
-}
+export const podLabelsOf = oncePer((workloads: readonly { podLabels: Labels }[]): readonly Labels[] => workloads.map((w) => w.podLabels));
 
 export interface Applied {
   policy: ZtunnelPolicy;
